@@ -1,1 +1,56 @@
-export {}
+export { LLMKitError, invalidRequest, isAbortError } from './errors/llmkit-error'
+export type { LLMKitErrorCode, LLMKitErrorOptions } from './errors/llmkit-error'
+export { errorFromResponse, codeForStatus } from './errors/http-error'
+export type { ResponseErrorInput } from './errors/http-error'
+export { redactSecrets, excerpt } from './errors/redact'
+
+export { ImageSize, parseAspectRatio } from './request/image-size'
+export { ImageQuality, ImageStyle, ImageFormat } from './request/image-options'
+export { ImageGenerationRequest, MAX_IMAGES_PER_REQUEST, MAX_SEED } from './request/image-generation-request'
+export type { ImageGenerationRequestData } from './request/image-generation-request'
+export { resolveSize } from './request/resolve-size'
+export type { ResolvedSize } from './request/resolve-size'
+
+export { GeneratedImage } from './response/generated-image'
+export type { GeneratedImageMetadata, ImageDataOptions } from './response/generated-image'
+export { ImageGenerationResponse } from './response/image-generation-response'
+export type { CallFailure, ImageUsage, ImageGenerationResponseInit } from './response/image-generation-response'
+
+export type { Dimensions, ModelSizes, ImageModelInfo } from './provider/image-model-info'
+export type {
+  ImageProvider,
+  ImageCall,
+  ImageJob,
+  JobStatus,
+  StartResult,
+  GenerateResult,
+  ProviderContext,
+  ProviderProgress,
+  JsonValue,
+} from './provider/image-provider'
+export { loadApiKey, hasEnv, resolveBaseURL } from './provider/provider-settings'
+export type { LoadApiKeyOptions } from './provider/provider-settings'
+
+export { LLMKitClient } from './client/llmkit-client'
+export type { LLMKitClientOptions, GenerateOptions, FromEnvOptions } from './client/llmkit-client'
+export type { ImageProgressEvent } from './client/progress-event'
+export type { ModelListing, ResolvedModel } from './client/model-registry'
+export type { ProviderHttp } from './client/provider-http'
+export { STAGE_TIMEOUT_MS } from './client/provider-http'
+
+export { HttpClient, safeUrl } from './http/http-client'
+export type { HttpClientOptions } from './http/http-client'
+export type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse } from './http/http-types'
+export { parseRetryAfter, isRetryableStatus } from './retry/retry-policy'
+export type { RetryOptions } from './retry/retry-policy'
+export { nextPollDelay } from './poll/poll-interval'
+export type { PollOptions, PollState } from './poll/poll-interval'
+
+export { systemClock } from './util/clock'
+export type { Clock } from './util/clock'
+export { writeFileAtomic } from './util/atomic-write'
+export type { AtomicWriteOptions } from './util/atomic-write'
+export { sniffMediaType, sniffBase64MediaType, extensionFor, base64ByteLength } from './util/media-type'
+export { parseServerSentEvents } from './http/server-sent-events'
+export type { ServerSentEvent } from './http/server-sent-events'
+export { KNOWN_PROVIDERS, closeMatches } from './catalog/known-providers'

@@ -1,0 +1,26 @@
+import { LLMKitError } from '../errors/llmkit-error'
+import type { GenerateResult, ImageJob } from '../provider/image-provider'
+import type { CallFailure } from '../response/image-generation-response'
+
+/** What one call produced. */
+export interface CallOutcome extends GenerateResult {
+  readonly job?: ImageJob
+}
+
+/** The error to throw when every call failed: the only one, or a summary carrying the first's code. */
+export function summarizeFailures(failures: readonly CallFailure[], callCount: number): LLMKitError {
+  const first = failures[0]!.error
+  if (callCount === 1) return first
+  const distinct = [...new Set(failures.map((failure) => failure.error.message))]
+  return new LLMKitError({
+    code: first.code,
+    provider: first.provider,
+    model: first.model,
+    status: first.status,
+    requestId: first.requestId,
+    isRetryable: failures.every((failure) => failure.error.isRetryable),
+    retryAfterMs: first.retryAfterMs,
+    cause: first,
+    message: `All ${callCount} calls failed: ${distinct.slice(0, 3).join(' | ')}`,
+  })
+}

@@ -1,0 +1,49 @@
+import { errorFromResponse } from '../errors/http-error'
+import { LLMKitError } from '../errors/llmkit-error'
+import type { ImageCall, ProviderContext } from '../provider/image-provider'
+import { ImageFormat } from '../request/image-options'
+import type { GeneratedImage } from '../response/generated-image'
+import { sniffMediaType } from '../util/media-type'
+import type { Emit } from './llmkit-client'
+
+/**
+ * Brings a call's images to what the user asked for: downloads URL images
+ * when base64 was requested (download stage, retried on its own), fills in
+ * known dimensions, and refuses an empty result.
+ */
+export async function finishImages(images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): Promise<GeneratedImage[]> {
+  if (images.length === 0) {
+    throw new LLMKitError({ code: 'no_image', model: call.model.id, message: `${call.model.id} answered without any image; check the prompt and your quota, then try again`, isRetryable: true })
+  }
+  const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url && !image.url.startsWith('file:'))
+  if (needsDownload) emit({ type: 'downloading', callIndex: call.callIndex })
+  const finished = await Promise.all(
+    images.map(async (image) => {
+      let result = image
+      if (call.format === ImageFormat.B64Json && !image.b64_json && image.url) result = await download(image, call, context)
+      return result.with({
+        width: result.width ?? call.width,
+        height: result.height ?? call.height,
+        media_type: result.media_type ?? call.model.mediaType,
+      })
+    }),
+  )
+  const offset = call.callIndex * Math.max(1, call.model.maxImagesPerCall)
+  finished.forEach((image, index) => emit({ type: 'image', callIndex: call.callIndex, index: offset + index, image }))
+  return finished
+}
+
+async function download(image: GeneratedImage, call: ImageCall, context: ProviderContext): Promise<GeneratedImage> {
+  if (!image.url!.startsWith('http')) return image.with({ b64_json: (await image.bytes()).toString('base64') })
+  const response = await context.http.send({ url: image.url!, stage: 'download' })
+  if (!response.ok) {
+    throw errorFromResponse({
+      provider: 'download',
+      model: call.model.id,
+      response,
+      code: response.status === 404 || response.status === 410 ? 'no_image' : undefined,
+      message: `could not download the generated image (${response.status === 404 ? 'it is gone' : 'the image host failed'})`,
+    })
+  }
+  return image.with({ b64_json: response.body.toString('base64'), media_type: image.media_type ?? sniffMediaType(response.body) })
+}

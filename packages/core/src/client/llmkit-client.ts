@@ -1,0 +1,303 @@
+import { LLMKitError, isAbortError } from '../errors/llmkit-error'
+import { HttpClient, type HttpClientOptions } from '../http/http-client'
+import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
+import { waitForJob } from '../poll/wait-for-job'
+import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
+import type { ImageGenerationRequest } from '../request/image-generation-request'
+import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
+import { DEFAULT_RETRY, type RetryOptions } from '../retry/retry-policy'
+import { systemClock, type Clock } from '../util/clock'
+import { mapBounded } from '../util/map-bounded'
+import { createCallScope, type CallScope } from './call-scope'
+import { finishImages } from './finish-images'
+import { ModelRegistry, type ModelListing } from './model-registry'
+import { planCalls } from './plan-calls'
+import type { ImageProgressEvent } from './progress-event'
+import { createProviderHttp } from './provider-http'
+import { eventStream } from './event-stream'
+import { summarizeFailures, type CallOutcome } from './aggregate'
+
+/** Settings for {@link LLMKitClient}. */
+export interface LLMKitClientOptions {
+  /** Providers to register. */
+  providers?: readonly ImageProvider[]
+  /** A shared HTTP client; default: one made from `httpOptions`. */
+  http?: HttpClient
+  /** Settings for the default HTTP client (proxy, limits). */
+  httpOptions?: HttpClientOptions
+  /** Time source; inject one in tests. */
+  clock?: Clock
+  /** Environment variables providers read their keys from. Default `process.env`. */
+  env?: Record<string, string | undefined>
+  /** Deadline for one `generateImage` call. Default 300 000 ms. */
+  timeoutMs?: number
+  /** Calls in flight at once when `n` is split. Default 4. */
+  concurrency?: number
+  retry?: RetryOptions
+  poll?: PollOptions
+  /** Cancel a job upstream when the deadline passes (else keep it for `resumeImage`). Default true. */
+  cancelOnTimeout?: boolean
+}
+
+/** Per-call settings for `generateImage`, `streamImage` and `resumeImage`. */
+export interface GenerateOptions {
+  signal?: AbortSignal
+  /** Overrides the client's deadline for this call. */
+  timeoutMs?: number
+  /** Receives progress events (submitted, queued, running, downloading, image, done). */
+  onProgress?: (event: ImageProgressEvent) => void
+  /** Overrides the client's concurrency for this call. */
+  concurrency?: number
+  /** Proxy URL for this call's requests. */
+  proxy?: string
+}
+
+/** Settings for {@link LLMKitClient.fromEnv}. */
+export interface FromEnvOptions extends Omit<LLMKitClientOptions, 'providers'> {
+  /** Candidate providers; each is registered when its key is in the environment. */
+  providers?: readonly ImageProvider[]
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000
+
+/**
+ * The client: register providers, then `generateImage(request)`.
+ *
+ * ```ts
+ * const client = LLMKitClient.fromEnv()
+ * const response = await client.generateImage(new ImageGenerationRequest('dall-e-3', 'A lighthouse'))
+ * ```
+ */
+export class LLMKitClient {
+  private readonly registry = new ModelRegistry()
+  private readonly http: HttpClient
+  private readonly clock: Clock
+  private readonly env: Readonly<Record<string, string | undefined>>
+  private readonly settings: LLMKitClientOptions
+  private readonly learnedDurations = new Map<string, number>()
+
+  constructor(options: LLMKitClientOptions = {}) {
+    this.settings = options
+    this.clock = options.clock ?? systemClock
+    this.env = options.env ?? process.env
+    this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
+    for (const provider of options.providers ?? []) this.register(provider)
+  }
+
+  /**
+   * A client with every given provider whose key is in the environment
+   * (`OPENAI_API_KEY`, …). Synchronous; opens no connection.
+   */
+  static fromEnv(options: FromEnvOptions = {}): LLMKitClient {
+    const env = options.env ?? process.env
+    const providers = (options.providers ?? []).filter((provider) => provider.isConfigured?.(env) ?? true)
+    return new LLMKitClient({ ...options, env, providers })
+  }
+
+  /** Adds (or replaces) a provider. Returns the client for chaining. */
+  register(provider: ImageProvider): this {
+    this.registry.register(provider)
+    return this
+  }
+
+  /** The registered providers. */
+  get providers(): readonly ImageProvider[] {
+    return this.registry.list()
+  }
+
+  /** Every model of every registered provider, with capabilities. */
+  listModels(): ModelListing[] {
+    return this.registry.models()
+  }
+
+  /** Which provider and catalog entry a model id routes to (throws `unknown_model`). */
+  resolveModel(modelId: string) {
+    return this.registry.resolve(modelId)
+  }
+
+  /** Generates images. Rejects with `LLMKitError`, or the platform's `AbortError` on abort. */
+  async generateImage(request: ImageGenerationRequest, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
+    const startedAt = this.clock.now()
+    const emit = this.emitter(options, startedAt)
+    const resolved = this.registry.resolve(request.model)
+    const plan = planCalls(request, resolved)
+    const warnings = [...plan.warnings]
+    for (const message of warnings) emit({ type: 'warning', message })
+    const scope = this.scope(options, startedAt, () => `${plan.provider.id}:${plan.model.id}`)
+    try {
+      const settled = await mapBounded(plan.calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) =>
+        this.runCall(plan.provider, call, scope, options, emit, warnings),
+      )
+      if (scope.signal.aborted && !LLMKitError.isInstance(scope.signal.reason)) throw scope.signal.reason
+      return this.respond(plan.provider.id, plan.model.id, plan.calls, settled, warnings, emit)
+    } finally {
+      scope.dispose()
+    }
+  }
+
+  /**
+   * The same work as `generateImage`, as an async iterable of progress events
+   * ending with `done` (which carries the response). Breaking out of the loop
+   * aborts the generation.
+   */
+  streamImage(request: ImageGenerationRequest, options: Omit<GenerateOptions, 'onProgress'> = {}): AsyncIterable<ImageProgressEvent> {
+    return eventStream(options.signal, (signal, onProgress) => this.generateImage(request, { ...options, signal, onProgress }))
+  }
+
+  /**
+   * Picks up a job started earlier (perhaps by another process) from its plain
+   * handle, waits for it and returns its images, without submitting again.
+   */
+  async resumeImage(job: ImageJob, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
+    const startedAt = this.clock.now()
+    const emit = this.emitter(options, startedAt)
+    const provider = this.registry.get(job.provider)
+    if (!provider?.status) {
+      throw new LLMKitError({ code: 'unknown_model', provider: job.provider, message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered` })
+    }
+    const { model } = this.registry.resolve(`${job.provider}:${job.model}`)
+    const call: ImageCall = { model, prompt: '', options: {}, aspectRatio: `${job.call.width}:${job.call.height}`, ...job.call }
+    const warnings: string[] = []
+    const scope = this.scope(options, startedAt, () => `${provider.id} job ${job.id}`)
+    try {
+      const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
+      const outcome = await this.awaitJob(provider, call, job, undefined, context, emit)
+      return this.respond(provider.id, model.id, [call], [{ status: 'fulfilled', value: outcome }], warnings, emit)
+    } finally {
+      scope.dispose()
+    }
+  }
+
+  /** Closes the HTTP connections this client opened. */
+  async close(): Promise<void> {
+    if (!this.settings.http) await this.http.close()
+  }
+
+  private async runCall(provider: ImageProvider, call: ImageCall, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[]): Promise<CallOutcome> {
+    const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
+    if (provider.generate) {
+      const result = await provider.generate(call, context)
+      return { ...result, images: await finishImages(result.images, call, context, emit) }
+    }
+    const started = await provider.start!(call, context)
+    emit({ type: 'submitted', callIndex: call.callIndex, job: started.job })
+    return this.awaitJob(provider, call, started.job, started.status, context, emit)
+  }
+
+  private async awaitJob(provider: ImageProvider, call: ImageCall, job: ImageJob, initialStatus: JobStatus | undefined, context: ProviderContext, emit: Emit): Promise<CallOutcome> {
+    const key = `${provider.id}:${job.model}`
+    try {
+      const result = await waitForJob({
+        provider,
+        job,
+        context,
+        initialStatus,
+        poll: { ...DEFAULT_POLL, ...this.settings.poll },
+        expectedDurationMs: this.learnedDurations.get(key) ?? call.model.typicalDurationMs,
+        onStatus: (status) => reportStatus(status, call.callIndex, emit),
+      })
+      this.learn(key, this.clock.now() - job.createdAt)
+      return { ...result, images: await finishImages(result.images, call, context, emit), job }
+    } catch (error) {
+      throw await this.abandon(provider, job, context, error)
+    }
+  }
+
+  /** On abort or deadline, cancels the job upstream (best effort, bounded) and says how to resume. */
+  private async abandon(provider: ImageProvider, job: ImageJob, context: ProviderContext, error: unknown): Promise<unknown> {
+    const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
+    const shouldCancel = context.signal.aborted && (!isTimeout || (this.settings.cancelOnTimeout ?? true))
+    if (shouldCancel && provider.cancel) {
+      const scope = createCallScope(undefined, 5_000, this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
+      try {
+        await provider.cancel(job, { ...context, signal: scope.signal, deadline: scope.deadline, http: this.bindHttp(scope, {}) })
+      } catch {
+        // Cancelling is a courtesy; the original failure is what the caller needs to see.
+      } finally {
+        scope.dispose()
+      }
+    }
+    if (!isTimeout) return error
+    const kept = !shouldCancel || !provider.cancel
+    return new LLMKitError({
+      code: 'timeout',
+      provider: provider.id,
+      model: job.model,
+      job,
+      cause: error,
+      message: `${provider.id}: job ${job.id} did not finish in time${kept ? '; it may still finish: keep the job handle (error.job) and call resumeImage(job)' : ' and was cancelled; raise timeoutMs'}`,
+    })
+  }
+
+  private respond(provider: string, model: string, calls: readonly ImageCall[], settled: PromiseSettledResult<CallOutcome>[], warnings: string[], emit: Emit): ImageGenerationResponse {
+    const failures: CallFailure[] = []
+    const outcomes: CallOutcome[] = []
+    settled.forEach((result, index) => {
+      if (result.status === 'fulfilled') outcomes.push(result.value)
+      else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
+      else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
+    })
+    if (outcomes.length === 0) throw summarizeFailures(failures, calls.length)
+    if (failures.length > 0) {
+      const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
+      warnings.push(`${failures.length} of ${calls.length} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`)
+    }
+    for (const outcome of outcomes) warnings.push(...(outcome.warnings ?? []))
+    const images = outcomes.flatMap((outcome) => outcome.images)
+    const usage = mergeUsage(outcomes)
+    const response = new ImageGenerationResponse({ images, model, provider, warnings: [...new Set(warnings)], failures, usage, jobs: outcomes.flatMap((o) => (o.job ? [o.job] : [])) })
+    emit({ type: 'done', response })
+    return response
+  }
+
+  private scope(options: GenerateOptions, startedAt: number, describe: () => string): CallScope {
+    return createCallScope(options.signal, options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, startedAt, describe)
+  }
+
+  private bindHttp(scope: CallScope, options: GenerateOptions) {
+    return createProviderHttp({ client: this.http, clock: this.clock, signal: scope.signal, deadline: scope.deadline, retry: { ...DEFAULT_RETRY, ...this.settings.retry }, proxy: options.proxy })
+  }
+
+  private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[], callIndex: number): ProviderContext {
+    return {
+      http: this.bindHttp(scope, options),
+      signal: scope.signal,
+      clock: this.clock,
+      env: this.env,
+      deadline: scope.deadline,
+      warn: (message) => {
+        if (warnings.includes(message)) return
+        warnings.push(message)
+        emit({ type: 'warning', message })
+      },
+      progress: (update) => emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message }),
+    }
+  }
+
+  private emitter(options: GenerateOptions, startedAt: number): Emit {
+    const listener = options.onProgress
+    if (!listener) return () => undefined
+    return (event) => listener({ ...event, elapsedMs: this.clock.now() - startedAt } as ImageProgressEvent)
+  }
+
+  private learn(key: string, durationMs: number): void {
+    const previous = this.learnedDurations.get(key)
+    this.learnedDurations.set(key, previous === undefined ? durationMs : previous * 0.7 + durationMs * 0.3)
+  }
+}
+
+/** An event without its timestamp; the emitter adds `elapsedMs`. */
+type EventWithoutTime = ImageProgressEvent extends infer E ? (E extends ImageProgressEvent ? Omit<E, 'elapsedMs'> : never) : never
+export type Emit = (event: EventWithoutTime) => void
+
+function reportStatus(status: JobStatus, callIndex: number, emit: Emit): void {
+  if (status.state !== 'pending') return
+  if (status.phase === 'queued') emit({ type: 'queued', callIndex, position: status.position, message: status.message })
+  else emit({ type: 'running', callIndex, progress: status.progress, message: status.message })
+}
+
+function mergeUsage(outcomes: readonly CallOutcome[]): Record<string, number> | undefined {
+  const usage: Record<string, number> = {}
+  for (const outcome of outcomes) for (const [key, value] of Object.entries(outcome.usage ?? {})) usage[key] = (usage[key] ?? 0) + value
+  return Object.keys(usage).length > 0 ? usage : undefined
+}

@@ -1,0 +1,112 @@
+import { closeMatches, KNOWN_PROVIDERS } from '../catalog/known-providers'
+import { invalidRequest, LLMKitError } from '../errors/llmkit-error'
+import type { ImageModelInfo } from '../provider/image-model-info'
+import type { ImageProvider } from '../provider/image-provider'
+
+/** A model id resolved to the provider that serves it. */
+export interface ResolvedModel {
+  readonly provider: ImageProvider
+  readonly model: ImageModelInfo
+}
+
+/** One row of `listModels()`: a model with its provider and capabilities. */
+export interface ModelListing extends ImageModelInfo {
+  readonly provider: string
+  /** `provider:id`, which always routes. */
+  readonly qualifiedId: string
+  readonly apiStatus: 'official' | 'unofficial'
+}
+
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]*$/
+
+/** Registered providers and the routing of model ids to them. */
+export class ModelRegistry {
+  private readonly providers = new Map<string, ImageProvider>()
+
+  register(provider: ImageProvider): void {
+    if (!PROVIDER_ID.test(provider.id)) throw invalidRequest(`Provider id "${provider.id}" must be lower-case letters, digits and dashes`)
+    if (!provider.generate && !(provider.start && provider.status)) {
+      throw invalidRequest(`Provider ${provider.id} must implement generate, or start and status`)
+    }
+    this.providers.set(provider.id, provider)
+  }
+
+  get(id: string): ImageProvider | undefined {
+    return this.providers.get(id)
+  }
+
+  list(): ImageProvider[] {
+    return [...this.providers.values()]
+  }
+
+  models(): ModelListing[] {
+    return this.list().flatMap((provider) =>
+      provider.models.map((model) => ({ ...model, provider: provider.id, qualifiedId: `${provider.id}:${model.id}`, apiStatus: provider.apiStatus ?? 'official' })),
+    )
+  }
+
+  /** Routes `provider:model` or a bare model id (id or alias) to its provider. */
+  resolve(modelId: string): ResolvedModel {
+    const colon = modelId.indexOf(':')
+    const prefix = colon > 0 ? modelId.slice(0, colon) : undefined
+    if (prefix && PROVIDER_ID.test(prefix) && !modelId.slice(colon + 1).startsWith('/')) {
+      return this.resolvePrefixed(prefix, modelId.slice(colon + 1), modelId)
+    }
+    for (const provider of this.providers.values()) {
+      const model = findInCatalog(provider, modelId, true)
+      if (model) return { provider, model }
+    }
+    throw this.unknown(modelId)
+  }
+
+  private resolvePrefixed(prefix: string, id: string, full: string): ResolvedModel {
+    const provider = this.providers.get(prefix)
+    if (!provider) {
+      const known = KNOWN_PROVIDERS.find((p) => p.id === prefix)
+      const hint = known ? ` Install ${known.packageName} and set ${known.env}.` : ''
+      throw new LLMKitError({
+        code: 'unknown_model',
+        message: `No provider "${prefix}" is registered (model "${full}").${hint} Registered providers: ${this.registeredList()}`,
+        model: full,
+      })
+    }
+    const model = findInCatalog(provider, id, false) ?? provider.resolveModel?.(id)
+    if (model) return { provider, model }
+    const suggestions = closeMatches(id, provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]))
+    throw new LLMKitError({
+      code: 'unknown_model',
+      provider: provider.id,
+      model: full,
+      message: `${provider.id} has no model "${id}".${suggestions.length ? ` Did you mean ${suggestions.map((s) => `${provider.id}:${s}`).join(', ')}?` : ''} Its models: ${provider.models.map((m) => m.id).join(', ')}`,
+    })
+  }
+
+  private unknown(modelId: string): LLMKitError {
+    const known = KNOWN_PROVIDERS.find((p) => p.models.includes(modelId))
+    if (known) {
+      return new LLMKitError({
+        code: 'unknown_model',
+        model: modelId,
+        message: `${modelId} is served by ${known.id}, which is not configured: set ${known.env} (and install ${known.packageName} if you use @llmkit/core directly). Registered providers: ${this.registeredList()}`,
+      })
+    }
+    const candidates = this.models().flatMap((m) => [m.id, m.qualifiedId, ...(m.aliases ?? [])])
+    const suggestions = closeMatches(modelId, [...candidates, ...KNOWN_PROVIDERS.flatMap((p) => p.models)])
+    return new LLMKitError({
+      code: 'unknown_model',
+      model: modelId,
+      message: `Unknown model "${modelId}".${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''} Registered providers: ${this.registeredList()}. Use provider:model to pick a provider explicitly`,
+    })
+  }
+
+  private registeredList(): string {
+    return this.providers.size === 0 ? '(none)' : [...this.providers.keys()].join(', ')
+  }
+}
+
+function findInCatalog(provider: ImageProvider, id: string, bareOnly: boolean): ImageModelInfo | undefined {
+  const lower = id.toLowerCase()
+  return provider.models.find(
+    (model) => (!bareOnly || model.routesWithoutPrefix !== false) && (model.id.toLowerCase() === lower || model.aliases?.some((alias) => alias.toLowerCase() === lower)),
+  )
+}

@@ -1,0 +1,74 @@
+import { LLMKitError } from '../errors/llmkit-error'
+import type { HttpClient } from '../http/http-client'
+import type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse } from '../http/http-types'
+import { backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, type RetryOptions } from '../retry/retry-policy'
+import type { Clock } from '../util/clock'
+
+/** The HTTP client a provider sees: it retries per stage and respects the call's deadline and abort. */
+export interface ProviderHttp {
+  /** Sends with retries; returns the last response, successful or not (map errors with `errorFromResponse`). */
+  send(request: HttpRequest): Promise<HttpResponse>
+  /** Opens a streaming response (no retries: the caller falls back to polling). */
+  stream(request: HttpRequest): Promise<HttpStreamResponse>
+}
+
+/** Time limit for one attempt, by stage, before the deadline shortens it. */
+export const STAGE_TIMEOUT_MS: Readonly<Record<HttpStage, number>> = {
+  generate: 180_000,
+  submit: 60_000,
+  status: 30_000,
+  download: 120_000,
+  cancel: 10_000,
+  auth: 30_000,
+}
+
+export interface ProviderHttpOptions {
+  client: HttpClient
+  clock: Clock
+  signal: AbortSignal
+  deadline: number
+  retry: Required<RetryOptions>
+  /** Proxy for this call's requests. */
+  proxy?: string
+}
+
+/** Binds the shared client to one call: retries per stage, deadline, abort. */
+export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
+  const { client, clock, signal, deadline, retry } = options
+  const remaining = (request: HttpRequest) => {
+    const left = deadline - clock.now()
+    if (left <= 0) throw deadlineError(request)
+    return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[request.stage ?? 'generate'], left)
+  }
+  const waitFor = async (delay: number) => {
+    if (clock.now() + delay >= deadline) return false
+    await clock.sleep(delay, signal)
+    return true
+  }
+  return {
+    async send(request) {
+      const stage = request.stage ?? 'generate'
+      for (let attempt = 0; ; attempt++) {
+        const canRetry = attempt < retry.maxRetries
+        try {
+          const response = await client.send({ ...request, signal, proxy: request.proxy ?? options.proxy, timeoutMs: remaining(request) })
+          if (response.ok || !canRetry || !isRetryableStatus(response.status, stage)) return response
+          const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
+          if (!(await waitFor(delay))) return response
+        } catch (error) {
+          if (signal.aborted) throw signal.reason
+          if (!canRetry || !isRetryableError(error, stage)) throw error
+          const delay = backoffDelay(attempt + 1, retry, LLMKitError.isInstance(error) ? error.retryAfterMs : undefined)
+          if (!(await waitFor(delay))) throw error
+        }
+      }
+    },
+    stream(request) {
+      return client.stream({ ...request, signal, proxy: request.proxy ?? options.proxy, timeoutMs: request.timeoutMs ?? 0 })
+    },
+  }
+}
+
+function deadlineError(request: HttpRequest): LLMKitError {
+  return new LLMKitError({ code: 'timeout', message: `The deadline passed before the ${request.stage ?? 'generate'} request could be sent; raise timeoutMs` })
+}

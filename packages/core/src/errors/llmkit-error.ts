@@ -1,0 +1,92 @@
+const MARKER = Symbol.for('llmkit.error')
+
+/** The closed set of failure kinds. Branch on `error.code`, never on the message. */
+export type LLMKitErrorCode =
+  | 'invalid_request'
+  | 'authentication'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  | 'content_policy'
+  | 'timeout'
+  | 'aborted'
+  | 'provider_error'
+  | 'network'
+  | 'no_image'
+  | 'unknown_model'
+
+/** Everything an {@link LLMKitError} can carry besides its code and message. */
+export interface LLMKitErrorOptions {
+  code: LLMKitErrorCode
+  message: string
+  /** Provider id (`openai`, `fal`, …) when the failure came from one. */
+  provider?: string
+  /** Model id the request was for. */
+  model?: string
+  /** HTTP status of the provider's answer. */
+  status?: number
+  /** The provider's request id, for support tickets. */
+  requestId?: string
+  /** A short excerpt of the provider's response body, secrets removed. */
+  body?: string
+  /** Whether the same request may succeed if sent again later. Defaults by code. */
+  isRetryable?: boolean
+  /** How long the provider asked us to wait before retrying. */
+  retryAfterMs?: number
+  /** A job handle, when the failure left a paid job that can still be resumed. */
+  job?: unknown
+  cause?: unknown
+}
+
+const RETRYABLE_BY_DEFAULT: ReadonlySet<LLMKitErrorCode> = new Set(['rate_limited', 'network'])
+
+/**
+ * The one error type llmkit throws (apart from the platform's `AbortError` on abort).
+ * Messages are written for a person and never contain an API key or token.
+ */
+export class LLMKitError extends Error {
+  readonly [MARKER] = true
+  readonly code: LLMKitErrorCode
+  readonly provider?: string
+  readonly model?: string
+  readonly status?: number
+  readonly requestId?: string
+  readonly body?: string
+  readonly isRetryable: boolean
+  readonly retryAfterMs?: number
+  readonly job?: unknown
+
+  constructor(options: LLMKitErrorOptions) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'LLMKitError'
+    this.code = options.code
+    this.provider = options.provider
+    this.model = options.model
+    this.status = options.status
+    this.requestId = options.requestId
+    this.body = options.body
+    this.isRetryable = options.isRetryable ?? RETRYABLE_BY_DEFAULT.has(options.code)
+    this.retryAfterMs = options.retryAfterMs
+    this.job = options.job
+  }
+
+  /** True for any llmkit error, even one made by another copy of this package. */
+  static isInstance(value: unknown): value is LLMKitError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true
+  }
+
+  /** A plain object for logs and `--json` output (no stack, no cause). */
+  toJSON(): Record<string, unknown> {
+    const { code, message, provider, model, status, requestId, isRetryable, retryAfterMs } = this
+    return { name: this.name, code, message, provider, model, status, requestId, isRetryable, retryAfterMs }
+  }
+}
+
+/** Shorthand for the most common error: bad input caught before any network call. */
+export function invalidRequest(message: string, extra: Partial<LLMKitErrorOptions> = {}): LLMKitError {
+  return new LLMKitError({ ...extra, code: 'invalid_request', message })
+}
+
+/** True when `error` is the platform's abort error (or undici's equivalent). */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED')
+}

@@ -1,0 +1,26 @@
+const TOKEN_PATTERNS: readonly RegExp[] = [
+  /\b(Bearer|Key|Token|Basic)\s+[A-Za-z0-9._~+/=:-]{6,}/gi,
+  /\bsk-[A-Za-z0-9_-]{8,}/g,
+  /\br8_[A-Za-z0-9]{8,}/g,
+  /\b(api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',&}]{4,}/gi,
+]
+
+/**
+ * Removes secrets from text that may reach a person: the exact values given
+ * (API keys, tokens) and anything that looks like a credential.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]')
+  }
+  out = out.replace(TOKEN_PATTERNS[0]!, (_m, scheme: string) => `${scheme} [redacted]`)
+  out = out.replace(TOKEN_PATTERNS[1]!, '[redacted]').replace(TOKEN_PATTERNS[2]!, '[redacted]')
+  return out.replace(TOKEN_PATTERNS[3]!, (_m, name: string, sep: string) => `${name}${sep}[redacted]`)
+}
+
+/** The first `max` characters of a body, secrets removed, for error messages. */
+export function excerpt(text: string, secrets: readonly (string | undefined)[] = [], max = 500): string {
+  const clean = redactSecrets(text.trim(), secrets)
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean
+}

@@ -1,0 +1,258 @@
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
+import { LLMKitError, isAbortError } from '../errors/llmkit-error'
+import { excerpt, redactSecrets } from '../errors/redact'
+import type { HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
+
+/** Settings for {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** Proxy URL for every request. Default: `HTTPS_PROXY` / `HTTP_PROXY` (with `NO_PROXY`) from the environment. */
+  proxy?: string
+  /** Time limit for one attempt when the request sets none. Default 120 000 ms. */
+  timeoutMs?: number
+  /** Largest response body accepted when the request sets none. Default 64 MiB. */
+  maxBytes?: number
+  /** Open connections per origin. Default 64. */
+  connections?: number
+  /** Sent as `User-Agent` unless a request sets its own. */
+  userAgent?: string
+  /** Environment to read proxy variables from. Default `process.env`. */
+  env?: Record<string, string | undefined>
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-fal-request-id', 'x-amzn-requestid', 'cf-ray']
+/** Transport failures where the request cannot have reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+const notSent = new WeakSet<LLMKitError>()
+
+/** True when a network error happened before the request reached the server (safe to resend anything). */
+export function isNotSentError(error: unknown): boolean {
+  return LLMKitError.isInstance(error) && notSent.has(error)
+}
+
+/**
+ * The one HTTP client every provider's traffic goes through: undici with a
+ * keep-alive pool, optional proxy, per-attempt time limits and body size limits.
+ */
+export class HttpClient {
+  private readonly dispatcher: Dispatcher
+  private readonly proxies = new Map<string, ProxyAgent>()
+  private readonly options: HttpClientOptions
+
+  constructor(options: HttpClientOptions = {}) {
+    this.options = options
+    const env = options.env ?? process.env
+    const connections = options.connections ?? 64
+    if (options.proxy) this.dispatcher = new ProxyAgent({ uri: options.proxy, connections })
+    else if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
+      this.dispatcher = new EnvHttpProxyAgent({
+        httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+        httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+        noProxy: env.NO_PROXY ?? env.no_proxy,
+        connections,
+      })
+    } else this.dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 })
+  }
+
+  /** Sends a request and buffers the response body (up to the size limit). */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const attempt = this.begin(request)
+    try {
+      const response = await this.dispatch(request, attempt.signal)
+      const body = await readBody(response.body, request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES, request)
+      return toResponse(request.url, response.statusCode, response.headers, body, request)
+    } catch (error) {
+      throw this.failure(error, request, attempt)
+    } finally {
+      attempt.done()
+    }
+  }
+
+  /** Sends a request and returns the body as a stream (for server-sent events). */
+  async stream(request: HttpRequest): Promise<HttpStreamResponse> {
+    const attempt = this.begin({ ...request, timeoutMs: request.timeoutMs ?? 0 })
+    try {
+      const response = await this.dispatch(request, attempt.signal)
+      const headers = flattenHeaders(response.headers)
+      const body = response.body
+      const failure = (error: unknown) => this.failure(error, request, attempt)
+      return {
+        status: response.statusCode,
+        ok: response.statusCode >= 200 && response.statusCode < 300,
+        headers,
+        body: (async function* () {
+          try {
+            for await (const chunk of body) yield chunk as Buffer
+          } catch (error) {
+            throw failure(error)
+          } finally {
+            attempt.done()
+          }
+        })(),
+        close: () => {
+          body.destroy()
+          attempt.done()
+        },
+      }
+    } catch (error) {
+      attempt.done()
+      throw this.failure(error, request, attempt)
+    }
+  }
+
+  /** Closes idle connections. The client cannot be used afterwards. */
+  async close(): Promise<void> {
+    await Promise.all([this.dispatcher.close(), ...[...this.proxies.values()].map((agent) => agent.close())])
+  }
+
+  private dispatch(request: HttpRequest, signal: AbortSignal) {
+    const { body, headers } = encodeBody(request)
+    const method = request.method ?? (body === undefined ? 'GET' : 'POST')
+    const allHeaders: Record<string, string> = {}
+    if (this.options.userAgent) allHeaders['user-agent'] = this.options.userAgent
+    for (const [name, value] of Object.entries({ ...request.headers, ...headers })) {
+      if (value !== undefined) allHeaders[name.toLowerCase()] = value
+    }
+    return undiciRequest(request.url, {
+      method,
+      headers: allHeaders,
+      body: body as never,
+      signal,
+      dispatcher: this.dispatcherFor(request),
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    })
+  }
+
+  private dispatcherFor(request: HttpRequest): Dispatcher {
+    if (!request.proxy) return this.dispatcher
+    let agent = this.proxies.get(request.proxy)
+    if (!agent) {
+      agent = new ProxyAgent({ uri: request.proxy })
+      this.proxies.set(request.proxy, agent)
+    }
+    return agent
+  }
+
+  private begin(request: HttpRequest) {
+    const controller = new AbortController()
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    let timedOut = false
+    const timer = timeoutMs > 0 ? setTimeout(() => ((timedOut = true), controller.abort()), timeoutMs) : undefined
+    const onAbort = () => controller.abort(request.signal?.reason)
+    if (request.signal?.aborted) onAbort()
+    else request.signal?.addEventListener('abort', onAbort, { once: true })
+    return {
+      signal: controller.signal,
+      timeoutMs,
+      get timedOut() {
+        return timedOut
+      },
+      done() {
+        if (timer) clearTimeout(timer)
+        request.signal?.removeEventListener('abort', onAbort)
+      },
+    }
+  }
+
+  private failure(error: unknown, request: HttpRequest, attempt: { timedOut: boolean; timeoutMs: number }): unknown {
+    if (LLMKitError.isInstance(error)) return error
+    if (request.signal?.aborted) return request.signal.reason ?? error
+    const stage = request.stage ?? 'generate'
+    const where = `${stage} request to ${safeUrl(request.url)}`
+    if (attempt.timedOut) {
+      return new LLMKitError({ code: 'timeout', message: `${where} took longer than ${attempt.timeoutMs} ms`, isRetryable: true, cause: error })
+    }
+    const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code
+    const detail = redactSecrets(error instanceof Error ? error.message : String(error), request.secrets)
+    const wrapped = new LLMKitError({
+      code: 'network',
+      message: `${where} failed: ${detail}${code ? ` (${code})` : ''}. Check your network or proxy and try again`,
+      isRetryable: !isAbortError(error),
+      cause: error,
+    })
+    if (code && NOT_SENT_CODES.has(code)) notSent.add(wrapped)
+    return wrapped
+  }
+}
+
+function encodeBody(request: HttpRequest): { body?: string | Uint8Array | FormData; headers: Record<string, string> } {
+  if (request.json !== undefined) return { body: JSON.stringify(request.json), headers: { 'content-type': 'application/json' } }
+  if (request.form) {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(request.form)) if (value !== undefined) params.append(key, String(value))
+    return { body: params.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+  }
+  if (request.multipart) {
+    const form = new FormData()
+    for (const [key, value] of Object.entries(request.multipart)) {
+      if (value === undefined) continue
+      if (value instanceof Blob) form.append(key, value)
+      else form.append(key, String(value))
+    }
+    return { body: form, headers: {} }
+  }
+  return { body: request.body, headers: {} }
+}
+
+async function readBody(body: AsyncIterable<unknown> & { destroy(): void }, maxBytes: number, request: HttpRequest): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer
+    size += buffer.length
+    if (size > maxBytes) {
+      body.destroy()
+      throw new LLMKitError({
+        code: 'provider_error',
+        message: `Response from ${safeUrl(request.url)} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MiB limit; raise maxBytes if you expect images this large`,
+        isRetryable: false,
+      })
+    }
+    chunks.push(buffer)
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return flat
+}
+
+function toResponse(url: string, status: number, rawHeaders: Record<string, string | string[] | undefined>, body: Buffer, request: HttpRequest): HttpResponse {
+  const headers = flattenHeaders(rawHeaders)
+  const requestId = REQUEST_ID_HEADERS.map((name) => headers[name]).find(Boolean)
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    url,
+    headers,
+    body,
+    requestId,
+    text: () => body.toString('utf8'),
+    json<T>(): T {
+      try {
+        return JSON.parse(body.toString('utf8')) as T
+      } catch (error) {
+        throw new LLMKitError({
+          code: 'provider_error',
+          message: `${safeUrl(url)} answered ${status} with a body that is not JSON: ${excerpt(body.toString('utf8'), request.secrets, 200)}`,
+          status,
+          requestId,
+          isRetryable: status >= 500,
+          cause: error,
+        })
+      }
+    },
+  }
+}
+
+/** A URL without its query string (which may carry tokens), for messages. */
+export function safeUrl(url: string): string {
+  const index = url.indexOf('?')
+  return index === -1 ? url : url.slice(0, index)
+}

@@ -1,0 +1,58 @@
+/**
+ * The stage an HTTP request belongs to. Retries are decided per stage: a status
+ * poll or a download is safe to repeat; a submit that starts a paid job is
+ * repeated only when no job can have been created.
+ */
+export type HttpStage = 'generate' | 'submit' | 'status' | 'download' | 'cancel' | 'auth'
+
+/** One HTTP request as a provider describes it. Exactly one body field at most. */
+export interface HttpRequest {
+  /** Default GET, or POST when a body is given. */
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  headers?: Record<string, string | undefined>
+  /** Sent as `application/json`. */
+  json?: unknown
+  /** Sent as `application/x-www-form-urlencoded`; undefined values are left out. */
+  form?: Record<string, string | number | boolean | undefined>
+  /** Sent as `multipart/form-data`; undefined values are left out. */
+  multipart?: Record<string, string | number | boolean | Blob | undefined>
+  /** A raw body, sent as given. */
+  body?: string | Uint8Array
+  /** Which stage this is, for retries and error messages. Default `generate`. */
+  stage?: HttpStage
+  /** Time limit for this one attempt, headers and body. */
+  timeoutMs?: number
+  /** Largest response body accepted. */
+  maxBytes?: number
+  signal?: AbortSignal
+  /** Values to remove from any error text (API keys, tokens). */
+  secrets?: readonly (string | undefined)[]
+  /** Proxy URL for this request only (overrides the client's). */
+  proxy?: string
+}
+
+/** A buffered HTTP response. Non-2xx statuses are returned, not thrown. */
+export interface HttpResponse {
+  readonly status: number
+  readonly ok: boolean
+  readonly url: string
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+  /** The provider's request id, from the usual headers, when present. */
+  readonly requestId?: string
+  text(): string
+  /** Parses the body as JSON; throws a `provider_error` when it is not JSON. */
+  json<T = unknown>(): T
+}
+
+/** A response whose body is read as it arrives (server-sent events, large downloads). */
+export interface HttpStreamResponse {
+  readonly status: number
+  readonly ok: boolean
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: AsyncIterable<Buffer>
+  /** Stops reading and frees the connection. */
+  close(): void
+}

@@ -1,0 +1,139 @@
+import type { z } from 'zod'
+import type { LLMKitError } from '../errors/llmkit-error'
+import type { ProviderHttp } from '../client/provider-http'
+import type { ImageFormat, ImageQuality, ImageStyle } from '../request/image-options'
+import type { GeneratedImage } from '../response/generated-image'
+import type { ImageUsage } from '../response/image-generation-response'
+import type { Clock } from '../util/clock'
+import type { ImageModelInfo } from './image-model-info'
+
+/** JSON-safe data, for job handles. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+
+/**
+ * One call to a provider, after core validated the request, resolved the model,
+ * snapped the size and split `n`. Providers map this to their wire format.
+ */
+export interface ImageCall {
+  readonly model: ImageModelInfo
+  readonly prompt: string
+  /** Images for this call (at most `model.maxImagesPerCall`). */
+  readonly n: number
+  readonly width: number
+  readonly height: number
+  /** Aspect ratio for ratio-based APIs, snapped to the model's list when it has one. */
+  readonly aspectRatio: string
+  readonly quality?: ImageQuality
+  readonly style?: ImageStyle
+  /** The format the user asked for. */
+  readonly format: ImageFormat
+  readonly negativePrompt?: string
+  /** Seed for this call; split calls get `seed + images before them`. */
+  readonly seed?: number
+  /** Provider options, already validated by the model's or provider's schema. */
+  readonly options: Readonly<Record<string, unknown>>
+  /** Which call of a split request this is (0-based). */
+  readonly callIndex: number
+}
+
+/** What a provider reports while a call runs. */
+export type ProviderProgress =
+  | { readonly phase: 'queued'; readonly position?: number; readonly message?: string }
+  | { readonly phase: 'running'; readonly progress?: number; readonly message?: string }
+
+/** Everything shared that a provider needs for one call. */
+export interface ProviderContext {
+  /** Send HTTP requests here: core adds retries per stage, time limits and abort. */
+  readonly http: ProviderHttp
+  /** Aborts when the user aborts or the deadline passes. */
+  readonly signal: AbortSignal
+  readonly clock: Clock
+  /** Environment variables (the client's, default `process.env`). */
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Epoch ms after which the call is abandoned. */
+  readonly deadline: number
+  /** Adds a warning to the response (a setting that could not be honoured exactly). */
+  warn(message: string): void
+  /** Reports progress of a synchronous call (job providers report through `status`). */
+  progress(update: ProviderProgress): void
+}
+
+/** Images and extras from one finished call. */
+export interface GenerateResult {
+  readonly images: readonly GeneratedImage[]
+  readonly warnings?: readonly string[]
+  readonly usage?: ImageUsage
+}
+
+/**
+ * A handle to a job running at a provider: plain data, safe to store as JSON
+ * and to pass to `client.resumeImage()` from another process.
+ */
+export interface ImageJob {
+  readonly provider: string
+  readonly model: string
+  /** The provider's job id. */
+  readonly id: string
+  /** Whatever else the provider needs to poll or cancel (URLs, tokens excluded). */
+  readonly data?: { readonly [key: string]: JsonValue }
+  /** Epoch ms when the job was submitted. */
+  readonly createdAt: number
+  /** The call's settings, so a resumed job maps images the same way. */
+  readonly call: { readonly n: number; readonly width: number; readonly height: number; readonly format: ImageFormat; readonly seed?: number; readonly callIndex: number }
+}
+
+/** Where a job stands, as the provider's status endpoint says. */
+export type JobStatus =
+  | {
+      readonly state: 'pending'
+      readonly phase: 'queued' | 'running'
+      /** Position in the provider's queue (0 = next). */
+      readonly position?: number
+      /** 0..1 where the provider reports it. */
+      readonly progress?: number
+      readonly message?: string
+      /** Provider hint for when to ask again. */
+      readonly pollAfterMs?: number
+    }
+  | ({ readonly state: 'completed' } & GenerateResult)
+  | { readonly state: 'failed'; readonly error: LLMKitError }
+
+/** What `start` returns: the handle, and the status when the submit already says it (Replicate's `Prefer: wait`). */
+export interface StartResult {
+  readonly job: ImageJob
+  readonly status?: JobStatus
+}
+
+/**
+ * A provider plugin: a plain object made by a factory (`createOpenAI({ apiKey })`).
+ * Implement `generate` for a synchronous API, or `start` + `status` (and
+ * `cancel`, and `watch` where the API streams status) for a job API. Providers
+ * map requests, responses and error bodies; core does retries, polling and
+ * time limits.
+ */
+export interface ImageProvider {
+  /** Short id used as the `provider:` prefix (`openai`, `fal`). */
+  readonly id: string
+  readonly displayName?: string
+  /** `unofficial` for reverse-engineered web APIs that may change or stop without notice. */
+  readonly apiStatus?: 'official' | 'unofficial'
+  readonly models: readonly ImageModelInfo[]
+  /** Strict zod schema of provider options, used when a model has none. */
+  readonly optionsSchema?: z.ZodType<Record<string, unknown>>
+  /** Environment variables that configure it, for `fromEnv` and `llmkit models`. */
+  readonly env?: { readonly apiKey?: readonly string[]; readonly baseURL?: string }
+  /** Whether the provider has what it needs (its key) in `env`. Default true. */
+  isConfigured?(env: Readonly<Record<string, string | undefined>>): boolean
+  /** Resolves ids outside the static catalog (`owner/name` on Replicate). Only reached with the `provider:` prefix. */
+  resolveModel?(id: string): ImageModelInfo | undefined
+  /** Synchronous API: one call in, images out. */
+  generate?(call: ImageCall, context: ProviderContext): Promise<GenerateResult>
+  /** Job API: submit and return a handle. */
+  start?(call: ImageCall, context: ProviderContext): Promise<StartResult>
+  /** Job API: ask once where the job stands. */
+  status?(job: ImageJob, context: ProviderContext): Promise<JobStatus>
+  /** Job API, optional: statuses pushed by the provider (a status stream) until it ends. */
+  watch?(job: ImageJob, context: ProviderContext): AsyncIterable<JobStatus>
+  /** Job API, optional: cancel upstream (on abort or deadline). */
+  cancel?(job: ImageJob, context: ProviderContext): Promise<void>
+}

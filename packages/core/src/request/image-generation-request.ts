@@ -1,0 +1,185 @@
+import { z } from 'zod'
+import { invalidRequest } from '../errors/llmkit-error'
+import { ImageFormat, ImageQuality, ImageStyle } from './image-options'
+import { ImageSize, parseAspectRatio } from './image-size'
+
+/** The most images one request may ask for. */
+export const MAX_IMAGES_PER_REQUEST = 10
+/** The largest seed any provider accepts (unsigned 32-bit). */
+export const MAX_SEED = 2 ** 32 - 1
+/** Longest prompt accepted before any provider sees it. */
+export const MAX_PROMPT_LENGTH = 32_000
+
+const promptSchema = z.string().trim().min(1).max(MAX_PROMPT_LENGTH)
+
+function check<T>(method: string, schema: z.ZodType<T>, value: unknown, expected: string): T {
+  const result = schema.safeParse(value)
+  if (!result.success) throw invalidRequest(`${method}: ${expected}, got ${describe(value)}`)
+  return result.data
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : JSON.stringify(value.slice(0, 60))
+  if (value === undefined || value === null) return String(value)
+  if (typeof value === 'object') return 'an object'
+  return String(value)
+}
+
+const checkers = {
+  model: (value: unknown) => check('ImageGenerationRequest', z.string().trim().min(1).max(300), value, 'model must be a non-empty model id such as "dall-e-3" or "local:sketch"'),
+  prompt: (value: unknown) => check('ImageGenerationRequest', promptSchema, value, `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`),
+  n: (value: unknown) => check('with_n', z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST), value, `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`),
+  size: (value: unknown) => check('with_size', z.custom<ImageSize>((value) => value instanceof ImageSize), value, 'size must be an ImageSize (ImageSize.Square1024, ImageSize.custom(w, h), ImageSize.parse("1792x1024"))'),
+  quality: (value: unknown) => check('with_quality', z.enum(Object.values(ImageQuality) as [ImageQuality]), value, 'quality must be ImageQuality.Standard or ImageQuality.Hd'),
+  style: (value: unknown) => check('with_style', z.enum(Object.values(ImageStyle) as [ImageStyle]), value, 'style must be ImageStyle.Natural or ImageStyle.Vivid'),
+  format: (value: unknown) => check('with_format', z.enum(Object.values(ImageFormat) as [ImageFormat]), value, 'format must be ImageFormat.Url or ImageFormat.B64Json'),
+  negative: (value: unknown) => check('with_negative_prompt', promptSchema, value, 'negative prompt must be non-empty text'),
+  seed: (value: unknown) => check('with_seed', z.number().int().min(0).max(MAX_SEED), value, `seed must be a whole number from 0 to ${MAX_SEED}`),
+  aspect: (value: unknown) => check('with_aspect_ratio', z.string().refine((text) => parseAspectRatio(text) !== undefined), value, 'aspect ratio must look like "16:9"'),
+  providerId: (value: unknown) => check('with_provider_options', z.string().regex(/^[a-z0-9][a-z0-9-]*$/), value, 'provider must be a provider id such as "fal"'),
+  options: (value: unknown) => check('with_provider_options', z.record(z.string(), z.unknown()), value, 'options must be a plain object'),
+}
+
+/** The plain-data form of a request (what `toJSON()` returns and `fromJSON()` reads). */
+export interface ImageGenerationRequestData {
+  model: string
+  prompt: string
+  n: number
+  size?: string
+  quality?: ImageQuality
+  style?: ImageStyle
+  format: ImageFormat
+  negative_prompt?: string
+  seed?: number
+  aspect_ratio?: string
+  provider_options?: Record<string, Record<string, unknown>>
+}
+
+/**
+ * What to generate. Immutable: every `with_*` method returns a new request, and
+ * bad values throw an `LLMKitError` (`invalid_request`) right away, before any
+ * network call.
+ *
+ * ```ts
+ * const request = new ImageGenerationRequest('dall-e-3', 'A serene mountain landscape')
+ *   .with_size(ImageSize.Landscape1792x1024)
+ *   .with_quality(ImageQuality.Hd)
+ * ```
+ */
+export class ImageGenerationRequest {
+  /** Model id, optionally `provider:model`. */
+  readonly model: string
+  /** The text prompt, trimmed. */
+  readonly prompt: string
+  /** How many images (1..10). Default 1. */
+  readonly n: number = 1
+  /** Requested size; undefined means the model's default (1024x1024 for most). */
+  readonly size?: ImageSize
+  readonly quality?: ImageQuality
+  readonly style?: ImageStyle
+  /** Default `ImageFormat.Url`. */
+  readonly format: ImageFormat = ImageFormat.Url
+  readonly negative_prompt?: string
+  readonly seed?: number
+  /** Requested aspect ratio such as `16:9`, for providers that take ratios. */
+  readonly aspect_ratio?: string
+  /** Provider-specific options keyed by provider id, validated by that provider. */
+  readonly provider_options: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {}
+
+  constructor(model: string, prompt: string) {
+    this.model = checkers.model(model)
+    this.prompt = checkers.prompt(prompt)
+    Object.freeze(this)
+  }
+
+  private with(patch: Partial<ImageGenerationRequestData> | Record<string, unknown>): ImageGenerationRequest {
+    const next = Object.create(ImageGenerationRequest.prototype) as ImageGenerationRequest
+    Object.assign(next, this, patch)
+    return Object.freeze(next) as ImageGenerationRequest
+  }
+
+  /** Number of images, 1 to 10 (checked again against the model's limit). */
+  with_n(count: number): ImageGenerationRequest {
+    return this.with({ n: checkers.n(count) })
+  }
+
+  /** Image dimensions: `ImageSize.Square1024` (default), another documented size, or `ImageSize.custom(w, h)`. */
+  with_size(size: ImageSize): ImageGenerationRequest {
+    return this.with({ size: checkers.size(size) })
+  }
+
+  /** `ImageQuality.Standard` or `ImageQuality.Hd` (models without it warn and ignore it). */
+  with_quality(quality: ImageQuality): ImageGenerationRequest {
+    return this.with({ quality: checkers.quality(quality) })
+  }
+
+  /** `ImageStyle.Natural` or `ImageStyle.Vivid` (models without it warn and ignore it). */
+  with_style(style: ImageStyle): ImageGenerationRequest {
+    return this.with({ style: checkers.style(style) })
+  }
+
+  /** `ImageFormat.Url` (default) or `ImageFormat.B64Json`. */
+  with_format(format: ImageFormat): ImageGenerationRequest {
+    return this.with({ format: checkers.format(format) })
+  }
+
+  /** What the image should not contain (models without it warn and ignore it). */
+  with_negative_prompt(prompt: string): ImageGenerationRequest {
+    return this.with({ negative_prompt: checkers.negative(prompt) })
+  }
+
+  /** A seed from 0 to 2^32-1 for reproducible results where the model supports seeds. */
+  with_seed(seed: number): ImageGenerationRequest {
+    return this.with({ seed: checkers.seed(seed) })
+  }
+
+  /** An aspect ratio such as `16:9`; providers that take ratios use it, others derive a size from it. */
+  with_aspect_ratio(ratio: string): ImageGenerationRequest {
+    return this.with({ aspect_ratio: checkers.aspect(ratio).trim() })
+  }
+
+  /**
+   * Options only one provider understands, for example
+   * `with_provider_options('fal', { num_inference_steps: 28 })`. The provider
+   * validates them; options for providers that do not serve the request are ignored.
+   */
+  with_provider_options(provider: string, options: Record<string, unknown>): ImageGenerationRequest {
+    const id = checkers.providerId(provider)
+    const merged = { ...this.provider_options[id], ...checkers.options(options) }
+    return this.with({ provider_options: { ...this.provider_options, [id]: Object.freeze(merged) } })
+  }
+
+  /** The same request for another model id. */
+  with_model(model: string): ImageGenerationRequest {
+    return this.with({ model: checkers.model(model) })
+  }
+
+  /** Plain data, safe to store and to send to `fromJSON`. */
+  toJSON(): ImageGenerationRequestData {
+    const data: ImageGenerationRequestData = { model: this.model, prompt: this.prompt, n: this.n, format: this.format }
+    if (this.size) data.size = this.size.toString()
+    if (this.quality) data.quality = this.quality
+    if (this.style) data.style = this.style
+    if (this.negative_prompt) data.negative_prompt = this.negative_prompt
+    if (this.seed !== undefined) data.seed = this.seed
+    if (this.aspect_ratio) data.aspect_ratio = this.aspect_ratio
+    if (Object.keys(this.provider_options).length > 0) data.provider_options = { ...this.provider_options }
+    return data
+  }
+
+  /** Rebuilds a request from `toJSON()` output, validating every field again. */
+  static fromJSON(data: ImageGenerationRequestData): ImageGenerationRequest {
+    let request = new ImageGenerationRequest(data.model, data.prompt).with_n(data.n ?? 1)
+    if (data.size) request = request.with_size(ImageSize.parse(data.size))
+    if (data.quality) request = request.with_quality(data.quality)
+    if (data.style) request = request.with_style(data.style)
+    if (data.format) request = request.with_format(data.format)
+    if (data.negative_prompt) request = request.with_negative_prompt(data.negative_prompt)
+    if (data.seed !== undefined) request = request.with_seed(data.seed)
+    if (data.aspect_ratio) request = request.with_aspect_ratio(data.aspect_ratio)
+    for (const [provider, options] of Object.entries(data.provider_options ?? {})) {
+      request = request.with_provider_options(provider, options)
+    }
+    return request
+  }
+}

@@ -1,0 +1,100 @@
+import { invalidRequest } from '../errors/llmkit-error'
+import type { Dimensions, ImageModelInfo } from '../provider/image-model-info'
+import { parseAspectRatio } from './image-size'
+
+/** The size and aspect ratio a call will use, and a warning when they differ from the request. */
+export interface ResolvedSize extends Dimensions {
+  readonly aspectRatio: string
+  readonly warning?: string
+}
+
+const DEFAULT_SIZE: Dimensions = { width: 1024, height: 1024 }
+
+const ratioOf = (size: Dimensions) => size.width / size.height
+const label = (size: Dimensions) => `${size.width}x${size.height}`
+/** Distance between two ratios on a log scale, so 2:1 and 1:2 are equally far from 1:1. */
+const ratioDistance = (a: number, b: number) => Math.abs(Math.log(a / b))
+
+function reduceRatio(size: Dimensions): string {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+  const divisor = gcd(size.width, size.height)
+  return `${size.width / divisor}:${size.height / divisor}`
+}
+
+function nearestRatio(target: number, ratios: readonly string[]): string {
+  return [...ratios].sort((a, b) => ratioDistance(parseAspectRatio(a)!, target) - ratioDistance(parseAspectRatio(b)!, target))[0]!
+}
+
+function nearestSize(target: Dimensions, sizes: readonly Dimensions[]): Dimensions {
+  const area = target.width * target.height
+  const score = (size: Dimensions) => ratioDistance(ratioOf(size), ratioOf(target)) * 10 + Math.abs(Math.log((size.width * size.height) / area))
+  return [...sizes].sort((a, b) => score(a) - score(b))[0]!
+}
+
+/** Fits a size into a range: same area and ratio where possible, edges rounded to `multipleOf`. */
+function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']['range']>): Dimensions {
+  const step = range.multipleOf ?? 1
+  const clamp = (value: number) => Math.min(range.max, Math.max(range.min, Math.round(value / step) * step))
+  let width = clamp(target.width)
+  let height = clamp(target.height)
+  if (range.maxPixels && width * height > range.maxPixels) {
+    const scale = Math.sqrt(range.maxPixels / (width * height))
+    width = clamp(Math.floor((width * scale) / step) * step)
+    height = clamp(Math.floor((height * scale) / step) * step)
+  }
+  return { width, height }
+}
+
+/** The requested dimensions: the size, or the requested ratio at the size's area. */
+function requestedDimensions(model: ImageModelInfo, size: Dimensions | undefined, aspectRatio: string | undefined): Dimensions {
+  const base = size ?? model.defaultSize ?? DEFAULT_SIZE
+  const ratio = aspectRatio ? parseAspectRatio(aspectRatio) : undefined
+  if (!ratio || size) return base
+  const area = base.width * base.height
+  return { width: Math.round(Math.sqrt(area * ratio)), height: Math.round(Math.sqrt(area / ratio)) }
+}
+
+/**
+ * Resolves the request's size and aspect ratio against a model's accepted
+ * sizes: exact when possible, otherwise the nearest accepted value with a
+ * warning (or an error for `sizePolicy: 'strict'` models).
+ */
+export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRatio?: string): ResolvedSize {
+  const wanted = requestedDimensions(model, size, aspectRatio)
+  const wantedRatio = aspectRatio ?? reduceRatio(wanted)
+  const { sizes, aspectRatios, range } = model.sizes
+  let chosen: Dimensions = wanted
+  let chosenRatio = wantedRatio
+  let allowed = ''
+  if (sizes?.some((s) => s.width === wanted.width && s.height === wanted.height)) {
+    chosen = wanted
+  } else if (range && (!aspectRatios || !aspectRatio)) {
+    chosen = fitRange(wanted, range)
+    chosenRatio = aspectRatio ?? reduceRatio(chosen)
+    allowed = `edges from ${range.min} to ${range.max}${range.multipleOf ? `, multiples of ${range.multipleOf}` : ''}`
+  } else if (sizes && sizes.length > 0) {
+    chosen = nearestSize(wanted, sizes)
+    chosenRatio = reduceRatio(chosen)
+    allowed = sizes.map(label).join(', ')
+  }
+  if (aspectRatios && aspectRatios.length > 0) {
+    chosenRatio = aspectRatios.includes(wantedRatio) ? wantedRatio : nearestRatio(parseAspectRatio(wantedRatio) ?? ratioOf(wanted), aspectRatios)
+    if (!sizes && !range) {
+      const ratio = parseAspectRatio(chosenRatio)!
+      const area = wanted.width * wanted.height
+      chosen = { width: Math.round(Math.sqrt(area * ratio)), height: Math.round(Math.sqrt(area / ratio)) }
+    }
+    allowed ||= `aspect ratios ${aspectRatios.join(', ')}`
+  }
+  const changedSize = (sizes || range) && (chosen.width !== wanted.width || chosen.height !== wanted.height)
+  const changedRatio = aspectRatios && chosenRatio !== wantedRatio
+  if (!changedSize && !changedRatio) return { ...chosen, aspectRatio: chosenRatio }
+  // The model's own default needs no warning: the user asked for nothing in particular.
+  if (!size && !aspectRatio) return { ...chosen, aspectRatio: chosenRatio }
+  const asked = aspectRatio && !size ? `aspect ratio ${aspectRatio}` : label(wanted)
+  const got = aspectRatios && !sizes && !range ? `aspect ratio ${chosenRatio}` : label(chosen)
+  if (model.sizePolicy === 'strict') {
+    throw invalidRequest(`${model.id} does not support ${asked}; it supports ${allowed}`, { model: model.id })
+  }
+  return { ...chosen, aspectRatio: chosenRatio, warning: `${model.id} does not support ${asked}; using ${got} (supported: ${allowed})` }
+}

@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { LLMKitError } from '../errors/llmkit-error'
+import { writeFileAtomic } from '../util/atomic-write'
+import { base64ByteLength, sniffBase64MediaType } from '../util/media-type'
+import type { HttpClient } from '../http/http-client'
+
+/** What is known about an image besides its data. */
+export interface GeneratedImageMetadata {
+  revised_prompt?: string
+  /** `image/png`, `image/jpeg`, `image/webp`, `image/svg+xml`, … */
+  media_type?: string
+  width?: number
+  height?: number
+  /** The seed that produced this image, where the provider reports or honours one. */
+  seed?: number
+  /** True when the provider flagged this image (for example fal's `has_nsfw_concepts`). */
+  content_filtered?: boolean
+}
+
+/** Options for {@link GeneratedImage.bytes} and {@link GeneratedImage.save}. */
+export interface ImageDataOptions {
+  signal?: AbortSignal
+  /** Largest download accepted. Default 64 MiB. */
+  maxBytes?: number
+  /** Client for URL downloads. Default: a shared keep-alive client. */
+  http?: HttpClient
+}
+
+let sharedHttp: Promise<HttpClient> | undefined
+function defaultHttp(): Promise<HttpClient> {
+  sharedHttp ??= import('../http/http-client').then(({ HttpClient }) => new HttpClient())
+  return sharedHttp
+}
+
+/** One generated image: a URL, base64 data, or both, plus what is known about it. */
+export class GeneratedImage {
+  /** Download URL (`https:`, `file:` or `data:`). */
+  readonly url?: string
+  /** Base64-encoded image bytes. */
+  readonly b64_json?: string
+  /** The prompt the model actually used, where it rewrites prompts (DALL-E 3). */
+  readonly revised_prompt?: string
+  readonly media_type?: string
+  readonly width?: number
+  readonly height?: number
+  readonly seed?: number
+  readonly content_filtered?: boolean
+
+  private constructor(data: { url?: string; b64_json?: string } & GeneratedImageMetadata) {
+    Object.assign(this, stripUndefined(data))
+    Object.freeze(this)
+  }
+
+  /** An image known by its URL. */
+  static from_url(url: string, metadata: GeneratedImageMetadata = {}): GeneratedImage {
+    if (typeof url !== 'string' || url.trim() === '') throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_url: url must be a non-empty string' })
+    return new GeneratedImage({ ...metadata, url })
+  }
+
+  /** An image from base64 data; the media type is read from the data when not given. */
+  static from_b64(data: string, metadata: GeneratedImageMetadata = {}): GeneratedImage {
+    if (typeof data !== 'string' || data.length === 0) throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_b64: data must be non-empty base64 text' })
+    return new GeneratedImage({ media_type: sniffBase64MediaType(data), ...metadata, b64_json: data })
+  }
+
+  /** A copy with another revised prompt. */
+  with_revised_prompt(prompt: string): GeneratedImage {
+    return this.with({ revised_prompt: prompt })
+  }
+
+  /** A copy with more metadata or data (for example base64 after a download). */
+  with(patch: { url?: string; b64_json?: string } & GeneratedImageMetadata): GeneratedImage {
+    return new GeneratedImage({ ...this, ...stripUndefined(patch) })
+  }
+
+  /** Bytes of image data held in `b64_json`, without decoding; 0 for a URL-only image. */
+  get byte_length(): number {
+    return this.b64_json ? base64ByteLength(this.b64_json) : 0
+  }
+
+  /** The image bytes: decoded from base64, read from a `file:`/`data:` URL, or downloaded. */
+  async bytes(options: ImageDataOptions = {}): Promise<Buffer> {
+    if (this.b64_json) return Buffer.from(this.b64_json, 'base64')
+    if (!this.url) throw new LLMKitError({ code: 'no_image', message: 'This image has neither url nor b64_json' })
+    if (this.url.startsWith('data:')) return Buffer.from(this.url.slice(this.url.indexOf(',') + 1), 'base64')
+    if (this.url.startsWith('file:')) return readFile(fileURLToPath(this.url))
+    const http = options.http ?? (await defaultHttp())
+    const response = await http.send({ url: this.url, stage: 'download', signal: options.signal, maxBytes: options.maxBytes })
+    if (!response.ok) {
+      throw new LLMKitError({
+        code: response.status === 404 || response.status === 410 ? 'no_image' : 'provider_error',
+        message: `Downloading the image failed with HTTP ${response.status}; image URLs from providers expire, so download soon after generating`,
+        status: response.status,
+        isRetryable: response.status >= 500,
+      })
+    }
+    return response.body
+  }
+
+  /**
+   * Writes the image to `path` atomically (temporary file, then rename), so a
+   * crash never leaves half a file. Returns the path.
+   */
+  async save(path: string, options: ImageDataOptions = {}): Promise<string> {
+    await writeFileAtomic(path, await this.bytes(options))
+    return path
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object) }
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}

@@ -1,0 +1,77 @@
+import type { LLMKitError } from '../errors/llmkit-error'
+import type { ImageJob } from '../provider/image-provider'
+import type { GeneratedImage } from './generated-image'
+
+/** A call that failed while others of the same request succeeded. */
+export interface CallFailure {
+  /** Which call (0-based) of the split request failed. */
+  callIndex: number
+  /** How many images that call was for. */
+  n: number
+  error: LLMKitError
+}
+
+/** Token or credit usage, as the provider reports it. */
+export type ImageUsage = Readonly<Record<string, number>>
+
+/** Everything {@link ImageGenerationResponse} is made from. */
+export interface ImageGenerationResponseInit {
+  images: readonly GeneratedImage[]
+  model: string
+  provider: string
+  created?: number
+  warnings?: readonly string[]
+  failures?: readonly CallFailure[]
+  usage?: ImageUsage
+  jobs?: readonly ImageJob[]
+}
+
+/** The result of `generateImage`: the images plus what happened on the way. */
+export class ImageGenerationResponse {
+  /** Unix timestamp (seconds) of creation. */
+  readonly created: number
+  readonly images: readonly GeneratedImage[]
+  /** Canonical model id that produced the images. */
+  readonly model: string
+  /** Provider id that served the request. */
+  readonly provider: string
+  /** Settings the model could not honour exactly, and other things worth knowing. */
+  readonly warnings: readonly string[]
+  /** Calls that failed when `n` was split and other calls succeeded. */
+  readonly failures: readonly CallFailure[]
+  readonly usage?: ImageUsage
+  /** Job handles of job-based providers, for records. */
+  readonly jobs: readonly ImageJob[]
+
+  constructor(init: ImageGenerationResponseInit) {
+    this.created = init.created ?? Math.floor(Date.now() / 1000)
+    this.images = Object.freeze([...init.images])
+    this.model = init.model
+    this.provider = init.provider
+    this.warnings = Object.freeze([...(init.warnings ?? [])])
+    this.failures = Object.freeze([...(init.failures ?? [])])
+    this.usage = init.usage
+    this.jobs = Object.freeze([...(init.jobs ?? [])])
+    Object.freeze(this)
+  }
+
+  /** Number of images. */
+  get count(): number {
+    return this.images.length
+  }
+
+  /** Total bytes of image data held in the response (base64 images; URL-only images count 0). */
+  get total_size(): number {
+    return this.images.reduce((sum, image) => sum + image.byte_length, 0)
+  }
+
+  /** The first image, or undefined when there is none. */
+  first(): GeneratedImage | undefined {
+    return this.images[0]
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { created, images, model, provider, warnings, usage } = this
+    return { created, model, provider, count: this.count, total_size: this.total_size, warnings, usage, images, failures: this.failures.map((f) => ({ callIndex: f.callIndex, n: f.n, error: f.error.toJSON() })) }
+  }
+}
