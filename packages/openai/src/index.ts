@@ -1,1 +1,6 @@
-export {}
+export { createOpenAI, openai, normalizeOpenAIBaseURL } from './openai-provider'
+export type { OpenAIProviderSettings } from './openai-provider'
+export { OPENAI_IMAGE_MODELS, toOpenAIBody } from './openai-image-model'
+export type { OpenAIImageModelId } from './openai-image-model'
+export { openaiImageOptionsSchema } from './openai-options'
+export type { OpenAIImageOptions } from './openai-options'

@@ -37,6 +37,8 @@ export interface LLMKitClientOptions {
   poll?: PollOptions
   /** Cancel a job upstream when the deadline passes (else keep it for `resumeImage`). Default true. */
   cancelOnTimeout?: boolean
+  /** Cancel a job upstream when the caller aborts (else keep it for `resumeImage`). Default true. */
+  cancelOnAbort?: boolean
 }
 
 /** Per-call settings for `generateImage`, `streamImage` and `resumeImage`. */
@@ -206,7 +208,7 @@ export class LLMKitClient {
   /** On abort or deadline, cancels the job upstream (best effort, bounded) and says how to resume. */
   private async abandon(provider: ImageProvider, job: ImageJob, context: ProviderContext, error: unknown): Promise<unknown> {
     const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
-    const shouldCancel = context.signal.aborted && (!isTimeout || (this.settings.cancelOnTimeout ?? true))
+    const shouldCancel = context.signal.aborted && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
       const scope = createCallScope(undefined, 5_000, this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
       try {

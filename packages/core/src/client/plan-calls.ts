@@ -24,6 +24,9 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
   const warnings: string[] = []
   const maxImages = model.maxImagesPerRequest ?? MAX_IMAGES_PER_REQUEST
   if (request.n > maxImages) throw invalidRequest(`${model.id} returns at most ${maxImages} images per request; asked for ${request.n}`, { model: model.id, provider: provider.id })
+  if (model.maxPromptLength && request.prompt.length > model.maxPromptLength) {
+    throw invalidRequest(`${model.id} accepts prompts of at most ${model.maxPromptLength} characters; this one has ${request.prompt.length}`, { model: model.id, provider: provider.id })
+  }
   const size = resolveSize(model, request.size, request.aspect_ratio)
   if (size.warning) warnings.push(size.warning)
   const { supports } = model

@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { excerpt, redactSecrets } from '../errors/redact'
 import type { HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
@@ -177,7 +177,7 @@ export class HttpClient {
   }
 }
 
-function encodeBody(request: HttpRequest): { body?: string | Uint8Array | FormData; headers: Record<string, string> } {
+function encodeBody(request: HttpRequest): { body?: string | Uint8Array | UndiciFormData; headers: Record<string, string> } {
   if (request.json !== undefined) return { body: JSON.stringify(request.json), headers: { 'content-type': 'application/json' } }
   if (request.form) {
     const params = new URLSearchParams()
@@ -185,7 +185,8 @@ function encodeBody(request: HttpRequest): { body?: string | Uint8Array | FormDa
     return { body: params.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }
   }
   if (request.multipart) {
-    const form = new FormData()
+    // undici's own FormData: Node's global one is not accepted by undici 7's request().
+    const form = new UndiciFormData()
     for (const [key, value] of Object.entries(request.multipart)) {
       if (value === undefined) continue
       if (value instanceof Blob) form.append(key, value)

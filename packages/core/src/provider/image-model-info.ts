@@ -46,6 +46,8 @@ export interface ImageModelInfo {
     /** Formats the API itself returns; core downloads URLs when base64 is asked for. */
     readonly formats: readonly ImageFormat[]
   }
+  /** Longest prompt the model accepts, in characters. */
+  readonly maxPromptLength?: number
   /** Strict zod schema of this model's provider options (overrides the provider's). */
   readonly optionsSchema?: z.ZodType<Record<string, unknown>>
   /** False for models reachable only as `provider:id`. Default true. */

@@ -1,0 +1,108 @@
+import {
+  errorFromResponse,
+  GeneratedImage,
+  ImageFormat,
+  ImageQuality,
+  ImageStyle,
+  LLMKitError,
+  type GenerateResult,
+  type ImageCall,
+  type ImageModelInfo,
+  type ProviderContext,
+} from '@llmkit/core'
+import { openaiImagesResponseSchema, readOpenAIError } from './openai-api'
+import { openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
+
+/** Model ids with autocomplete; any other string is passed through with the `openai:` prefix. */
+export type OpenAIImageModelId = 'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2' | (string & {})
+
+const square = (edge: number) => ({ width: edge, height: edge })
+const BOTH_FORMATS = [ImageFormat.Url, ImageFormat.B64Json] as const
+
+const gptImage = (id: string, displayName: string): ImageModelInfo => ({
+  id,
+  displayName,
+  maxImagesPerCall: 10,
+  maxPromptLength: 32_000,
+  sizes: { sizes: [square(1024), { width: 1536, height: 1024 }, { width: 1024, height: 1536 }] },
+  supports: { quality: [ImageQuality.Standard, ImageQuality.Hd], formats: [ImageFormat.B64Json] },
+  optionsSchema: openaiImageOptionsSchema,
+})
+
+/** OpenAI's image models and what each accepts (OpenAI API spec, `CreateImageRequest`). */
+export const OPENAI_IMAGE_MODELS: readonly ImageModelInfo[] = [
+  {
+    id: 'dall-e-3',
+    displayName: 'DALL-E 3',
+    description: 'Photorealistic, style control; one image per call (llmkit splits larger n)',
+    maxImagesPerCall: 1,
+    maxPromptLength: 4_000,
+    sizes: { sizes: [square(1024), { width: 1792, height: 1024 }, { width: 1024, height: 1792 }] },
+    supports: { quality: [ImageQuality.Standard, ImageQuality.Hd], style: [ImageStyle.Vivid, ImageStyle.Natural], formats: BOTH_FORMATS },
+    optionsSchema: openaiImageOptionsSchema.pick({ user: true }).strict(),
+  },
+  {
+    id: 'dall-e-2',
+    displayName: 'DALL-E 2',
+    description: 'Fast, flexible; up to 10 images per call',
+    maxImagesPerCall: 10,
+    maxPromptLength: 1_000,
+    sizes: { sizes: [square(256), square(512), square(1024)] },
+    supports: { quality: [ImageQuality.Standard], formats: BOTH_FORMATS },
+    optionsSchema: openaiImageOptionsSchema.pick({ user: true }).strict(),
+  },
+  gptImage('gpt-image-1', 'GPT Image 1'),
+  gptImage('gpt-image-1-mini', 'GPT Image 1 mini'),
+  gptImage('gpt-image-1.5', 'GPT Image 1.5'),
+  {
+    ...gptImage('gpt-image-2', 'GPT Image 2'),
+    sizes: { range: { min: 256, max: 3840, multipleOf: 16, maxPixels: 3840 * 2160 } },
+  },
+]
+
+const isGptImage = (modelId: string) => modelId.startsWith('gpt-image') || modelId.startsWith('chatgpt-image')
+
+/** What the caller's settings resolve to for one request. */
+export interface OpenAIRequestConfig {
+  baseURL: string
+  headers: () => Record<string, string | undefined>
+  secrets: () => readonly string[]
+}
+
+/** Maps one call to the JSON body of `POST /images/generations`. */
+export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
+  const options = call.options as OpenAIImageOptions
+  const gpt = isGptImage(call.model.id)
+  const body: Record<string, unknown> = { model: call.model.id, prompt: call.prompt, n: call.n, size: `${call.width}x${call.height}` }
+  if (gpt) {
+    const quality = options.quality ?? (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined)
+    Object.assign(body, { quality, output_format: options.output_format, output_compression: options.output_compression, background: options.background, moderation: options.moderation })
+  } else {
+    Object.assign(body, { quality: call.quality, style: call.style, response_format: call.format === ImageFormat.B64Json ? 'b64_json' : 'url' })
+  }
+  if (options.user) body.user = options.user
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+}
+
+/** One call: map → send → map images. */
+export async function generateOpenAIImages(call: ImageCall, context: ProviderContext, config: OpenAIRequestConfig): Promise<GenerateResult> {
+  const headers = config.headers()
+  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/images/generations`, headers, json: toOpenAIBody(call), stage: 'generate', secrets: config.secrets() })
+  if (!response.ok) {
+    const { message, code } = readOpenAIError(response.text())
+    throw errorFromResponse({ provider: 'openai', model: call.model.id, response, message, code, secrets: config.secrets() })
+  }
+  const parsed = openaiImagesResponseSchema.safeParse(response.json())
+  if (!parsed.success) {
+    throw new LLMKitError({ code: 'provider_error', provider: 'openai', model: call.model.id, status: response.status, requestId: response.requestId, message: `openai: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+  }
+  const mediaType = `image/${parsed.data.output_format === 'jpeg' ? 'jpeg' : (parsed.data.output_format ?? 'png')}`
+  const images = (parsed.data.data ?? []).flatMap((item) => {
+    const metadata = { revised_prompt: item.revised_prompt, media_type: mediaType, width: call.width, height: call.height }
+    if (item.b64_json) return [GeneratedImage.from_b64(item.b64_json, metadata)]
+    if (item.url) return [GeneratedImage.from_url(item.url, metadata)]
+    return []
+  })
+  const usage = parsed.data.usage
+  return { images, usage: usage ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.total_tokens } : undefined }
+}

@@ -1,0 +1,53 @@
+import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider } from '@llmkit/core'
+import { generateOpenAIImages, OPENAI_IMAGE_MODELS } from './openai-image-model'
+
+/** Settings for {@link createOpenAI}. Every field is optional; keys come from the environment. */
+export interface OpenAIProviderSettings {
+  /** API key. Default: `OPENAI_API_KEY`. */
+  apiKey?: string
+  /** API base URL, with or without `/v1`. Default: `OPENAI_BASE_URL`, else `https://api.openai.com/v1`. */
+  baseURL?: string
+  /** Sent as `OpenAI-Organization`. Default: `OPENAI_ORG_ID`. */
+  organization?: string
+  /** Sent as `OpenAI-Project`. Default: `OPENAI_PROJECT_ID`. */
+  project?: string
+  /** Extra headers on every request. */
+  headers?: Record<string, string>
+}
+
+const KEY_ENV = ['OPENAI_API_KEY'] as const
+
+/** Accepts `https://host` and `https://host/v1` alike, as users of the OpenAI SDK write it. */
+export function normalizeOpenAIBaseURL(url: string): string {
+  const trimmed = url.replace(/\/+$/, '')
+  return /\/v\d+$/.test(trimmed) ? trimmed : `${trimmed}/v1`
+}
+
+/** Creates the OpenAI provider (DALL-E 2, DALL-E 3, GPT image models). */
+export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvider {
+  return {
+    id: 'openai',
+    displayName: 'OpenAI',
+    apiStatus: 'official',
+    models: OPENAI_IMAGE_MODELS,
+    env: { apiKey: KEY_ENV, baseURL: 'OPENAI_BASE_URL' },
+    isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
+    generate(call, context) {
+      const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'openai', factory: 'createOpenAI' })
+      const baseURL = normalizeOpenAIBaseURL(resolveBaseURL(settings.baseURL, context.env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'))
+      return generateOpenAIImages(call, context, {
+        baseURL,
+        secrets: () => [apiKey],
+        headers: () => ({
+          ...settings.headers,
+          authorization: `Bearer ${apiKey}`,
+          'openai-organization': settings.organization ?? context.env.OPENAI_ORG_ID,
+          'openai-project': settings.project ?? context.env.OPENAI_PROJECT_ID,
+        }),
+      })
+    },
+  }
+}
+
+/** The OpenAI provider configured from the environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`). */
+export const openai: ImageProvider = createOpenAI()

@@ -1,0 +1,2 @@
+export { describeProviderConformance } from './conformance/provider-conformance'
+export type { ProviderConformanceOptions } from './conformance/provider-conformance'
