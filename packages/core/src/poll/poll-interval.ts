@@ -27,10 +27,40 @@ export interface PollState {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value))
 
+/** How far past a predicted end to poll, so the job is done when the request arrives. */
+export const FINISH_MARGIN_MS = 25
+/** A predicted end further away than this is approached in two steps, the first refining the estimate. */
+const REFINE_ABOVE_MS = 300
+/** Share of the predicted remaining time slept in the first of those steps. */
+const REFINE_SHARE = 0.75
+
 /**
- * The next wait: a provider's hint first, then the queue position, then the
- * expected duration (sleep until the job should be done, then poll finely),
- * else a geometric backoff.
+ * Time left by extrapolating the reported progress over the elapsed time
+ * (elapsed / progress = total). Only from `initialIntervalMs * 2` on: a
+ * figure from the first fraction of a second says more about noise than speed.
+ * Time spent queued makes this an overestimate, which only errs towards an extra poll.
+ */
+function remainingFromProgress(state: PollState, options: Required<PollOptions>): number | undefined {
+  const status = state.status?.state === 'pending' ? state.status : undefined
+  const progress = status?.phase === 'running' ? status.progress : undefined
+  if (progress === undefined || progress < 0.01 || progress >= 1 || state.elapsedMs < options.initialIntervalMs * 2) return undefined
+  return (state.elapsedMs * (1 - progress)) / progress
+}
+
+/** The wait from the expected duration: towards its end (just past it), then fine polls growing with the overrun. */
+function delayFromExpected(expectedRemaining: number, geometric: number, options: Required<PollOptions>): number {
+  if (expectedRemaining > options.minIntervalMs) return Math.min(expectedRemaining + FINISH_MARGIN_MS, Math.max(geometric, expectedRemaining / 2))
+  return options.minIntervalMs + Math.max(0, -expectedRemaining) / 4
+}
+
+/**
+ * The next wait. A provider's hint wins, then the queue position. Otherwise a
+ * geometric backoff, replaced by the expected duration when one is known
+ * (sleep towards the expected end, poll just after it, then back off for
+ * jobs that run long), and shortened whenever the reported progress says the
+ * job ends sooner: then the poll lands just after the extrapolated end
+ * (approached in two steps when it is far, since queue time and coarse
+ * progress figures make the first extrapolation long).
  */
 export function nextPollDelay(state: PollState, options: Required<PollOptions>): number {
   const { minIntervalMs: min, maxIntervalMs: max } = options
@@ -40,10 +70,15 @@ export function nextPollDelay(state: PollState, options: Required<PollOptions>):
     return clamp(options.initialIntervalMs * (1 + status.position), min, max)
   }
   const geometric = clamp(options.initialIntervalMs * options.backoffFactor ** state.attempt, min, max)
-  if (state.expectedDurationMs === undefined) return geometric
-  const remaining = state.expectedDurationMs - state.elapsedMs
-  if (remaining > min) return clamp(Math.min(remaining, Math.max(geometric, remaining / 2)), min, max)
-  // Past the expected end: poll finely at first, then back off again for jobs that run long.
-  const overrun = -remaining
-  return clamp(min + overrun / 4, min, max)
+  const fromProgress = remainingFromProgress(state, options)
+  let delay = geometric
+  if (state.expectedDurationMs !== undefined) {
+    const expectedRemaining = state.expectedDurationMs - state.elapsedMs
+    // Past the expected end, progress (when reported) is the better guide than fine polling.
+    if (expectedRemaining > min || fromProgress === undefined) delay = delayFromExpected(expectedRemaining, geometric, options)
+  }
+  if (fromProgress !== undefined && fromProgress + FINISH_MARGIN_MS < delay) {
+    delay = fromProgress > REFINE_ABOVE_MS ? fromProgress * REFINE_SHARE : fromProgress + FINISH_MARGIN_MS
+  }
+  return clamp(delay, min, max)
 }
