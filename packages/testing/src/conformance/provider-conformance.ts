@@ -15,9 +15,9 @@ export interface ProviderConformanceOptions {
   /** Emulator endpoint names: `generate` for sync providers; `submit` and `status` for job providers. */
   endpoints: { generate?: string; submit?: string; status?: string; cancel?: string }
   /** Features to check (each defaults to true where the kind allows it). */
-  supports?: { contentPolicy?: boolean; emptyResult?: boolean; multipleImages?: boolean; jobFailure?: boolean; cancel?: boolean }
-  /** Name of the env variable holding the key (to test a wrong key). */
-  keyEnv: string
+  supports?: { contentPolicy?: boolean; emptyResult?: boolean; multipleImages?: boolean; jobFailure?: boolean; cancel?: boolean; authentication?: boolean }
+  /** Name of the env variable holding the key (to test a wrong key). Not needed with `supports.authentication: false` (keyless APIs). */
+  keyEnv?: string
   /** Job timing for job providers. Default: 50 ms queued, 150 ms running. */
   timing?: JobTiming
   /** The key value of `keyEnv` for the wrong-key test. */
@@ -37,7 +37,7 @@ const FAST: Pick<LLMKitClientOptions, 'retry' | 'poll'> = {
 export function describeProviderConformance(options: ProviderConformanceOptions): void {
   const isJob = Boolean(options.provider.start)
   const first = isJob ? options.endpoints.submit! : options.endpoints.generate!
-  const supports = { contentPolicy: true, emptyResult: true, multipleImages: true, jobFailure: isJob, cancel: Boolean(options.provider.cancel), ...options.supports }
+  const supports = { contentPolicy: true, emptyResult: true, multipleImages: true, jobFailure: isJob, cancel: Boolean(options.provider.cancel), authentication: true, ...options.supports }
   let emulator: Emulator
   const client = (extra: LLMKitClientOptions = {}) => new LLMKitClient({ providers: [options.provider], env: emulator.env, ...FAST, ...extra })
   const request = () => new ImageGenerationRequest(options.modelId, 'a lighthouse on a cliff at dawn, sea below').with_format(ImageFormat.B64Json)
@@ -71,14 +71,16 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
       expect(emulator.requests).toHaveLength(0)
     })
 
-    it('maps a wrong key to authentication without leaking it', async () => {
-      const wrongKey = options.wrongKey ?? 'wrong-key-0123456789abcdefXYZ'
-      const error = await client({ env: { ...emulator.env, [options.keyEnv]: wrongKey } }).generateImage(request()).catch((e: unknown) => e)
-      expect(LLMKitError.isInstance(error)).toBe(true)
-      expect((error as LLMKitError).code).toBe('authentication')
-      expect((error as LLMKitError).message).not.toContain(wrongKey)
-      expect((error as LLMKitError).body ?? '').not.toContain(wrongKey)
-    })
+    if (supports.authentication) {
+      it('maps a wrong key to authentication without leaking it', async () => {
+        const wrongKey = options.wrongKey ?? 'wrong-key-0123456789abcdefXYZ'
+        const error = await client({ env: { ...emulator.env, [options.keyEnv!]: wrongKey } }).generateImage(request()).catch((e: unknown) => e)
+        expect(LLMKitError.isInstance(error)).toBe(true)
+        expect((error as LLMKitError).code).toBe('authentication')
+        expect((error as LLMKitError).message).not.toContain(wrongKey)
+        expect((error as LLMKitError).body ?? '').not.toContain(wrongKey)
+      })
+    }
 
     it('retries a 429 honouring Retry-After, then succeeds', async () => {
       emulator.inject({ kind: 'rate_limit', provider: options.provider.id, endpoint: first, retryAfterSeconds: 0 })
