@@ -1,1 +1,9 @@
-export {}
+export { createArta, arta } from './arta-provider'
+export type { ArtaProviderSettings } from './arta-provider'
+export { ARTA_IMAGE_MODELS, ARTA_DEFAULT_MODEL, ARTA_DEFAULT_NEGATIVE_PROMPT, toArtaForm } from './arta-image-model'
+export type { ArtaImageModelId } from './arta-image-model'
+export { ARTA_STYLE_ALIASES, ARTA_STYLES } from './arta-styles'
+export { artaImageOptionsSchema, ARTA_ASPECT_RATIOS } from './arta-options'
+export type { ArtaImageOptions } from './arta-options'
+export { defaultArtaAuthFile, readArtaAuthFile } from './arta-auth'
+export type { StoredArtaToken } from './arta-auth'

@@ -1,0 +1,201 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { z } from 'zod'
+import { errorFromResponse, LLMKitError, writeFileAtomic, type HttpResponse, type ProviderContext } from '@llmkit/core'
+import { artaRefreshResponseSchema, artaSignUpResponseSchema, readGoogleError } from './arta-api'
+
+/** Where and how to get ARTA's anonymous tokens. */
+export interface ArtaAuthConfig {
+  /** The sign-up key (Firebase web API key), sent as `?key=`. */
+  readonly apiKey: string
+  /** Identity Toolkit v3 `signupNewUser` URL, without the key. */
+  readonly signUpURL: string
+  /** Secure Token `v1/token` URL, without the key. */
+  readonly refreshURL: string
+  /** The auth file. */
+  readonly authFile: string
+  /** A lock older than this is left over from a crashed process and is broken. */
+  readonly staleLockMs: number
+}
+
+type AuthContext = Pick<ProviderContext, 'http' | 'clock' | 'warn'>
+
+/** The auth file's content: ours, versioned, bound to the key and host that issued the token. */
+const storedTokenSchema = z.object({
+  version: z.literal(1),
+  keyId: z.string(),
+  idToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  expiresInSeconds: z.number().positive(),
+  localId: z.string().optional(),
+  /** Epoch ms when the token was issued (by our clock). */
+  issuedAt: z.number(),
+})
+export type StoredArtaToken = z.infer<typeof storedTokenSchema>
+
+/** Tokens last one hour unless the service says otherwise. */
+const DEFAULT_LIFETIME_SECONDS = 3600
+
+/** `$XDG_CACHE_HOME/llmkit/arta-auth.json`, else `~/.cache/llmkit/arta-auth.json` (`%LOCALAPPDATA%` on Windows). */
+export function defaultArtaAuthFile(env: Readonly<Record<string, string | undefined>>): string {
+  const cache = env.XDG_CACHE_HOME?.trim() || (process.platform === 'win32' && env.LOCALAPPDATA?.trim()) || join(homedir(), '.cache')
+  return join(cache, 'llmkit', 'arta-auth.json')
+}
+
+/** Identifies the key and sign-up host a token came from, without storing the key. */
+function keyIdOf(config: ArtaAuthConfig): string {
+  return createHash('sha256').update(`${config.apiKey}\n${config.signUpURL}`).digest('hex').slice(0, 16)
+}
+
+/** The stored token, or undefined when the file is missing, corrupt, half-written or for another key. */
+export async function readArtaAuthFile(path: string, keyId?: string): Promise<StoredArtaToken | undefined> {
+  try {
+    const parsed = storedTokenSchema.safeParse(JSON.parse(await readFile(path, 'utf8')))
+    if (!parsed.success || (keyId !== undefined && parsed.data.keyId !== keyId)) return undefined
+    return parsed.data
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Takes the lock file with `O_EXCL`, breaking a stale one once. Returns the
+ * release function, or undefined when another process holds the lock. Never
+ * waits: the lock only spares the service duplicate renewals; the file stays
+ * whole either way because every write is a rename.
+ */
+async function tryLock(path: string, staleLockMs: number): Promise<(() => Promise<void>) | undefined> {
+  const nonce = randomBytes(8).toString('hex')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx', 0o600)
+      await handle.writeFile(`${process.pid} ${nonce}`).finally(() => handle.close())
+      return async () => {
+        const content = await readFile(path, 'utf8').catch(() => '')
+        if (content.endsWith(nonce)) await unlink(path).catch(() => undefined)
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined
+      const age = await stat(path).then((info) => Date.now() - info.mtimeMs, () => 0)
+      if (age < staleLockMs) return undefined
+      await unlink(path).catch(() => undefined)
+    }
+  }
+  return undefined
+}
+
+/**
+ * ARTA's token lifecycle: reuse the stored token while it is younger than half
+ * its lifetime, refresh it after that, sign up again once it has expired (or
+ * when a refresh is refused), and renew on demand after a 401.
+ */
+export function createArtaAuth() {
+  let memory: StoredArtaToken | undefined
+
+  const lifetimeMs = (token: StoredArtaToken) => token.expiresInSeconds * 1000
+  const ageMs = (token: StoredArtaToken, now: number) => Math.max(0, now - token.issuedAt)
+
+  return {
+    /** A token for the next request; `rejected` is a token the API just answered 401 to. */
+    async token(config: ArtaAuthConfig, context: AuthContext, rejected?: string): Promise<string> {
+      const keyId = keyIdOf(config)
+      const now = context.clock.now()
+      const alive = (token?: StoredArtaToken): token is StoredArtaToken => Boolean(token) && ageMs(token!, now) < lifetimeMs(token!)
+      const usable = (token?: StoredArtaToken): token is StoredArtaToken => alive(token) && token.idToken !== rejected
+      const fresh = (token?: StoredArtaToken): boolean => usable(token) && ageMs(token, now) < lifetimeMs(token) / 2
+      const current = async () => newest(await readArtaAuthFile(config.authFile, keyId), memory?.keyId === keyId ? memory : undefined)
+
+      let stored = await current()
+      if (fresh(stored)) return (memory = stored!).idToken
+      await mkdir(dirname(config.authFile), { recursive: true, mode: 0o700 }).catch(() => undefined)
+      const release = await tryLock(`${config.authFile}.lock`, config.staleLockMs)
+      if (!release) {
+        // Another process is renewing: keep using a token that still works, else get one for this process alone.
+        if (usable(stored)) return stored.idToken
+        memory = await renew(config, context, keyId, alive(stored) ? stored : undefined)
+        return memory.idToken
+      }
+      try {
+        stored = await current()
+        if (fresh(stored)) return (memory = stored!).idToken
+        memory = await renew(config, context, keyId, alive(stored) ? stored : undefined)
+        await writeFileAtomic(config.authFile, `${JSON.stringify(memory, null, 2)}\n`, { mode: 0o600 }).catch((error: unknown) =>
+          context.warn(`arta: could not save the token to ${config.authFile} (${(error as Error).message}); it will be fetched again next time`),
+        )
+        return memory.idToken
+      } finally {
+        await release()
+      }
+    },
+  }
+}
+
+export type ArtaAuth = ReturnType<typeof createArtaAuth>
+
+function newest(...tokens: (StoredArtaToken | undefined)[]): StoredArtaToken | undefined {
+  return tokens.reduce<StoredArtaToken | undefined>((best, token) => (token && (!best || token.issuedAt > best.issuedAt) ? token : best), undefined)
+}
+
+/** Refreshes a token that has not expired; signs up when there is none or the refresh is refused. */
+async function renew(config: ArtaAuthConfig, context: AuthContext, keyId: string, previous: StoredArtaToken | undefined): Promise<StoredArtaToken> {
+  if (previous) {
+    const refreshed = await refresh(config, context, keyId, previous)
+    if (refreshed) return refreshed
+  }
+  return signUp(config, context, keyId)
+}
+
+const withKey = (url: string, key: string) => `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}`
+const seconds = (value: string | number | undefined) => {
+  const parsed = Number(value)
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : DEFAULT_LIFETIME_SECONDS
+}
+
+async function signUp(config: ArtaAuthConfig, context: AuthContext, keyId: string): Promise<StoredArtaToken> {
+  const secrets = [config.apiKey]
+  const response = await context.http.send({ method: 'POST', url: withKey(config.signUpURL, config.apiKey), json: { clientType: 'CLIENT_TYPE_ANDROID' }, stage: 'auth', secrets })
+  if (!response.ok) throw authError(response, 'could not obtain an anonymous token', secrets)
+  const parsed = artaSignUpResponseSchema.safeParse(response.json())
+  if (!parsed.success) throw protocolError(response, 'the sign-up answer carries no idToken')
+  const { idToken, refreshToken, expiresIn, localId } = parsed.data
+  return { version: 1, keyId, idToken, refreshToken, expiresInSeconds: seconds(expiresIn), localId, issuedAt: context.clock.now() }
+}
+
+/** A new token for the same anonymous user, or undefined when the refresh token is refused. */
+async function refresh(config: ArtaAuthConfig, context: AuthContext, keyId: string, previous: StoredArtaToken): Promise<StoredArtaToken | undefined> {
+  const secrets = [config.apiKey, previous.refreshToken, previous.idToken]
+  const response = await context.http.send({
+    method: 'POST',
+    url: withKey(config.refreshURL, config.apiKey),
+    form: { grant_type: 'refresh_token', refresh_token: previous.refreshToken },
+    stage: 'auth',
+    secrets,
+  })
+  if (response.status === 400 || response.status === 401 || response.status === 403) return undefined
+  if (!response.ok) throw authError(response, 'could not refresh the token', secrets)
+  const parsed = artaRefreshResponseSchema.safeParse(response.json())
+  if (!parsed.success) throw protocolError(response, 'the token refresh answer carries no id_token')
+  const { id_token, refresh_token, expires_in, user_id } = parsed.data
+  return { version: 1, keyId, idToken: id_token, refreshToken: refresh_token, expiresInSeconds: seconds(expires_in), localId: user_id ?? previous.localId, issuedAt: context.clock.now() }
+}
+
+function authError(response: HttpResponse, what: string, secrets: readonly string[]): LLMKitError {
+  const { message, reason } = readGoogleError(response.text())
+  const text = `${message ?? ''} ${reason ?? ''}`
+  const isRateLimit = response.status === 429 || text.includes('TOO_MANY_ATTEMPTS')
+  const isKeyProblem = !isRateLimit && response.status >= 400 && response.status < 500
+  return errorFromResponse({
+    provider: 'arta',
+    response,
+    secrets,
+    message: `${what}: ${message ?? 'no details given'}`,
+    code: isRateLimit ? 'rate_limited' : isKeyProblem ? 'authentication' : undefined,
+    advice: isKeyProblem ? 'check ARTA_API_KEY (the sign-up key) and ARTA_AUTH_BASE_URL' : undefined,
+  })
+}
+
+function protocolError(response: HttpResponse, what: string): LLMKitError {
+  return new LLMKitError({ code: 'provider_error', provider: 'arta', status: response.status, requestId: response.requestId, message: `arta: ${what}; the unofficial API may have changed` })
+}

@@ -1,0 +1,171 @@
+import {
+  errorFromResponse,
+  GeneratedImage,
+  ImageFormat,
+  LLMKitError,
+  type HttpRequest,
+  type HttpResponse,
+  type ImageCall,
+  type ImageJob,
+  type ImageModelInfo,
+  type JobStatus,
+  type ProviderContext,
+  type StartResult,
+} from '@llmkit/core'
+import { artaStatusResponseSchema, artaSubmitResponseSchema, readArtaError, type ArtaStatusResponse } from './arta-api'
+import type { ArtaAuth, ArtaAuthConfig } from './arta-auth'
+import { ARTA_ASPECT_RATIOS, artaImageOptionsSchema, type ArtaImageOptions } from './arta-options'
+import { ARTA_DEFAULT_MODEL, ARTA_STYLE_ALIASES, ARTA_STYLES, styleFor } from './arta-styles'
+
+/** Model ids with autocomplete: every alias of the table, and any raw style name. */
+export type ArtaImageModelId = keyof typeof ARTA_STYLE_ALIASES | (string & {})
+
+/** gpt4free's default negative prompt, sent when the request sets none. */
+export const ARTA_DEFAULT_NEGATIVE_PROMPT = 'blurry, deformed hands, ugly'
+
+const modelInfo = (id: string, aliases: string[]): ImageModelInfo => {
+  const target = ARTA_STYLE_ALIASES[id]!
+  const style = typeof target === 'string' ? target : target.join(' | ')
+  return {
+    id,
+    aliases: aliases.length > 0 ? aliases : undefined,
+    displayName: `ARTA ${style}`,
+    description: typeof target === 'string' ? `ARTA style "${style}"` : `One of ARTA's styles ${style}, chosen from the seed`,
+    // images_num: ARTA's maximum is 8 per request.
+    maxImagesPerCall: 8,
+    sizes: { aspectRatios: ARTA_ASPECT_RATIOS },
+    supports: { negativePrompt: true, seed: true, formats: [ImageFormat.Url] },
+    optionsSchema: artaImageOptionsSchema,
+    // Unofficial service: reachable only as `arta:<model>`, never by accident.
+    routesWithoutPrefix: false,
+    typicalDurationMs: 15_000,
+  }
+}
+
+/** The catalog: one model per style; alias keys that send the same style become aliases (`flux-dev` of `f-dev`). */
+export const ARTA_IMAGE_MODELS: readonly ImageModelInfo[] = (() => {
+  const byStyle = new Map<string, string[]>()
+  for (const [key, target] of Object.entries(ARTA_STYLE_ALIASES)) {
+    const style = typeof target === 'string' ? target : key
+    byStyle.set(style, [...(byStyle.get(style) ?? []), key])
+  }
+  return [...byStyle.values()].map(([id, ...aliases]) => modelInfo(id!, aliases))
+})()
+
+/** A raw ARTA style name (`Vincent Van Gogh`, `Japanese_2`) → its catalog entry. */
+export function resolveArtaStyle(name: string): ImageModelInfo | undefined {
+  const style = ARTA_STYLES.find((candidate) => candidate.toLowerCase() === name.trim().toLowerCase())
+  if (!style) return undefined
+  const key = Object.keys(ARTA_STYLE_ALIASES).find((alias) => ARTA_STYLE_ALIASES[alias] === style)
+  return ARTA_IMAGE_MODELS.find((model) => model.id === key || model.aliases?.includes(key!))
+}
+
+export { ARTA_DEFAULT_MODEL }
+
+/** What one call needs besides the call itself. */
+export interface ArtaRequestConfig {
+  readonly baseURL: string
+  readonly auth: ArtaAuth
+  readonly authConfig: ArtaAuthConfig
+  /** Send the form as multipart (like ARTA's app) instead of urlencoded (like gpt4free). */
+  readonly multipart: boolean
+  readonly headers?: Record<string, string>
+}
+
+/** A seed in gpt4free's range when the request sets none, so every job is reproducible from its handle. */
+const randomSeed = () => 9999 + Math.floor(Math.random() * (99_999_999 - 9999 + 1))
+
+/** Maps one call to the fields of `POST /api/v1/text2image`, all strings. */
+export function toArtaForm(call: ImageCall, seed: number): Record<string, string> {
+  const options = call.options as ArtaImageOptions
+  return {
+    prompt: call.prompt,
+    negative_prompt: call.negativePrompt ?? ARTA_DEFAULT_NEGATIVE_PROMPT,
+    style: styleFor(call.model.id, seed),
+    images_num: String(call.n),
+    cfg_scale: String(options.guidance_scale ?? 7),
+    steps: String(options.num_inference_steps ?? 30),
+    aspect_ratio: options.aspect_ratio ?? call.aspectRatio,
+    seed: String(seed),
+  }
+}
+
+/** Sends with the current token; after a 401, once more with a fresh one. */
+async function sendAuthorized(config: ArtaRequestConfig, context: ProviderContext, request: HttpRequest): Promise<HttpResponse> {
+  const attempt = async (token: string) =>
+    context.http.send({ ...request, headers: { ...config.headers, ...request.headers, authorization: token }, secrets: [config.authConfig.apiKey, token] })
+  const token = await config.auth.token(config.authConfig, context)
+  const response = await attempt(token)
+  if (response.status !== 401) return response
+  return attempt(await config.auth.token(config.authConfig, context, token))
+}
+
+function failure(response: HttpResponse, model: string, config: ArtaRequestConfig): LLMKitError {
+  const detail = readArtaError(response.text())
+  const refused = response.status === 401 ? `the token was refused twice${detail ? ` (${detail})` : ''}; delete ${config.authConfig.authFile} and try again` : detail
+  return errorFromResponse({ provider: 'arta', model, response, message: refused, secrets: [config.authConfig.apiKey] })
+}
+
+/** Submits one call and returns the job handle (the token stays in the auth file, not in the handle). */
+export async function startArtaJob(call: ImageCall, context: ProviderContext, config: ArtaRequestConfig): Promise<StartResult> {
+  const seed = call.seed ?? randomSeed()
+  const form = toArtaForm(call, seed)
+  const url = `${config.baseURL}/api/v1/text2image`
+  const response = await sendAuthorized(config, context, config.multipart ? { method: 'POST', url, multipart: form, stage: 'submit' } : { method: 'POST', url, form, stage: 'submit' })
+  if (!response.ok) throw failure(response, call.model.id, config)
+  const parsed = artaSubmitResponseSchema.safeParse(response.json())
+  if (!parsed.success) {
+    throw new LLMKitError({ code: 'provider_error', provider: 'arta', model: call.model.id, status: response.status, requestId: response.requestId, message: 'arta: the submit answer carries no record_id; the unofficial API may have changed' })
+  }
+  const job: ImageJob = {
+    provider: 'arta',
+    model: call.model.id,
+    id: parsed.data.record_id,
+    data: { style: form.style! },
+    createdAt: context.clock.now(),
+    call: { n: call.n, width: call.width, height: call.height, format: call.format, seed, callIndex: call.callIndex },
+  }
+  return { job, status: parsed.data.status ? toJobStatus({ status: parsed.data.status }, job) : undefined }
+}
+
+/** Asks once where a job stands. */
+export async function artaJobStatus(job: ImageJob, context: ProviderContext, config: ArtaRequestConfig): Promise<JobStatus> {
+  const url = `${config.baseURL}/api/v1/text2image/${encodeURIComponent(job.id)}/status`
+  const response = await sendAuthorized(config, context, { method: 'GET', url, stage: 'status' })
+  if (!response.ok) throw failure(response, job.model, config)
+  const parsed = artaStatusResponseSchema.safeParse(response.json())
+  if (!parsed.success) {
+    throw new LLMKitError({ code: 'provider_error', provider: 'arta', model: job.model, status: response.status, message: `arta: unexpected status answer for job ${job.id}: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+  }
+  return toJobStatus(parsed.data, job)
+}
+
+/** ARTA asks clients to poll every 2 s (gpt4free's pace). */
+const POLL_AFTER_MS = 2_000
+
+const PENDING: Readonly<Record<string, JobStatus>> = {
+  IN_QUEUE: { state: 'pending', phase: 'queued', message: 'Waiting', pollAfterMs: POLL_AFTER_MS },
+  IN_PROGRESS: { state: 'pending', phase: 'running', message: 'Generating', pollAfterMs: POLL_AFTER_MS },
+}
+
+/** IN_QUEUE and IN_PROGRESS wait, DONE carries the images, anything else (FAILED, null, unknown) is a failure. */
+export function toJobStatus(body: ArtaStatusResponse, job: ImageJob): JobStatus {
+  const status = body.status ?? undefined
+  if (status && PENDING[status]) return PENDING[status]!
+  if (status === 'DONE') {
+    const items = body.response ?? []
+    const images = items.map((item) => GeneratedImage.from_url(item.url, { media_type: item.MIME ?? undefined, seed: job.call.seed, content_filtered: item.isBlur ?? undefined }))
+    const blurred = items.filter((item) => item.isBlur).length
+    return { state: 'completed', images, warnings: blurred > 0 ? [`arta blurred ${blurred} of ${items.length} image(s) (isBlur), usually because it judged them NSFW`] : undefined }
+  }
+  const details = [body.error_code, body.error_details].filter((value) => value !== null && value !== undefined).map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+  return {
+    state: 'failed',
+    error: new LLMKitError({
+      code: 'provider_error',
+      provider: 'arta',
+      model: job.model,
+      message: `arta: image generation failed with status ${status ?? '(none)'}${details.length ? `: ${details.join(', ')}` : ''}`,
+    }),
+  }
+}
