@@ -130,7 +130,7 @@ function stall(outgoing: ServerResponse, signal: AbortSignal): Promise<void> {
 async function writeResponse(response: Response, outgoing: ServerResponse, fault: Fault | undefined, signal: AbortSignal): Promise<void> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => (headers[name] = value))
-  if (headers['content-type']?.includes('text/event-stream') && response.body) return streamBody(response.body, headers, response.status, outgoing, signal)
+  if (headers['content-type']?.includes('text/event-stream') && response.body) return streamBody(response.body, headers, response.status, outgoing, signal, fault)
   let body = Buffer.from(await response.arrayBuffer())
   if (fault?.kind === 'malformed_json') body = Buffer.from('{"this is": not json')
   headers['content-length'] = String(body.length)
@@ -144,11 +144,12 @@ async function writeResponse(response: Response, outgoing: ServerResponse, fault
   outgoing.end(body)
 }
 
-async function streamBody(body: ReadableStream<Uint8Array>, headers: Record<string, string>, status: number, outgoing: ServerResponse, signal: AbortSignal): Promise<void> {
+async function streamBody(body: ReadableStream<Uint8Array>, headers: Record<string, string>, status: number, outgoing: ServerResponse, signal: AbortSignal, fault?: Fault): Promise<void> {
   outgoing.writeHead(status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' })
   outgoing.flushHeaders()
   const reader = body.getReader()
   const stop = () => void reader.cancel().catch(() => undefined)
+  const cut = fault?.kind === 'reset' || fault?.kind === 'truncated'
   signal.addEventListener('abort', stop, { once: true })
   outgoing.on('close', stop)
   try {
@@ -156,12 +157,18 @@ async function streamBody(body: ReadableStream<Uint8Array>, headers: Record<stri
       const { done, value } = await reader.read()
       if (done || outgoing.destroyed) break
       outgoing.write(value)
+      // reset / truncated: the stream is cut after its first event, as a dropped connection leaves it.
+      if (cut) break
     }
   } catch {
     // The client went away or the emulator closed.
   } finally {
     signal.removeEventListener('abort', stop)
-    outgoing.end()
+    if (!cut) outgoing.end()
+    else {
+      stop()
+      setTimeout(() => (fault!.kind === 'reset' ? outgoing.socket?.resetAndDestroy() : outgoing.socket?.destroy()), 5)
+    }
   }
 }
 
