@@ -1,1 +1,6 @@
-export {}
+export { createImageLabs, imagelabs } from './imagelabs-provider'
+export type { ImageLabsProviderSettings } from './imagelabs-provider'
+export { IMAGELABS_IMAGE_MODELS, IMAGELABS_BROWSER_HEADERS, toImageLabsBody } from './imagelabs-image-model'
+export type { ImageLabsImageModelId } from './imagelabs-image-model'
+export { imagelabsImageOptionsSchema } from './imagelabs-options'
+export type { ImageLabsImageOptions } from './imagelabs-options'

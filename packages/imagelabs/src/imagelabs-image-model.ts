@@ -1,0 +1,123 @@
+import {
+  errorFromResponse,
+  GeneratedImage,
+  ImageFormat,
+  LLMKitError,
+  type HttpResponse,
+  type ImageCall,
+  type ImageJob,
+  type ImageModelInfo,
+  type JobStatus,
+  type ProviderContext,
+  type StartResult,
+} from '@llmkit/core'
+import { imagelabsProgressResponseSchema, imagelabsSubmitResponseSchema, readImageLabsError, type ImageLabsProgress } from './imagelabs-api'
+import { imagelabsImageOptionsSchema, type ImageLabsImageOptions } from './imagelabs-options'
+
+/** Model ids with autocomplete. ImageLabs has one model and sends no model on the wire. */
+export type ImageLabsImageModelId = 'sdxl-turbo' | (string & {})
+
+/** The one model: SDXL Turbo, 1152x896 unless the request sets a size. */
+export const IMAGELABS_IMAGE_MODELS: readonly ImageModelInfo[] = [
+  {
+    id: 'sdxl-turbo',
+    displayName: 'ImageLabs SDXL Turbo',
+    description: 'SDXL Turbo behind editor.imagelabs.net (unofficial web API); one image per call',
+    maxImagesPerCall: 1,
+    maxImagesPerRequest: 4,
+    defaultSize: { width: 1152, height: 896 },
+    // The sizes the site's editor and gpt4free used (1152x896, 1024x1024, 832x480, 480x832) all fit this range.
+    sizes: { range: { min: 256, max: 1536, multipleOf: 16, maxPixels: 1024 * 1024 } },
+    supports: { negativePrompt: true, seed: true, formats: [ImageFormat.Url] },
+    optionsSchema: imagelabsImageOptionsSchema,
+    // Unofficial service: reachable only as `imagelabs:sdxl-turbo`, never by accident.
+    routesWithoutPrefix: false,
+    typicalDurationMs: 8_000,
+  },
+]
+
+/** What the site's own page sends (gpt4free copied these from a browser). */
+export const IMAGELABS_BROWSER_HEADERS: Readonly<Record<string, string>> = {
+  accept: '*/*',
+  'accept-language': 'en-US,en;q=0.9',
+  'cache-control': 'no-cache',
+  origin: 'https://editor.imagelabs.net',
+  referer: 'https://editor.imagelabs.net/',
+  'x-requested-with': 'XMLHttpRequest',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+}
+
+/** What one call needs besides the call itself. */
+export interface ImageLabsRequestConfig {
+  readonly baseURL: string
+  readonly headers: Record<string, string>
+}
+
+/** Maps one call to the JSON body of `POST /txt2img`. Seeds travel as strings, as the site sends them. */
+export function toImageLabsBody(call: ImageCall, now: number): Record<string, unknown> {
+  const options = call.options as ImageLabsImageOptions
+  const seed = call.seed ?? Math.floor(now / 1000)
+  return {
+    prompt: call.prompt,
+    seed: String(seed),
+    subseed: String(options.subseed ?? (call.seed ?? now)),
+    attention: 0,
+    width: call.width,
+    height: call.height,
+    tiling: false,
+    negative_prompt: call.negativePrompt ?? '',
+    reference_image: '',
+    reference_image_type: null,
+    reference_strength: 30,
+  }
+}
+
+function failure(response: HttpResponse, model: string): LLMKitError {
+  return errorFromResponse({ provider: 'imagelabs', model, response, message: readImageLabsError(response.text()) })
+}
+
+function shapeError(response: HttpResponse, model: string, what: string): LLMKitError {
+  return new LLMKitError({ code: 'provider_error', provider: 'imagelabs', model, status: response.status, requestId: response.requestId, message: `imagelabs: ${what}; the unofficial API may have changed` })
+}
+
+/** Submits one call and returns the job handle. */
+export async function startImageLabsJob(call: ImageCall, context: ProviderContext, config: ImageLabsRequestConfig): Promise<StartResult> {
+  const now = context.clock.now()
+  const body = toImageLabsBody(call, now)
+  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/txt2img`, headers: config.headers, json: body, stage: 'submit' })
+  if (!response.ok) throw failure(response, call.model.id)
+  const parsed = imagelabsSubmitResponseSchema.safeParse(response.json())
+  if (!parsed.success) throw shapeError(response, call.model.id, `the txt2img answer carries no task_id (${response.text().slice(0, 120)})`)
+  const seed = Number(body.seed)
+  const job: ImageJob = { provider: 'imagelabs', model: call.model.id, id: parsed.data.task_id, createdAt: now, call: { n: call.n, width: call.width, height: call.height, format: call.format, seed, callIndex: call.callIndex } }
+  return { job }
+}
+
+/** Asks once where a job stands (`POST /progress`). */
+export async function imagelabsJobStatus(job: ImageJob, context: ProviderContext, config: ImageLabsRequestConfig): Promise<JobStatus> {
+  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/progress`, headers: config.headers, json: { task_id: job.id }, stage: 'status' })
+  if (!response.ok) throw failure(response, job.model)
+  const parsed = imagelabsProgressResponseSchema.safeParse(response.json())
+  if (!parsed.success) throw shapeError(response, job.model, `unexpected progress answer for task ${job.id}`)
+  return toJobStatus(parsed.data, job)
+}
+
+/** gpt4free polled every second. */
+const POLL_AFTER_MS = 1_000
+
+/** `Done` or a final URL completes; `Failed` or any status containing "error" fails; anything else is still going. */
+export function toJobStatus(body: ImageLabsProgress, job: ImageJob): JobStatus {
+  const status = body.status ?? ''
+  if (body.final_image_url || status === 'Done') {
+    const images = body.final_image_url ? [GeneratedImage.from_url(body.final_image_url, { seed: job.call.seed })] : []
+    return { state: 'completed', images }
+  }
+  if (status.toLowerCase().includes('error') || status.toLowerCase() === 'failed') {
+    return { state: 'failed', error: new LLMKitError({ code: 'provider_error', provider: 'imagelabs', model: job.model, message: `imagelabs: image generation failed with status "${status}"` }) }
+  }
+  const progress = typeof body.progress === 'number' && body.progress >= 0 && body.progress <= 1 ? body.progress : undefined
+  const isQueued = /queue|wait|pending/i.test(status) || (!progress && !/process|running|generat/i.test(status))
+  return isQueued
+    ? { state: 'pending', phase: 'queued', message: status || undefined, pollAfterMs: POLL_AFTER_MS }
+    : { state: 'pending', phase: 'running', progress, message: status || undefined, pollAfterMs: POLL_AFTER_MS }
+}
