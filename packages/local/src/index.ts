@@ -1,1 +1,9 @@
-export {}
+export { createLocal, local } from './local-provider'
+export type { LocalProviderSettings } from './local-provider'
+export { sketchModel, LOCAL_MODEL_ID } from './local-image-model'
+export { parseScene, describeScene } from './scene'
+export type { Scene, SceneColor, TimeOfDay, WaterKind, Amount, ColorTarget } from './scene'
+export { renderScene, renderPng } from './render'
+export type { RenderOptions, Rendering } from './render'
+export { encodePng } from './png'
+export type { PngOptions } from './png'

@@ -1,0 +1,59 @@
+import { createHash, randomInt } from 'node:crypto'
+import { join } from 'node:path'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import { pathToFileURL } from 'node:url'
+import { GeneratedImage, ImageFormat, MAX_SEED, writeFileAtomic } from '@llmkit/core'
+import type { GenerateResult, ImageCall, ImageModelInfo, ProviderContext } from '@llmkit/core'
+import { renderScene } from './render'
+import { encodePng } from './png'
+import { describeScene, parseScene, type Scene } from './scene'
+
+/** The local renderer's one model. */
+export const LOCAL_MODEL_ID = 'sketch'
+
+/** Catalog entry of `local:sketch`: any size from 64 to 2048 px in steps of 8, so every documented size is exact. */
+export const sketchModel: ImageModelInfo = {
+  id: LOCAL_MODEL_ID,
+  aliases: ['local'],
+  displayName: 'Local sketch (procedural, offline)',
+  description: 'Procedural landscapes painted from prompt keywords; no network, no model weights',
+  maxImagesPerCall: 10,
+  sizes: { range: { min: 64, max: 2048, multipleOf: 8 } },
+  defaultSize: { width: 1024, height: 1024 },
+  supports: { negativePrompt: true, seed: true, formats: [ImageFormat.Url, ImageFormat.B64Json] },
+  mediaType: 'image/png',
+  typicalDurationMs: 150,
+}
+
+/**
+ * Renders `call.n` pictures; picture i uses seed `seed + i`, so they differ
+ * and each can be reproduced alone. Without a seed a random one is drawn and
+ * reported in `image.seed`.
+ */
+export async function generateSketch(call: ImageCall, context: ProviderContext, cacheDir: string): Promise<GenerateResult> {
+  const scene = parseScene(call.prompt, call.negativePrompt)
+  if (scene.recognized.length === 0) {
+    context.warn(`${LOCAL_MODEL_ID} paints procedural landscapes and found no subject it knows in the prompt, so it drew a default landscape; words it understands include mountains, lake, sea, river, forest, city, sunset, night and colour names`)
+  }
+  const firstSeed = call.seed ?? randomInt(0, MAX_SEED + 1)
+  const images: GeneratedImage[] = []
+  for (let i = 0; i < call.n; i++) {
+    // Rendering is synchronous: yield between pictures so an abort or a deadline can land.
+    if (i > 0) await yieldToEventLoop()
+    context.signal.throwIfAborted()
+    context.progress({ phase: 'running', progress: i / call.n, message: `painting image ${i + 1} of ${call.n}` })
+    images.push(await paint(call, scene, (firstSeed + i) % (MAX_SEED + 1), cacheDir))
+  }
+  return { images }
+}
+
+async function paint(call: ImageCall, scene: Scene, seed: number, cacheDir: string): Promise<GeneratedImage> {
+  const { width, height } = call
+  const png = encodePng(renderScene(scene, { width, height, seed }).pixels, width, height)
+  const metadata = { width, height, seed, media_type: 'image/png', revised_prompt: describeScene(scene) }
+  if (call.format === ImageFormat.B64Json) return GeneratedImage.from_b64(png.toString('base64'), metadata)
+  // Named by content: the same picture is one file however often it is asked for.
+  const path = join(cacheDir, 'images', `${createHash('sha256').update(png).digest('hex').slice(0, 32)}.png`)
+  await writeFileAtomic(path, png)
+  return GeneratedImage.from_url(pathToFileURL(path).href, metadata)
+}
