@@ -1,1 +1,6 @@
-export {}
+export { createRunway, runway, normalizeRunwayBaseURL, RUNWAY_API_VERSION } from './runway-provider'
+export type { RunwayProviderSettings } from './runway-provider'
+export { RUNWAY_IMAGE_MODELS, RUNWAY_GEN4_RATIOS, toRunwayBody } from './runway-image-model'
+export type { RunwayImageModelId } from './runway-image-model'
+export { runwayImageOptionsSchema } from './runway-options'
+export type { RunwayImageOptions } from './runway-options'

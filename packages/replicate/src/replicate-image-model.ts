@@ -1,0 +1,213 @@
+import {
+  errorFromResponse,
+  GeneratedImage,
+  ImageFormat,
+  LLMKitError,
+  type HttpResponse,
+  type ImageCall,
+  type ImageJob,
+  type ImageModelInfo,
+  type JobStatus,
+  type ProviderContext,
+  type StartResult,
+} from '@llmkit/core'
+import { codeForFailure, progressFromLogs, readReplicateError, replicatePredictionSchema, type ReplicatePrediction } from './replicate-api'
+import { replicateImageOptionsSchema, type ReplicateImageOptions } from './replicate-options'
+
+/** Model ids with autocomplete; any `owner/name` or `owner/name:version` works with the `replicate:` prefix. */
+export type ReplicateImageModelId = 'black-forest-labs/flux-schnell' | 'black-forest-labs/flux-dev' | 'black-forest-labs/flux-1.1-pro' | 'stability-ai/sdxl' | (string & {})
+
+/** How a model takes its inputs. */
+interface ReplicateModelSpec {
+  readonly sizing: 'aspect_ratio' | 'width_height'
+  /** Pinned version, for models that have no official-model endpoint. */
+  readonly version?: string
+  readonly guidanceField?: 'guidance' | 'guidance_scale'
+}
+
+const FLUX_RATIOS = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21']
+const URL_ONLY = [ImageFormat.Url] as const
+
+/** `stability-ai/sdxl` is a community model: reachable by version only. */
+export const SDXL_VERSION = '7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc'
+
+const SPECS: Readonly<Record<string, ReplicateModelSpec>> = {
+  'black-forest-labs/flux-schnell': { sizing: 'aspect_ratio' },
+  'black-forest-labs/flux-dev': { sizing: 'aspect_ratio', guidanceField: 'guidance' },
+  'black-forest-labs/flux-1.1-pro': { sizing: 'aspect_ratio' },
+  'stability-ai/sdxl': { sizing: 'width_height', version: SDXL_VERSION, guidanceField: 'guidance_scale' },
+}
+const GENERIC_SPEC: ReplicateModelSpec = { sizing: 'width_height' }
+
+const flux = (id: string, displayName: string, maxImagesPerCall: number, typicalDurationMs: number): ImageModelInfo => ({
+  id,
+  displayName,
+  maxImagesPerCall,
+  sizes: { aspectRatios: FLUX_RATIOS },
+  supports: { seed: true, formats: URL_ONLY },
+  routesWithoutPrefix: false,
+  optionsSchema: replicateImageOptionsSchema,
+  typicalDurationMs,
+})
+
+/**
+ * Well-known image models on Replicate (inputs as their model pages give them).
+ * `typicalDurationMs` errs low: polling early costs a request, polling late costs the user time.
+ */
+export const REPLICATE_IMAGE_MODELS: readonly ImageModelInfo[] = [
+  { ...flux('black-forest-labs/flux-schnell', 'FLUX.1 [schnell]', 4, 1_000), description: 'Fastest FLUX; 1-4 steps, up to 4 images per call' },
+  { ...flux('black-forest-labs/flux-dev', 'FLUX.1 [dev]', 4, 3_000), description: 'FLUX for quality; up to 4 images per call' },
+  { ...flux('black-forest-labs/flux-1.1-pro', 'FLUX1.1 [pro]', 1, 3_000), description: 'FLUX pro; one image per call' },
+  {
+    id: 'stability-ai/sdxl',
+    displayName: 'Stable Diffusion XL',
+    description: 'SDXL 1.0 by version; negative prompt, up to 4 images per call',
+    maxImagesPerCall: 4,
+    sizes: { range: { min: 256, max: 2048, multipleOf: 8 } },
+    supports: { seed: true, negativePrompt: true, formats: URL_ONLY },
+    routesWithoutPrefix: false,
+    optionsSchema: replicateImageOptionsSchema,
+    typicalDurationMs: 4_000,
+  },
+]
+
+const MODEL_REF = /^([\w.-]+\/[\w.-]+)(?::([0-9a-f]{64}))?$/
+
+/** `owner/name` or `owner/name:version`: a catalog entry (pinned to the version when given) or a generic model. */
+export function resolveReplicateModel(id: string): ImageModelInfo | undefined {
+  const match = MODEL_REF.exec(id)
+  if (!match) return undefined
+  const known = REPLICATE_IMAGE_MODELS.find((model) => model.id === match[1])
+  if (known) return { ...known, id }
+  return {
+    id,
+    displayName: id,
+    description: 'Any Replicate model: prompt, width and height are sent; set other inputs with the `input` option',
+    maxImagesPerCall: 1,
+    sizes: { range: { min: 64, max: 2048, multipleOf: 8 } },
+    supports: { seed: true, negativePrompt: true, formats: URL_ONLY },
+    routesWithoutPrefix: false,
+    optionsSchema: replicateImageOptionsSchema,
+  }
+}
+
+/** What the provider's settings resolve to for one request. */
+export interface ReplicateRequestConfig {
+  /** Base URL including `/v1`. */
+  readonly baseURL: string
+  readonly headers: Record<string, string | undefined>
+  readonly secrets: readonly string[]
+  /** Longest `Prefer: wait` hold in seconds; 0 turns it off. */
+  readonly waitSeconds: number
+}
+
+function splitModelId(modelId: string): { name: string; version?: string; spec: ReplicateModelSpec } {
+  const [name, pinned] = modelId.split(':') as [string, string | undefined]
+  const spec = SPECS[name] ?? GENERIC_SPEC
+  return { name, version: pinned ?? spec.version, spec }
+}
+
+/** Maps one call to the prediction's `input`. */
+export function toReplicateInput(call: ImageCall): Record<string, unknown> {
+  const { spec } = splitModelId(call.model.id)
+  const options = call.options as ReplicateImageOptions
+  const input: Record<string, unknown> = { prompt: call.prompt }
+  if (spec.sizing === 'aspect_ratio') input.aspect_ratio = call.aspectRatio
+  else Object.assign(input, { width: call.width, height: call.height })
+  if (call.model.maxImagesPerCall > 1) input.num_outputs = call.n
+  Object.assign(input, { seed: call.seed, negative_prompt: call.negativePrompt })
+  const { input: extra, guidance, ...rest } = options
+  if (guidance !== undefined) input[spec.guidanceField ?? 'guidance'] = guidance
+  Object.assign(input, rest, extra)
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined))
+}
+
+/** The create request: the official-model endpoint, or `/predictions` with a version. */
+export function toReplicateCreate(call: ImageCall, baseURL: string): { url: string; body: Record<string, unknown> } {
+  const { name, version } = splitModelId(call.model.id)
+  const input = toReplicateInput(call)
+  return version ? { url: `${baseURL}/predictions`, body: { version, input } } : { url: `${baseURL}/models/${name}/predictions`, body: { input } }
+}
+
+/** `Prefer: wait=N` within the setting and what is left of the deadline (1 s kept for the answer). */
+function preferWait(config: ReplicateRequestConfig, context: ProviderContext): number {
+  const left = Math.floor((context.deadline - context.clock.now() - 1_000) / 1_000)
+  return Math.max(0, Math.min(config.waitSeconds, 60, left))
+}
+
+function fail(response: HttpResponse, modelId: string, config: ReplicateRequestConfig): LLMKitError {
+  const { message } = readReplicateError(response.text())
+  return errorFromResponse({ provider: 'replicate', model: modelId, response, message, secrets: config.secrets })
+}
+
+function parsePrediction(response: HttpResponse, modelId: string): ReplicatePrediction {
+  const parsed = replicatePredictionSchema.safeParse(response.json())
+  if (parsed.success) return parsed.data
+  throw new LLMKitError({ code: 'provider_error', provider: 'replicate', model: modelId, status: response.status, requestId: response.requestId, message: `replicate: unexpected prediction shape: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+}
+
+/** Submits the prediction, holding for the result with `Prefer: wait` so short ones need no poll. */
+export async function startReplicatePrediction(call: ImageCall, context: ProviderContext, config: ReplicateRequestConfig): Promise<StartResult> {
+  const { url, body } = toReplicateCreate(call, config.baseURL)
+  const wait = preferWait(config, context)
+  const createdAt = context.clock.now()
+  const response = await context.http.send({
+    method: 'POST',
+    url,
+    headers: { ...config.headers, prefer: wait > 0 ? `wait=${wait}` : undefined },
+    json: body,
+    stage: 'submit',
+    timeoutMs: wait > 0 ? wait * 1_000 + 30_000 : undefined,
+    secrets: config.secrets,
+  })
+  if (!response.ok) throw fail(response, call.model.id, config)
+  const prediction = parsePrediction(response, call.model.id)
+  const job: ImageJob = {
+    provider: 'replicate',
+    model: call.model.id,
+    id: prediction.id,
+    createdAt,
+    call: { n: call.n, width: call.width, height: call.height, format: call.format, seed: call.seed, callIndex: call.callIndex },
+  }
+  return { job, status: toJobStatus(prediction, job) }
+}
+
+/** Asks once where the prediction stands. */
+export async function replicatePredictionStatus(job: ImageJob, context: ProviderContext, config: ReplicateRequestConfig): Promise<JobStatus> {
+  const response = await context.http.send({ url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}`, headers: config.headers, stage: 'status', secrets: config.secrets })
+  if (!response.ok) throw fail(response, job.model, config)
+  return toJobStatus(parsePrediction(response, job.model), job)
+}
+
+/** Cancels the prediction upstream. */
+export async function cancelReplicatePrediction(job: ImageJob, context: ProviderContext, config: ReplicateRequestConfig): Promise<void> {
+  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}/cancel`, headers: config.headers, stage: 'cancel', secrets: config.secrets })
+  if (!response.ok) throw fail(response, job.model, config)
+}
+
+const MEDIA_BY_EXTENSION: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' }
+
+/** A prediction as core's job status. */
+export function toJobStatus(prediction: ReplicatePrediction, job: ImageJob): JobStatus {
+  switch (prediction.status) {
+    case 'starting':
+      return { state: 'pending', phase: 'queued', message: 'starting' }
+    case 'processing':
+      return { state: 'pending', phase: 'running', progress: progressFromLogs(prediction.logs) }
+    case 'succeeded': {
+      const urls = (Array.isArray(prediction.output) ? prediction.output : [prediction.output]).filter((url): url is string => typeof url === 'string' && url !== '')
+      const images = urls.map((url) => GeneratedImage.from_url(url, { media_type: MEDIA_BY_EXTENSION[/\.(\w+)(?:\?|$)/.exec(url)?.[1]?.toLowerCase() ?? ''] }))
+      return { state: 'completed', images }
+    }
+    case 'failed': {
+      const error = typeof prediction.error === 'string' ? prediction.error : JSON.stringify(prediction.error ?? 'no reason given')
+      const code = codeForFailure(error)
+      return { state: 'failed', error: new LLMKitError({ code, provider: 'replicate', model: job.model, message: `replicate: prediction ${prediction.id} failed: ${error}${code === 'content_policy' ? ' — the model refused the prompt or its output under its safety checker; rephrase the prompt' : ''}` }) }
+    }
+    case 'canceled':
+    case 'aborted':
+      return { state: 'failed', error: new LLMKitError({ code: 'provider_error', provider: 'replicate', model: job.model, isRetryable: false, message: `replicate: prediction ${prediction.id} was ${prediction.status} upstream before it finished` }) }
+    default:
+      return { state: 'pending', phase: 'running', message: prediction.status }
+  }
+}
