@@ -177,6 +177,8 @@ export class LLMKitClient {
 
   private async runCall(provider: ImageProvider, call: ImageCall, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[]): Promise<CallOutcome> {
     const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
+    // An aborted call (or a split call queued behind an abort) must not reach a paid API.
+    context.signal.throwIfAborted()
     if (provider.generate) {
       const result = await provider.generate(call, context)
       return { ...result, images: await finishImages(result.images, call, context, emit) }
@@ -208,7 +210,9 @@ export class LLMKitClient {
   /** On abort or deadline, cancels the job upstream (best effort, bounded) and says how to resume. */
   private async abandon(provider: ImageProvider, job: ImageJob, context: ProviderContext, error: unknown): Promise<unknown> {
     const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
-    const shouldCancel = context.signal.aborted && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
+    // The deadline ends a job through the scope's timer (signal) or through the clock (waitForJob's check).
+    const isOver = context.signal.aborted || (isTimeout && this.clock.now() >= context.deadline)
+    const shouldCancel = isOver && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
       const scope = createCallScope(undefined, 5_000, this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
       try {

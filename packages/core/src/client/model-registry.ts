@@ -48,7 +48,7 @@ export class ModelRegistry {
   /** Routes `provider:model` or a bare model id (id or alias) to its provider. */
   resolve(modelId: string): ResolvedModel {
     const colon = modelId.indexOf(':')
-    const prefix = colon > 0 ? modelId.slice(0, colon) : undefined
+    const prefix = colon > 0 ? modelId.slice(0, colon).toLowerCase() : undefined
     if (prefix && PROVIDER_ID.test(prefix) && !modelId.slice(colon + 1).startsWith('/')) {
       return this.resolvePrefixed(prefix, modelId.slice(colon + 1), modelId)
     }

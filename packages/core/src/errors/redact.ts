@@ -1,5 +1,6 @@
 const TOKEN_PATTERNS: readonly RegExp[] = [
-  /\b(Bearer|Key|Token|Basic)\s+[A-Za-z0-9._~+/=:-]{6,}/gi,
+  // A credential has a digit or a lower-to-upper case change, so English ("Invalid key format") is left alone.
+  /\b(Bearer|Key|Token|Basic|bearer|key|token|basic|BEARER|KEY|TOKEN|BASIC)\s+(?=[A-Za-z._~+/=:-]*(?:\d|[a-z][A-Z]))[A-Za-z0-9._~+/=:-]{6,}/g,
   /\bsk-[A-Za-z0-9_-]{8,}/g,
   /\br8_[A-Za-z0-9]{8,}/g,
   /\b(api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',&}]{4,}/gi,

@@ -207,7 +207,7 @@ async function readBody(body: AsyncIterable<unknown> & { destroy(): void }, maxB
       body.destroy()
       throw new LLMKitError({
         code: 'provider_error',
-        message: `Response from ${safeUrl(request.url)} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MiB limit; raise maxBytes if you expect images this large`,
+        message: `Response from ${safeUrl(request.url)} is larger than the ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${maxBytes} byte`} limit; raise maxBytes if you expect images this large`,
         isRetryable: false,
       })
     }

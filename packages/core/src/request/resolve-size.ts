@@ -49,7 +49,7 @@ function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']
 function requestedDimensions(model: ImageModelInfo, size: Dimensions | undefined, aspectRatio: string | undefined): Dimensions {
   const base = size ?? model.defaultSize ?? DEFAULT_SIZE
   const ratio = aspectRatio ? parseAspectRatio(aspectRatio) : undefined
-  if (!ratio || size) return base
+  if (!ratio || size) return { width: base.width, height: base.height }
   const area = base.width * base.height
   return { width: Math.round(Math.sqrt(area * ratio)), height: Math.round(Math.sqrt(area / ratio)) }
 }
@@ -86,7 +86,10 @@ export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRati
     }
     allowed ||= `aspect ratios ${aspectRatios.join(', ')}`
   }
-  const changedSize = (sizes || range) && (chosen.width !== wanted.width || chosen.height !== wanted.height)
+  // A size derived from a ratio alone is ours to round; only a visibly different ratio is worth a warning.
+  const changedSize = size || !aspectRatio
+    ? (sizes || range) && (chosen.width !== wanted.width || chosen.height !== wanted.height)
+    : ratioDistance(ratioOf(chosen), parseAspectRatio(aspectRatio) ?? ratioOf(wanted)) > 0.01
   const changedRatio = aspectRatios && chosenRatio !== wantedRatio
   if (!changedSize && !changedRatio) return { ...chosen, aspectRatio: chosenRatio }
   // The model's own default needs no warning: the user asked for nothing in particular.

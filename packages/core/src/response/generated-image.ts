@@ -83,7 +83,7 @@ export class GeneratedImage {
   async bytes(options: ImageDataOptions = {}): Promise<Buffer> {
     if (this.b64_json) return Buffer.from(this.b64_json, 'base64')
     if (!this.url) throw new LLMKitError({ code: 'no_image', message: 'This image has neither url nor b64_json' })
-    if (this.url.startsWith('data:')) return Buffer.from(this.url.slice(this.url.indexOf(',') + 1), 'base64')
+    if (this.url.startsWith('data:')) return decodeDataUrl(this.url)
     if (this.url.startsWith('file:')) return readFile(fileURLToPath(this.url))
     const http = options.http ?? (await defaultHttp())
     const response = await http.send({ url: this.url, stage: 'download', signal: options.signal, maxBytes: options.maxBytes })
@@ -110,6 +110,13 @@ export class GeneratedImage {
   toJSON(): Record<string, unknown> {
     return { ...(this as object) }
   }
+}
+
+/** The bytes of a `data:` URL: base64 when it says `;base64`, else percent-encoded text (SVG). */
+function decodeDataUrl(url: string): Buffer {
+  const comma = url.indexOf(',')
+  const payload = url.slice(comma + 1)
+  return /;base64$/i.test(url.slice(0, comma)) ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8')
 }
 
 function stripUndefined<T extends object>(value: T): T {

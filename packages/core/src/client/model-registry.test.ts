@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest'
+import { LLMKitError } from '../errors/llmkit-error'
+import type { ImageModelInfo } from '../provider/image-model-info'
+import type { ImageProvider } from '../provider/image-provider'
+import { LLMKitClient } from './llmkit-client'
+import { ModelRegistry } from './model-registry'
+
+function model(id: string, extra: Partial<ImageModelInfo> = {}): ImageModelInfo {
+  return { id, maxImagesPerCall: 1, sizes: { range: { min: 256, max: 2048 } }, supports: { formats: ['url'] }, ...extra }
+}
+
+function provider(id: string, models: ImageModelInfo[], extra: Partial<ImageProvider> = {}): ImageProvider {
+  return { id, models, generate: async () => ({ images: [] }), ...extra }
+}
+
+const fal = provider('fal', [model('fal-ai/flux/dev', { aliases: ['flux-dev'] }), model('fal-ai/flux/schnell'), model('fal-ai/internal', { routesWithoutPrefix: false })])
+const replicate = provider('replicate', [model('black-forest-labs/flux-schnell', { routesWithoutPrefix: false })], {
+  resolveModel: (id) => (/^[\w-]+\/[\w.-]+$/.test(id) ? model(id, { displayName: `dynamic ${id}` }) : undefined),
+})
+const sketch = provider('local', [model('sketch')])
+
+function registry(...providers: ImageProvider[]): ModelRegistry {
+  const result = new ModelRegistry()
+  for (const p of providers) result.register(p)
+  return result
+}
+
+function unknownModel(fn: () => unknown): LLMKitError {
+  try {
+    fn()
+  } catch (error) {
+    if (!LLMKitError.isInstance(error)) throw error
+    expect(error.code).toBe('unknown_model')
+    return error
+  }
+  throw new Error('expected unknown_model, nothing was thrown')
+}
+
+describe('ModelRegistry routing', () => {
+  const routes = registry(fal, replicate, sketch)
+
+  it('routes a bare id, an alias and a provider:model id', () => {
+    expect(routes.resolve('fal-ai/flux/dev').model.id).toBe('fal-ai/flux/dev')
+    expect(routes.resolve('flux-dev').model.id).toBe('fal-ai/flux/dev')
+    const prefixed = routes.resolve('fal:fal-ai/flux/schnell')
+    expect([prefixed.provider.id, prefixed.model.id]).toEqual(['fal', 'fal-ai/flux/schnell'])
+    expect(routes.resolve('local:sketch').provider).toBe(sketch)
+  })
+
+  it('ignores case in ids, aliases and the provider prefix', () => {
+    expect(routes.resolve('FAL-AI/Flux/Dev').model.id).toBe('fal-ai/flux/dev')
+    expect(routes.resolve('Flux-Dev').model.id).toBe('fal-ai/flux/dev')
+    expect(routes.resolve('FAL:fal-ai/flux/schnell').model.id).toBe('fal-ai/flux/schnell')
+  })
+
+  it('reaches routesWithoutPrefix:false models only with the prefix', () => {
+    expect(routes.resolve('fal:fal-ai/internal').model.id).toBe('fal-ai/internal')
+    const error = unknownModel(() => routes.resolve('fal-ai/internal'))
+    expect(error.message).toContain('Unknown model "fal-ai/internal"')
+    expect(error.message).toContain('Did you mean')
+    expect(error.message).toContain('fal:fal-ai/internal')
+  })
+
+  it('asks the provider resolveModel hook for ids outside its catalog, with the prefix only', () => {
+    const resolved = routes.resolve('replicate:stability-ai/sdxl')
+    expect(resolved.provider).toBe(replicate)
+    expect(resolved.model.id).toBe('stability-ai/sdxl')
+    expect(resolved.model.displayName).toBe('dynamic stability-ai/sdxl')
+    unknownModel(() => routes.resolve('stability-ai/sdxl'))
+  })
+
+  it('names the registered providers for an unknown prefix', () => {
+    const error = unknownModel(() => routes.resolve('nope:some-model'))
+    expect(error.message).toBe('No provider "nope" is registered (model "nope:some-model"). Registered providers: fal, replicate, local')
+  })
+
+  it('says what to install and set for a known but unregistered prefix', () => {
+    const error = unknownModel(() => routes.resolve('openai:dall-e-3'))
+    expect(error.message).toContain('Install @llmkit/openai and set OPENAI_API_KEY.')
+  })
+
+  it('suggests a close match for an unknown model', () => {
+    const error = unknownModel(() => routes.resolve('fal-ai/flux/schnel'))
+    expect(error.message).toMatch(/^Unknown model "fal-ai\/flux\/schnel"\. Did you mean fal-ai\/flux\/schnell/)
+    expect(error.message).toContain('Registered providers: fal, replicate, local')
+    expect(error.model).toBe('fal-ai/flux/schnel')
+  })
+
+  it('suggests a close match inside a prefixed provider', () => {
+    const error = unknownModel(() => routes.resolve('local:sketchy'))
+    expect(error.message).toBe('local has no model "sketchy". Did you mean local:sketch? Its models: sketch')
+    expect(error.provider).toBe('local')
+  })
+
+  it('names the missing key for a documented model of an unregistered provider', () => {
+    const error = unknownModel(() => routes.resolve('dall-e-3'))
+    expect(error.message).toContain('dall-e-3 is served by openai, which is not configured: set OPENAI_API_KEY')
+    expect(error.message).toContain('Registered providers: fal, replicate, local')
+    expect(unknownModel(() => registry().resolve('recraft-v3')).message).toContain('set RECRAFT_API_TOKEN')
+    expect(unknownModel(() => registry().resolve('dall-e-3')).message).toContain('Registered providers: (none)')
+  })
+
+  it('refuses providers with a bad id or without a way to generate', () => {
+    expect(() => registry(provider('Bad Id', []))).toThrow('Provider id "Bad Id" must be lower-case letters, digits and dashes')
+    expect(() => registry({ id: 'empty', models: [] })).toThrow('Provider empty must implement generate, or start and status')
+    expect(() => registry({ id: 'half', models: [], start: async () => ({}) as never })).toThrow('must implement generate, or start and status')
+  })
+
+  it('replaces a provider registered twice under the same id', () => {
+    const other = provider('fal', [model('other')])
+    const routes2 = registry(fal, other)
+    expect(routes2.list()).toEqual([other])
+    expect(routes2.resolve('other').provider).toBe(other)
+  })
+})
+
+describe('LLMKitClient routing and listing', () => {
+  it('resolveModel uses the registered providers', () => {
+    const client = new LLMKitClient({ providers: [fal, sketch], env: {} })
+    expect(client.resolveModel('flux-dev').provider).toBe(fal)
+    expect(client.providers.map((p) => p.id)).toEqual(['fal', 'local'])
+  })
+
+  it('listModels lists every model with its provider and qualified id', () => {
+    const client = new LLMKitClient({ providers: [sketch, provider('arta', [model('Flux')], { apiStatus: 'unofficial' })], env: {} })
+    expect(client.listModels().map((m) => [m.provider, m.id, m.qualifiedId, m.apiStatus])).toEqual([
+      ['local', 'sketch', 'local:sketch', 'official'],
+      ['arta', 'Flux', 'arta:Flux', 'unofficial'],
+    ])
+  })
+
+  it('fromEnv registers only the providers whose isConfigured(env) is true', () => {
+    const seen: unknown[] = []
+    const keyed = (id: string, name: string) =>
+      provider(id, [model(`${id}-model`)], {
+        isConfigured: (env) => {
+          seen.push(env)
+          return Boolean(env[name])
+        },
+      })
+    const env = { OPENAI_API_KEY: 'sk-x' }
+    const client = LLMKitClient.fromEnv({ providers: [keyed('openai', 'OPENAI_API_KEY'), keyed('fal', 'FAL_API_KEY'), sketch], env })
+    expect(client.providers.map((p) => p.id)).toEqual(['openai', 'local'])
+    expect(seen).toEqual([env, env])
+    expect(LLMKitClient.fromEnv({ env: {} }).providers).toEqual([])
+  })
+})
