@@ -1,1 +1,6 @@
-export {}
+export { createRecraft, recraft, normalizeRecraftBaseURL } from './recraft-provider'
+export type { RecraftProviderSettings } from './recraft-provider'
+export { RECRAFT_IMAGE_MODELS, toRecraftBody } from './recraft-image-model'
+export type { RecraftImageModelId } from './recraft-image-model'
+export { recraftImageOptionsSchema, recraftV4OptionsSchema, RECRAFT_STYLES } from './recraft-options'
+export type { RecraftImageOptions } from './recraft-options'
