@@ -1,1 +1,38 @@
-export {}
+import { CommanderError } from 'commander'
+import type { CliIO } from './cli-io'
+import { commandContext } from './command-context'
+import { ExitCode } from './exit-codes'
+import { createProgram } from './program'
+import { reportFailure } from './report-failure'
+
+export type { CliIO } from './cli-io'
+export { ExitCode, exitCodeFor } from './exit-codes'
+export { MANIFEST_FILE } from './manifest'
+export type { Manifest, ManifestItem, ItemStatus } from './manifest'
+export { GALLERY_FILE, renderGallery } from './gallery'
+export { slugify, imageFileName } from './file-naming'
+
+/**
+ * Runs the `llmkit` command with `argv` (without `node` and the script) and
+ * resolves to its exit code; never calls `process.exit`.
+ *
+ * ```ts
+ * const code = await run(['generate', 'a lake at dawn', '--json'], { stdout: process.stdout, stderr: process.stderr })
+ * ```
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const controller = new AbortController()
+  const forward = () => controller.abort(io.signal?.reason)
+  if (io.signal?.aborted) forward()
+  else io.signal?.addEventListener('abort', forward, { once: true })
+  const context = commandContext(io, controller.signal)
+  try {
+    await createProgram(context).parseAsync([...argv], { from: 'user' })
+    return context.exitCode
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage
+    return reportFailure(context, error, { debug: argv.includes('--debug') })
+  } finally {
+    io.signal?.removeEventListener('abort', forward)
+  }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { run } from './index'
+
+// Ctrl-C aborts: core cancels jobs in flight upstream, saves are atomic, the
+// manifest stays valid, and the exit code is 130. A second Ctrl-C quits at once.
+const controller = new AbortController()
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130)
+  controller.abort()
+})
+
+const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal })
+process.exitCode = code
+// Leave time for output to drain, but do not wait on lingering keep-alive sockets.
+setTimeout(() => process.exit(code), 200).unref()

@@ -1,0 +1,21 @@
+import type { CliIO } from './cli-io'
+
+/** What every command gets: streams, environment, working folder, the abort signal, and where to put its exit code. */
+export interface CommandContext {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+  signal: AbortSignal
+  /** Set by the command's action. */
+  exitCode: number
+}
+
+export function commandContext(io: CliIO, signal: AbortSignal): CommandContext {
+  return { stdout: io.stdout, stderr: io.stderr, env: io.env ?? process.env, cwd: io.cwd ?? process.cwd(), signal, exitCode: 0 }
+}
+
+/** Writes one line. */
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(`${line}\n`)
+}

@@ -1,0 +1,173 @@
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { Command } from 'commander'
+import pc from 'picocolors'
+import { isAbortError, type ImageGenerationResponse, type ImageJob, type ImageProgressEvent, type LLMKitClient } from 'llmkit'
+import { writeLine, type CommandContext } from '../command-context'
+import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
+import { FileNameReserver } from '../file-naming'
+import { writeGallery } from '../gallery'
+import { buildRequest, DEFAULT_MODEL, DEFAULT_OUTPUT, integerIn, positiveNumber } from '../image-settings'
+import { loadManifest, ManifestStore, type ManifestItem } from '../manifest'
+import { openClient } from '../open-client'
+import { ProgressLine, formatElapsed } from '../progress'
+import { readPrompts, type BatchItem } from '../prompts-file'
+import { forEachBounded, TokenBucket } from '../rate-limit'
+import { reportFailure } from '../report-failure'
+import { saveImages } from '../save-images'
+import { displayPath } from './generate'
+
+interface BatchFlags {
+  concurrency: number
+  rps: number
+  output: string
+  model: string
+  timeout?: number
+  json: boolean
+  emulator: boolean
+  debug: boolean
+}
+
+/** Everything one batch run shares. */
+interface BatchRun {
+  client: LLMKitClient
+  store: ManifestStore
+  names: FileNameReserver
+  bucket: TokenBucket
+  progress: ProgressLine
+  flags: BatchFlags
+  context: CommandContext
+  folder: string
+  counts: { done: number; failed: number; skipped: number; resumed: number; running: number; total: number }
+  firstFailure?: unknown
+}
+
+export function batchCommand(context: CommandContext): Command {
+  return new Command('batch')
+    .description('Generate images for every prompt of a file, with bounded concurrency, a rate limit and resume')
+    .argument('<file>', 'prompts.txt (one prompt per line) or prompts.jsonl ({"prompt", "model"?, "n"?, "size"?, "seed"?, "negative"?} per line)')
+    .option('--concurrency <count>', 'items in flight at once', integerIn(1, 64), 4)
+    .option('--rps <rate>', 'request starts per second at most', positiveNumber, 2)
+    .option('-o, --output <dir>', 'folder for images, the manifest and index.html', DEFAULT_OUTPUT)
+    .option('-m, --model <id>', 'model for lines that name none (offline default)', DEFAULT_MODEL)
+    .option('--timeout <ms>', 'give up on one item after this many milliseconds', integerIn(1, 86_400_000))
+    .option('--json', 'print the summary as one JSON object on stdout, no progress', false)
+    .option('--emulator', 'run against in-process emulators of every provider (offline demo)', false)
+    .option('--debug', 'print stack traces on errors', false)
+    .addHelpText('after', `\nRun the same command again to resume: finished items are skipped, paid jobs still in flight are picked up (not submitted again).\n\nExample:\n  $ llmkit batch prompts.jsonl --concurrency 4 --rps 2 -o out`)
+    .action(async (file: string, flags: BatchFlags) => {
+      context.exitCode = await runBatch(file, flags, context)
+    })
+}
+
+async function runBatch(file: string, flags: BatchFlags, context: CommandContext): Promise<number> {
+  const startedAt = Date.now()
+  let opened: Awaited<ReturnType<typeof openClient>> | undefined
+  const progress = new ProgressLine('batch', { stream: context.stderr, isSilent: flags.json, startedAt })
+  try {
+    const items = await readPrompts(resolve(context.cwd, file), { model: flags.model })
+    opened = await openClient(context.env, flags.emulator)
+    const folder = resolve(context.cwd, flags.output)
+    await mkdir(folder, { recursive: true })
+    const store = new ManifestStore(folder, await loadManifest(folder))
+    store.manifest.source = file
+    const todo = items.filter((item) => store.item(item.id)?.status !== 'done')
+    const counts = { done: 0, failed: 0, skipped: items.length - todo.length, resumed: 0, running: 0, total: todo.length }
+    const run: BatchRun = { client: opened.client, store, names: new FileNameReserver(folder), bucket: new TokenBucket(flags.rps), progress, flags, context, folder, counts }
+    await store.save()
+    progress.start()
+    showCounts(run)
+    await forEachBounded(todo, flags.concurrency, (item) => runItem(run, item), context.signal)
+    await store.flush()
+    const gallery = await writeGallery(folder, store.manifest)
+    return finish(run, gallery, Date.now() - startedAt)
+  } catch (error) {
+    progress.clear()
+    return reportFailure(context, error, flags)
+  } finally {
+    await opened?.close()
+  }
+}
+
+async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
+  const { context, store, flags } = run
+  const previous = store.item(item.id)
+  const resumable = previous?.jobs ?? []
+  try {
+    await run.bucket.take(context.signal)
+  } catch {
+    return // aborted while waiting: the item was never started
+  }
+  const record: ManifestItem = { id: item.id, line: item.line, prompt: item.prompt, model: item.model, n: item.n ?? 1, size: item.size, seed: item.seed, negative: item.negative, status: 'in_flight', files: [], images: [], jobs: [...resumable], attempts: (previous?.attempts ?? 0) + 1, updatedAt: '' }
+  run.counts.running += 1
+  showCounts(run)
+  await store.upsert(record)
+  const onProgress = (event: ImageProgressEvent) => {
+    if (event.type !== 'submitted') return
+    record.jobs.push(event.job)
+    void store.save()
+  }
+  try {
+    const responses = await generateOrResume(run, item, resumable, onProgress)
+    const request = buildRequest(item)
+    const images = responses.flatMap((response) => response.images)
+    const saved = await saveImages(images, run.folder, run.names, { prompt: request.prompt, seed: request.seed, width: request.size?.width, height: request.size?.height }, context.signal)
+    Object.assign(record, { status: 'done', files: saved.map((image) => image.file), images: saved.map(({ path: _path, ...image }) => image), jobs: [], provider: responses[0]?.provider, warnings: [...new Set(responses.flatMap((r) => r.warnings))], error: undefined })
+    if (record.warnings?.length === 0) delete record.warnings
+    run.counts.done += 1
+    if (resumable.length > 0) run.counts.resumed += 1
+    run.progress.note(`${pc.green('done')}   line ${item.line}: ${excerpt(item.prompt)} → ${record.files.join(', ')}`)
+  } catch (error) {
+    // On abort core cancels the upstream job (cancelOnAbort), so its handle is no longer worth keeping.
+    Object.assign(record, { status: 'failed', jobs: [], error: { code: errorToJSON(error).code, message: errorToJSON(error).message } })
+    if (!isAbortError(error)) {
+      run.counts.failed += 1
+      run.firstFailure ??= error
+      run.progress.note(`${pc.red('failed')} line ${item.line}: ${excerpt(item.prompt)}: ${errorToJSON(error).message}`)
+    }
+  } finally {
+    run.counts.running -= 1
+    await store.upsert(record)
+    showCounts(run)
+  }
+}
+
+/** New items are generated; items with recorded jobs pick those up (no second submit) and generate only what no job covers. */
+async function generateOrResume(run: BatchRun, item: BatchItem, jobs: readonly ImageJob[], onProgress: (event: ImageProgressEvent) => void): Promise<ImageGenerationResponse[]> {
+  const options = { signal: run.context.signal, timeoutMs: run.flags.timeout, onProgress }
+  const request = buildRequest(item)
+  if (jobs.length === 0) return [await run.client.generateImage(request, options)]
+  const responses = await Promise.all(jobs.map((job) => run.client.resumeImage(job, options)))
+  const missing = request.n - jobs.reduce((sum, job) => sum + job.call.n, 0)
+  if (missing > 0) responses.push(await run.client.generateImage(request.with_n(missing), options))
+  return responses
+}
+
+function showCounts(run: BatchRun): void {
+  const { done, failed, running, total } = run.counts
+  run.progress.setPhase(`${done + failed}/${total} finished, ${running} running${failed ? `, ${failed} failed` : ''}`)
+}
+
+function finish(run: BatchRun, gallery: string, elapsedMs: number): number {
+  const { context, counts, store } = run
+  const interrupted = context.signal.aborted
+  const summary = { done: counts.done, failed: counts.failed, skipped: counts.skipped, resumed: counts.resumed, interrupted, timeMs: elapsedMs, manifest: store.path, gallery }
+  const code = interrupted ? ExitCode.Interrupted : counts.failed > 0 ? exitCodeFor(run.firstFailure) : ExitCode.Ok
+  if (run.flags.json) {
+    run.progress.clear()
+    writeLine(context.stdout, JSON.stringify({ ok: code === ExitCode.Ok, ...summary }))
+    return code
+  }
+  const line = `done ${counts.done}, failed ${counts.failed}, skipped ${counts.skipped}${counts.resumed ? ` (resumed ${counts.resumed})` : ''}`
+  if (interrupted) run.progress.fail(`interrupted: ${line} in ${formatElapsed(elapsedMs)}`)
+  else if (counts.failed > 0) run.progress.fail(`${line} in ${formatElapsed(elapsedMs)}`)
+  else run.progress.succeed(line)
+  writeLine(context.stdout, `${line} in ${formatElapsed(elapsedMs)}`)
+  writeLine(context.stdout, `manifest: ${displayPath(context.cwd, store.path)}`)
+  writeLine(context.stdout, `gallery: ${displayPath(context.cwd, gallery)}`)
+  return code
+}
+
+function excerpt(prompt: string): string {
+  return prompt.length > 50 ? `${prompt.slice(0, 49)}…` : prompt
+}

@@ -1,0 +1,35 @@
+import { LLMKitClient } from 'llmkit'
+
+/** A client plus what must be closed after the command. */
+export interface OpenedClient {
+  client: LLMKitClient
+  /** The environment the client reads (with the emulator's variables under `--emulator`). */
+  env: Readonly<Record<string, string | undefined>>
+  close(): Promise<void>
+}
+
+/**
+ * The environment to use: the given one, or with `--emulator` the same plus
+ * an in-process emulator of every provider on loopback (its base URLs and keys).
+ */
+export async function resolveEnvironment(env: Readonly<Record<string, string | undefined>>, useEmulator: boolean): Promise<{ env: Readonly<Record<string, string | undefined>>; close(): Promise<void> }> {
+  if (!useEmulator) return { env, close: async () => undefined }
+  // Loaded only when asked for: the emulator pulls in msw.
+  const { startEmulator } = await import('@llmkit/testing')
+  const emulator = await startEmulator({ acceptAnyKey: false })
+  return { env: { ...env, ...emulator.env }, close: () => emulator.close() }
+}
+
+/** `LLMKitClient.fromEnv()` over the resolved environment: every configured provider plus the local renderer. */
+export async function openClient(env: Readonly<Record<string, string | undefined>>, useEmulator: boolean): Promise<OpenedClient> {
+  const resolved = await resolveEnvironment(env, useEmulator)
+  const client = LLMKitClient.fromEnv({ env: { ...resolved.env } })
+  return {
+    client,
+    env: resolved.env,
+    async close() {
+      await client.close().catch(() => undefined)
+      await resolved.close()
+    },
+  }
+}
