@@ -1,0 +1,73 @@
+import { z } from 'zod'
+import type { LLMKitErrorCode } from '@llmkit/core'
+
+/** The submit answer (fal.md §2.4): only the id is needed; the URLs are rebuilt as the official client does. */
+export const falSubmitResponseSchema = z.looseObject({ request_id: z.string(), queue_position: z.number().nullish() })
+
+/** A status object, from a poll or the status stream. */
+export const falStatusSchema = z.looseObject({
+  status: z.string(),
+  queue_position: z.number().nullish(),
+  logs: z.array(z.looseObject({ message: z.string() })).nullish(),
+})
+export type FalStatus = z.infer<typeof falStatusSchema>
+
+/** The output of fal's text-to-image models (`FluxDevOutput` and kin). */
+export const falResultSchema = z.looseObject({
+  images: z.array(z.looseObject({ url: z.string(), width: z.number().nullish(), height: z.number().nullish(), content_type: z.string().nullish() })).nullish(),
+  seed: z.number().nullish(),
+  has_nsfw_concepts: z.array(z.boolean()).nullish(),
+  nsfw_content_detected: z.array(z.boolean()).nullish(),
+})
+export type FalResult = z.infer<typeof falResultSchema>
+
+const falErrorSchema = z.looseObject({
+  detail: z.union([z.string(), z.array(z.looseObject({ loc: z.array(z.union([z.string(), z.number()])).nullish(), msg: z.string(), type: z.string().nullish() }))]).nullish(),
+  message: z.string().nullish(),
+  error_type: z.string().nullish(),
+})
+
+const CODE_BY_TYPE: Readonly<Record<string, LLMKitErrorCode>> = {
+  content_policy_violation: 'content_policy',
+  client_cancelled: 'aborted',
+  request_timeout: 'timeout',
+  startup_timeout: 'timeout',
+  generation_timeout: 'timeout',
+}
+
+/** pydantic's wording, shortened so the field name reads as the subject. */
+const REWORDINGS: readonly [RegExp, string][] = [
+  [/^Input should be less than or equal to (.+)$/, 'must be at most $1'],
+  [/^Input should be greater than or equal to (.+)$/, 'must be at least $1'],
+  [/^Input should be (.+)$/, 'must be $1'],
+  [/^Field required$/, 'is required'],
+  [/^Extra inputs are not permitted$/, 'is not an input of this model'],
+]
+
+function describeIssue(loc: readonly (string | number)[] | null | undefined, msg: string): string {
+  const field = (loc ?? []).filter((part, index) => !(index === 0 && part === 'body')).join('.')
+  if (!field) return msg
+  const rule = REWORDINGS.find(([pattern]) => pattern.test(msg))
+  return `${field} ${rule ? msg.replace(rule[0], rule[1]) : msg}`
+}
+
+/**
+ * The message and (when the body says more than the status) the code of a
+ * fal error body: a 422 `detail` list, a `detail` string with `error_type`, or `message`.
+ */
+export function readFalError(text: string, status: number): { message?: string; code?: LLMKitErrorCode } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return {}
+  }
+  const result = falErrorSchema.safeParse(parsed)
+  if (!result.success) return {}
+  const { detail, message, error_type: errorType } = result.data
+  const issues = Array.isArray(detail) ? detail : []
+  const summary = typeof detail === 'string' ? detail : issues.map((issue) => describeIssue(issue.loc, issue.msg)).join('; ') || message || undefined
+  const type = errorType ?? issues.find((issue) => issue.type && CODE_BY_TYPE[issue.type])?.type ?? ''
+  const isBalance = status === 403 && /balance|billing|locked/i.test(summary ?? '')
+  return { message: summary && errorType ? `${summary} (${errorType})` : summary, code: CODE_BY_TYPE[type] ?? (isBalance ? 'quota_exceeded' : undefined) }
+}
