@@ -72,16 +72,21 @@ export interface OpenAIRequestConfig {
 /** Maps one call to the JSON body of `POST /images/generations`. */
 export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
   const options = call.options as OpenAIImageOptions
-  const gpt = isGptImage(call.model.id)
   const body: Record<string, unknown> = { model: call.model.id, prompt: call.prompt, n: call.n, size: `${call.width}x${call.height}` }
-  if (gpt) {
-    const quality = options.quality ?? (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined)
-    Object.assign(body, { quality, output_format: options.output_format, output_compression: options.output_compression, background: options.background, moderation: options.moderation })
+  const set = (key: string, value: unknown) => value !== undefined && (body[key] = value)
+  if (isGptImage(call.model.id)) {
+    set('quality', options.quality ?? (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined))
+    set('output_format', options.output_format)
+    set('output_compression', options.output_compression)
+    set('background', options.background)
+    set('moderation', options.moderation)
   } else {
-    Object.assign(body, { quality: call.quality, style: call.style, response_format: call.format === ImageFormat.B64Json ? 'b64_json' : 'url' })
+    set('quality', call.quality)
+    set('style', call.style)
+    body.response_format = call.format === ImageFormat.B64Json ? 'b64_json' : 'url'
   }
-  if (options.user) body.user = options.user
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+  set('user', options.user)
+  return body
 }
 
 /** One call: map → send → map images. */

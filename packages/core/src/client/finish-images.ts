@@ -15,18 +15,15 @@ export async function finishImages(images: readonly GeneratedImage[], call: Imag
   if (images.length === 0) {
     throw new LLMKitError({ code: 'no_image', model: call.model.id, message: `${call.model.id} answered without any image; check the prompt and your quota, then try again`, isRetryable: true })
   }
-  const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url && !image.url.startsWith('file:'))
+  const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url)
   if (needsDownload) emit({ type: 'downloading', callIndex: call.callIndex })
-  const finished = await Promise.all(
-    images.map(async (image) => {
-      let result = image
-      if (call.format === ImageFormat.B64Json && !image.b64_json && image.url) result = await download(image, call, context)
-      return result.with({
-        width: result.width ?? call.width,
-        height: result.height ?? call.height,
-        media_type: result.media_type ?? call.model.mediaType,
-      })
-    }),
+  const downloaded = needsDownload
+    ? await Promise.all(images.map((image) => (image.b64_json || !image.url ? image : download(image, call, context))))
+    : images
+  const finished = downloaded.map((image) =>
+    image.width !== undefined && image.height !== undefined && (image.media_type !== undefined || call.model.mediaType === undefined)
+      ? image
+      : image.with({ width: image.width ?? call.width, height: image.height ?? call.height, media_type: image.media_type ?? call.model.mediaType }),
   )
   const offset = call.callIndex * Math.max(1, call.model.maxImagesPerCall)
   finished.forEach((image, index) => emit({ type: 'image', callIndex: call.callIndex, index: offset + index, image }))

@@ -130,7 +130,8 @@ export class LLMKitClient {
       const settled = await mapBounded(plan.calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) =>
         this.runCall(plan.provider, call, scope, options, emit, warnings),
       )
-      if (scope.signal.aborted && !LLMKitError.isInstance(scope.signal.reason)) throw scope.signal.reason
+      const signal = scope.existingSignal
+      if (signal?.aborted && !LLMKitError.isInstance(signal.reason)) throw signal.reason
       return this.respond(plan.provider.id, plan.model.id, plan.calls, settled, warnings, emit)
     } finally {
       scope.dispose()
@@ -214,9 +215,9 @@ export class LLMKitClient {
     const isOver = context.signal.aborted || (isTimeout && this.clock.now() >= context.deadline)
     const shouldCancel = isOver && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
-      const scope = createCallScope(undefined, 5_000, this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
+      const scope = createCallScope(undefined, 5_000, () => this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
       try {
-        await provider.cancel(job, { ...context, signal: scope.signal, deadline: scope.deadline, http: this.bindHttp(scope, {}) })
+        await provider.cancel(job, { ...context, signal: scope.signal, deadline: scope.deadline, http: this.bindHttp(scope, {}), warn: context.warn, progress: context.progress })
       } catch {
         // Cancelling is a courtesy; the original failure is what the caller needs to see.
       } finally {
@@ -251,23 +252,25 @@ export class LLMKitClient {
     for (const outcome of outcomes) warnings.push(...(outcome.warnings ?? []))
     const images = outcomes.flatMap((outcome) => outcome.images)
     const usage = mergeUsage(outcomes)
-    const response = new ImageGenerationResponse({ images, model, provider, warnings: [...new Set(warnings)], failures, usage, jobs: outcomes.flatMap((o) => (o.job ? [o.job] : [])) })
+    const response = new ImageGenerationResponse({ images, model, provider, warnings: warnings.length > 1 ? [...new Set(warnings)] : warnings, failures, usage, jobs: outcomes.flatMap((o) => (o.job ? [o.job] : [])) })
     emit({ type: 'done', response })
     return response
   }
 
   private scope(options: GenerateOptions, startedAt: number, describe: () => string): CallScope {
-    return createCallScope(options.signal, options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, startedAt, describe)
+    return createCallScope(options.signal, options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => this.clock.now(), describe)
   }
 
   private bindHttp(scope: CallScope, options: GenerateOptions) {
-    return createProviderHttp({ client: this.http, clock: this.clock, signal: scope.signal, deadline: scope.deadline, retry: { ...DEFAULT_RETRY, ...this.settings.retry }, proxy: options.proxy })
+    return createProviderHttp({ client: this.http, clock: this.clock, signal: () => scope.existingSignal, requireSignal: () => scope.signal, deadline: scope.deadline, retry: { ...DEFAULT_RETRY, ...this.settings.retry }, proxy: options.proxy })
   }
 
   private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[], callIndex: number): ProviderContext {
     return {
       http: this.bindHttp(scope, options),
-      signal: scope.signal,
+      get signal() {
+        return scope.signal
+      },
       clock: this.clock,
       env: this.env,
       deadline: scope.deadline,

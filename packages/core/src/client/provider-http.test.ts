@@ -247,7 +247,7 @@ describe('retries through the client', () => {
     const error = await failure(client(webProvider(url, 'status', { timeoutMs: 100 }), fakeClock().clock, { retry: { maxRetries: 0 } }).generateImage(request))
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(error.code).toBe('timeout')
-    expect(error.message).toBe(`status request to ${url}/v1/generate took longer than 100 ms`)
+    expect(error.message).toBe(`status request to ${url}/v1/generate: no answer within 100 ms`)
   })
 })
 

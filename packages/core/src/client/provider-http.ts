@@ -25,7 +25,10 @@ export const STAGE_TIMEOUT_MS: Readonly<Record<HttpStage, number>> = {
 export interface ProviderHttpOptions {
   client: HttpClient
   clock: Clock
-  signal: AbortSignal
+  /** The call's signal if it exists yet, read at each send (sends are bounded by their own time limits). */
+  signal: () => AbortSignal | undefined
+  /** The call's signal, made if needed: streams have no time limit of their own, so they always get one. */
+  requireSignal: () => AbortSignal
   deadline: number
   retry: Required<RetryOptions>
   /** Proxy for this call's requests. */
@@ -34,13 +37,13 @@ export interface ProviderHttpOptions {
 
 /** Binds the shared client to one call: retries per stage, deadline, abort. */
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
-  const { client, clock, signal, deadline, retry } = options
+  const { client, clock, deadline, retry } = options
   const remaining = (request: HttpRequest) => {
     const left = deadline - clock.now()
     if (left <= 0) throw deadlineError(request)
     return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[request.stage ?? 'generate'], left)
   }
-  const waitFor = async (delay: number) => {
+  const waitFor = async (delay: number, signal: AbortSignal | undefined) => {
     if (clock.now() + delay >= deadline) return false
     await clock.sleep(delay, signal)
     return true
@@ -50,21 +53,22 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       const stage = request.stage ?? 'generate'
       for (let attempt = 0; ; attempt++) {
         const canRetry = attempt < retry.maxRetries
+        const signal = options.signal()
         try {
           const response = await client.send({ ...request, signal, proxy: request.proxy ?? options.proxy, timeoutMs: remaining(request) })
           if (response.ok || !canRetry || !isRetryableStatus(response.status, stage)) return response
           const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
-          if (!(await waitFor(delay))) return response
+          if (!(await waitFor(delay, signal))) return response
         } catch (error) {
-          if (signal.aborted) throw signal.reason
+          if (signal?.aborted) throw signal.reason
           if (!canRetry || !isRetryableError(error, stage)) throw error
           const delay = backoffDelay(attempt + 1, retry, LLMKitError.isInstance(error) ? error.retryAfterMs : undefined)
-          if (!(await waitFor(delay))) throw error
+          if (!(await waitFor(delay, signal))) throw error
         }
       }
     },
     stream(request) {
-      return client.stream({ ...request, signal, proxy: request.proxy ?? options.proxy, timeoutMs: request.timeoutMs ?? 0 })
+      return client.stream({ ...request, signal: options.requireSignal(), proxy: request.proxy ?? options.proxy, timeoutMs: request.timeoutMs ?? 0 })
     },
   }
 }

@@ -167,7 +167,7 @@ describe('HttpClient limits', () => {
     const error = await failure(http.send({ url: `${url}/slow`, stage: 'status', timeoutMs: 150 }))
     expect(Date.now() - started).toBeLessThan(2_000)
     expect([error.code, error.isRetryable]).toEqual(['timeout', true])
-    expect(error.message).toBe(`status request to ${url}/slow took longer than 150 ms`)
+    expect(error.message).toBe(`status request to ${url}/slow: no answer within 150 ms`)
   })
 
   it('stops a body that stalls halfway', async () => {

@@ -57,47 +57,39 @@ export class HttpClient {
 
   /** Sends a request and buffers the response body (up to the size limit). */
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const attempt = this.begin(request)
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     try {
-      const response = await this.dispatch(request, attempt.signal)
-      const body = await readBody(response.body, request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES, request)
+      const response = await this.dispatch(request, timeoutMs)
+      const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
+      const body = await readBody(response.body, response.headers['content-length'], limit, request)
       return toResponse(request.url, response.statusCode, response.headers, body, request)
     } catch (error) {
-      throw this.failure(error, request, attempt)
-    } finally {
-      attempt.done()
+      throw this.failure(error, request, timeoutMs)
     }
   }
 
-  /** Sends a request and returns the body as a stream (for server-sent events). */
+  /** Sends a request and returns the body as a stream (for server-sent events). No time limit unless the request sets one. */
   async stream(request: HttpRequest): Promise<HttpStreamResponse> {
-    const attempt = this.begin({ ...request, timeoutMs: request.timeoutMs ?? 0 })
+    const timeoutMs = request.timeoutMs ?? 0
     try {
-      const response = await this.dispatch(request, attempt.signal)
-      const headers = flattenHeaders(response.headers)
+      const response = await this.dispatch(request, timeoutMs)
       const body = response.body
-      const failure = (error: unknown) => this.failure(error, request, attempt)
+      const failure = (error: unknown) => this.failure(error, request, timeoutMs)
       return {
         status: response.statusCode,
         ok: response.statusCode >= 200 && response.statusCode < 300,
-        headers,
+        headers: flattenHeaders(response.headers),
         body: (async function* () {
           try {
             for await (const chunk of body) yield chunk as Buffer
           } catch (error) {
             throw failure(error)
-          } finally {
-            attempt.done()
           }
         })(),
-        close: () => {
-          body.destroy()
-          attempt.done()
-        },
+        close: () => body.destroy(),
       }
     } catch (error) {
-      attempt.done()
-      throw this.failure(error, request, attempt)
+      throw this.failure(error, request, timeoutMs)
     }
   }
 
@@ -106,7 +98,7 @@ export class HttpClient {
     await Promise.all([this.dispatcher.close(), ...[...this.proxies.values()].map((agent) => agent.close())])
   }
 
-  private dispatch(request: HttpRequest, signal: AbortSignal) {
+  private dispatch(request: HttpRequest, timeoutMs: number) {
     const { body, headers } = encodeBody(request)
     const method = request.method ?? (body === undefined ? 'GET' : 'POST')
     const allHeaders: Record<string, string> = {}
@@ -118,10 +110,11 @@ export class HttpClient {
       method,
       headers: allHeaders,
       body: body as never,
-      signal,
+      signal: request.signal,
       dispatcher: this.dispatcherFor(request),
-      headersTimeout: 0,
-      bodyTimeout: 0,
+      // The attempt's limit applies to waiting for headers and to any silence in the body.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     })
   }
 
@@ -135,36 +128,16 @@ export class HttpClient {
     return agent
   }
 
-  private begin(request: HttpRequest) {
-    const controller = new AbortController()
-    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    let timedOut = false
-    const timer = timeoutMs > 0 ? setTimeout(() => ((timedOut = true), controller.abort()), timeoutMs) : undefined
-    const onAbort = () => controller.abort(request.signal?.reason)
-    if (request.signal?.aborted) onAbort()
-    else request.signal?.addEventListener('abort', onAbort, { once: true })
-    return {
-      signal: controller.signal,
-      timeoutMs,
-      get timedOut() {
-        return timedOut
-      },
-      done() {
-        if (timer) clearTimeout(timer)
-        request.signal?.removeEventListener('abort', onAbort)
-      },
-    }
-  }
-
-  private failure(error: unknown, request: HttpRequest, attempt: { timedOut: boolean; timeoutMs: number }): unknown {
+  private failure(error: unknown, request: HttpRequest, timeoutMs: number): unknown {
     if (LLMKitError.isInstance(error)) return error
     if (request.signal?.aborted) return request.signal.reason ?? error
     const stage = request.stage ?? 'generate'
     const where = `${stage} request to ${safeUrl(request.url)}`
-    if (attempt.timedOut) {
-      return new LLMKitError({ code: 'timeout', message: `${where} took longer than ${attempt.timeoutMs} ms`, isRetryable: true, cause: error })
-    }
     const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      const phase = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'no answer' : 'the answer stalled'
+      return new LLMKitError({ code: 'timeout', message: `${where}: ${phase} within ${timeoutMs} ms`, isRetryable: true, cause: error })
+    }
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), request.secrets)
     const wrapped = new LLMKitError({
       code: 'network',
@@ -197,7 +170,12 @@ function encodeBody(request: HttpRequest): { body?: string | Uint8Array | Undici
   return { body: request.body, headers: {} }
 }
 
-async function readBody(body: AsyncIterable<unknown> & { destroy(): void }, maxBytes: number, request: HttpRequest): Promise<Buffer> {
+type UndiciBody = AsyncIterable<unknown> & { destroy(): void; arrayBuffer(): Promise<ArrayBuffer> }
+
+async function readBody(body: UndiciBody, contentLength: string | string[] | undefined, maxBytes: number, request: HttpRequest): Promise<Buffer> {
+  // Known, acceptable length: let undici collect it in one go (much cheaper than async iteration).
+  const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN
+  if (declared <= maxBytes) return Buffer.from(await body.arrayBuffer())
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {

@@ -18,6 +18,8 @@ export interface GeneratedImageMetadata {
   content_filtered?: boolean
 }
 
+const FIELDS = ['url', 'b64_json', 'revised_prompt', 'media_type', 'width', 'height', 'seed', 'content_filtered'] as const
+
 /** Options for {@link GeneratedImage.bytes} and {@link GeneratedImage.save}. */
 export interface ImageDataOptions {
   signal?: AbortSignal
@@ -48,7 +50,11 @@ export class GeneratedImage {
   readonly content_filtered?: boolean
 
   private constructor(data: { url?: string; b64_json?: string } & GeneratedImageMetadata) {
-    Object.assign(this, stripUndefined(data))
+    // Only defined fields become properties, so JSON and spreads stay clean.
+    for (const key of FIELDS) {
+      const value = data[key]
+      if (value !== undefined) (this as Record<string, unknown>)[key] = value
+    }
     Object.freeze(this)
   }
 
@@ -71,7 +77,9 @@ export class GeneratedImage {
 
   /** A copy with more metadata or data (for example base64 after a download). */
   with(patch: { url?: string; b64_json?: string } & GeneratedImageMetadata): GeneratedImage {
-    return new GeneratedImage({ ...this, ...stripUndefined(patch) })
+    const merged: Record<string, unknown> = { ...(this as object) }
+    for (const key of FIELDS) if (patch[key] !== undefined) merged[key] = patch[key]
+    return new GeneratedImage(merged)
   }
 
   /** Bytes of image data held in `b64_json`, without decoding; 0 for a URL-only image. */
@@ -119,6 +127,3 @@ function decodeDataUrl(url: string): Buffer {
   return /;base64$/i.test(url.slice(0, comma)) ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8')
 }
 
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
-}

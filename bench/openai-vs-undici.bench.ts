@@ -1,0 +1,134 @@
+// Measures generateImage through @llmkit/openai against raw undici.request doing
+// the same call (POST, JSON.parse, base64-decode every image), in the same run,
+// against a loopback mock server in a child process. Prints ratios.
+//
+//   npx tsx bench/openai-vs-undici.bench.ts
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { Agent, request } from 'undici'
+import { ImageFormat, ImageGenerationRequest, LLMKitClient } from '@llmkit/core'
+import { createOpenAI } from '@llmkit/openai'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const mode = process.argv[2]
+
+async function startServer(images: number, imageBytes: number): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${here}mock-openai-server.ts`], {
+    env: { ...process.env, MOCK_IMAGES: String(images), MOCK_IMAGE_BYTES: String(imageBytes) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))
+  return { port, child }
+}
+
+type Call = () => Promise<number>
+
+function rawCall(port: number): Call {
+  const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 })
+  const url = `http://127.0.0.1:${port}/v1/images/generations`
+  const payload = JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' })
+  return async () => {
+    const response = await request(url, { method: 'POST', body: payload, headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' }, dispatcher })
+    const json = (await response.body.json()) as { data: { b64_json: string }[] }
+    let bytes = 0
+    for (const item of json.data) bytes += Buffer.from(item.b64_json, 'base64').length
+    return bytes
+  }
+}
+
+function llmkitCall(port: number): Call {
+  const client = new LLMKitClient({ providers: [createOpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${port}/v1` })] })
+  const imageRequest = new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json)
+  return async () => {
+    const response = await client.generateImage(imageRequest)
+    let bytes = 0
+    for (const image of response.images) bytes += (await image.bytes()).length
+    return bytes
+  }
+}
+
+async function throughput(call: Call, concurrency: number, total: number): Promise<number> {
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < total) await call()
+    }),
+  )
+  return total / ((performance.now() - started) / 1000)
+}
+
+async function sequentialMicros(call: Call, total: number): Promise<number> {
+  const started = performance.now()
+  for (let i = 0; i < total; i++) await call()
+  return ((performance.now() - started) * 1000) / total
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/** Child mode: one variant against a large response, reporting time per call and peak RSS. */
+async function largeChild(variant: 'raw' | 'llmkit', port: number): Promise<void> {
+  const call = variant === 'raw' ? rawCall(port) : llmkitCall(port)
+  for (let i = 0; i < 3; i++) await call()
+  const times: number[] = []
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now()
+    await call()
+    times.push(performance.now() - started)
+  }
+  process.stdout.write(JSON.stringify({ ms: median(times), maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n')
+  process.exit(0)
+}
+
+async function runChild(variant: 'raw' | 'llmkit', port: number): Promise<{ ms: number; maxRssMB: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'large-child', variant, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '--conditions=@llmkit/source' },
+  })
+  let out = ''
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  await new Promise((resolve) => child.once('exit', resolve))
+  return JSON.parse(out.trim()) as { ms: number; maxRssMB: number }
+}
+
+async function main(): Promise<void> {
+  if (mode === 'large-child') return largeChild(process.argv[3] as 'raw' | 'llmkit', Number(process.argv[4]))
+  const small = await startServer(1, 2048)
+  try {
+    const raw = rawCall(small.port)
+    const kit = llmkitCall(small.port)
+    await throughput(raw, 32, 2000)
+    await throughput(kit, 32, 2000)
+    const rawRps: number[] = []
+    const kitRps: number[] = []
+    const rawSeq: number[] = []
+    const kitSeq: number[] = []
+    for (let round = 0; round < 5; round++) {
+      rawRps.push(await throughput(raw, 32, 3000))
+      kitRps.push(await throughput(kit, 32, 3000))
+      rawSeq.push(await sequentialMicros(raw, 1000))
+      kitSeq.push(await sequentialMicros(kit, 1000))
+    }
+    console.log('openai generateImage vs raw undici.request (loopback mock server, 1 small image per call)')
+    console.log(`  concurrency 32: raw ${median(rawRps).toFixed(0)} req/s, llmkit ${median(kitRps).toFixed(0)} req/s, ratio ${(median(kitRps) / median(rawRps)).toFixed(2)}x  (target >= 0.90x)`)
+    console.log(`  sequential:     raw ${median(rawSeq).toFixed(0)} us/call, llmkit ${median(kitSeq).toFixed(0)} us/call, overhead ${(median(kitSeq) - median(rawSeq)).toFixed(0)} us/call  (target <= ~40 us)`)
+  } finally {
+    small.child.kill('SIGTERM')
+  }
+  const large = await startServer(4, 1_125_000)
+  try {
+    const rawLarge = [await runChild('raw', large.port), await runChild('raw', large.port)]
+    const kitLarge = [await runChild('llmkit', large.port), await runChild('llmkit', large.port)]
+    const rawMs = Math.min(...rawLarge.map((r) => r.ms))
+    const kitMs = Math.min(...kitLarge.map((r) => r.ms))
+    const rawRss = Math.min(...rawLarge.map((r) => r.maxRssMB))
+    const kitRss = Math.min(...kitLarge.map((r) => r.maxRssMB))
+    console.log('4 images of ~1.5 MB base64 each per call (separate processes, median of 15 calls)')
+    console.log(`  time:     raw ${rawMs.toFixed(1)} ms, llmkit ${kitMs.toFixed(1)} ms, ratio ${(kitMs / rawMs).toFixed(2)}x  (target <= 1.10x)`)
+    console.log(`  peak RSS: raw ${rawRss.toFixed(0)} MB, llmkit ${kitRss.toFixed(0)} MB, ratio ${(kitRss / rawRss).toFixed(2)}x  (target <= 1.00x)`)
+  } finally {
+    large.child.kill('SIGTERM')
+  }
+}
+
+await main()
