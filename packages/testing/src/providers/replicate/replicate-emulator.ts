@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
 import type { EmulatedJob, JobView } from '../../server/job-store'
+import { renderCached } from './render-cache'
 import { lenientModel, progressLogs, REPLICATE_MODELS, REPLICATE_VERSIONS, type EmulatedReplicateModel, type InvalidField } from './replicate-models'
 
 /** What a prediction remembers from its create request. */
@@ -54,22 +55,24 @@ function outputOf(job: Prediction, context: EmulatorContext): string[] | string 
   if (!job.memo.output) {
     const { width, height } = model.size(job.input.input)
     const prompt = String(job.input.input.prompt)
-    const urls = Array.from({ length: model.count(job.input.input) }, (_, index) => context.files.put('replicate', context.render(prompt, width, height, job.input.seed + index)))
+    const urls = Array.from({ length: model.count(job.input.input) }, (_, index) => context.files.put('replicate', renderCached(context, prompt, width, height, job.input.seed + index)))
     job.memo.output = urls
   }
   const urls = job.memo.output as string[]
   return model.output === 'list' ? urls : (urls[0] ?? null)
 }
 
-/** Renders while the job runs, so the status that reports success is not held up by drawing. */
+/** Renders once the job starts running, so the status that reports success is not held up by drawing. */
 function prerender(job: Prediction, context: EmulatorContext): void {
-  setImmediate(() => {
+  const timer = setTimeout(() => {
+    if (context.signal.aborted || job.canceledAt !== undefined) return
     try {
       outputOf(job, context)
     } catch {
       // The status request renders again and reports the failure there.
     }
-  })
+  }, job.queueMs)
+  timer.unref()
 }
 
 /** The prediction object as `GET /v1/predictions/{id}` returns it, at the clock's current time. */

@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
 import type { EmulatedJob, JobView } from '../../server/job-store'
+import { renderCached } from '../replicate/render-cache'
 
 /** The API version the emulator (and `@runwayml/sdk`) speaks. */
 export const RUNWAY_API_VERSION = '2024-11-06'
@@ -80,7 +81,7 @@ function outputOf(task: Task, context: EmulatorContext): string[] {
   if (task.input.isEmpty) return []
   if (!task.memo.output) {
     const [width, height] = task.input.ratio.split(':').map(Number) as [number, number]
-    task.memo.output = [context.files.put('runway', context.render(task.input.promptText, width, height, task.input.seed))]
+    task.memo.output = [context.files.put('runway', renderCached(context, task.input.promptText, width, height, task.input.seed))]
   }
   return task.memo.output as string[]
 }
@@ -110,14 +111,16 @@ async function submit(request: Request, context: EmulatorContext): Promise<Respo
   const input: TaskInput = { model: String(body.model), promptText: String(body.promptText), ratio: String(body.ratio), seed, failure, isEmpty: Boolean(context.take('empty_result', 'submit')) }
   const task: Task = context.jobs.create('runway', input, outcome)
   if (outcome === 'succeed' && !input.isEmpty && !context.clock.isManual) {
-    // Drawn while the task runs, so the poll that sees SUCCEEDED is not held up by rendering.
-    setImmediate(() => {
+    // Drawn once the task runs, so the poll that sees SUCCEEDED is not held up by rendering.
+    const timer = setTimeout(() => {
+      if (context.signal.aborted || task.canceledAt !== undefined) return
       try {
         outputOf(task, context)
       } catch {
         // The status request renders again and reports the failure there.
       }
-    })
+    }, task.queueMs)
+    timer.unref()
   }
   return HttpResponse.json({ id: task.id, estimatedCost: { credits: CREDITS_PER_IMAGE } })
 }
