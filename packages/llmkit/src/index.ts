@@ -1,8 +1,23 @@
 // The batteries-included entry point: all of @llmkit/core, every bundled
-// provider, and an LLMKitClient whose fromEnv() knows them all.
+// provider, and an LLMKitClient whose fromEnv() knows them all. (`export *`
+// here on purpose: this package's promise is "everything core has".)
 export * from '@llmkit/core'
 export { LLMKitClient, BUNDLED_PROVIDERS } from './llmkit-client'
 export { createLocal, local } from '@llmkit/local'
 export type { LocalProviderSettings } from '@llmkit/local'
 export { createOpenAI, openai } from '@llmkit/openai'
 export type { OpenAIProviderSettings } from '@llmkit/openai'
+export { createFal, fal } from '@llmkit/fal'
+export type { FalProviderSettings } from '@llmkit/fal'
+export { createStability, stability } from '@llmkit/stability'
+export type { StabilityProviderSettings } from '@llmkit/stability'
+export { createRecraft, recraft } from '@llmkit/recraft'
+export type { RecraftProviderSettings } from '@llmkit/recraft'
+export { createReplicate, replicate } from '@llmkit/replicate'
+export type { ReplicateProviderSettings } from '@llmkit/replicate'
+export { createRunway, runway } from '@llmkit/runway'
+export type { RunwayProviderSettings } from '@llmkit/runway'
+export { createArta, arta } from '@llmkit/arta'
+export type { ArtaProviderSettings } from '@llmkit/arta'
+export { createImageLabs, imagelabs } from '@llmkit/imagelabs'
+export type { ImageLabsProviderSettings } from '@llmkit/imagelabs'
