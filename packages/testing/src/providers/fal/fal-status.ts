@@ -85,15 +85,14 @@ const tick = (signal: AbortSignal) =>
  */
 export function statusStream(context: EmulatorContext, job: FalJob, withLogs: boolean): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()
+  // Per-stream signal; the emulator's own is checked every tick rather than listened to (many streams share it).
   const stop = new AbortController()
-  const onClose = () => stop.abort()
-  context.signal.addEventListener('abort', onClose, { once: true })
   const startedAt = Date.now()
   let sentLogs = 0
   let lastKey = ''
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      while (!stop.signal.aborted && Date.now() - startedAt < STREAM_MAX_MS) {
+      while (!stop.signal.aborted && !context.signal.aborted && Date.now() - startedAt < STREAM_MAX_MS) {
         const status = statusOf(context, job, withLogs, sentLogs)
         const key = `${status.body.status}:${'queue_position' in status.body ? status.body.queue_position : ''}:${status.logCount}`
         if (key !== lastKey) {
@@ -105,12 +104,10 @@ export function statusStream(context: EmulatorContext, job: FalJob, withLogs: bo
         }
         await tick(stop.signal)
       }
-      context.signal.removeEventListener('abort', onClose)
       controller.close()
     },
     cancel() {
       stop.abort()
-      context.signal.removeEventListener('abort', onClose)
     },
   })
 }
