@@ -92,7 +92,9 @@ async function tryLock(path: string, staleLockMs: number): Promise<(() => Promis
  * when a refresh is refused), and renew on demand after a 401.
  */
 export function createArtaAuth() {
-  let memory: StoredArtaToken | undefined
+  // Tokens this process holds that its auth file does not (renewed while another
+  // process held the lock, or when the file could not be written). The file wins otherwise.
+  const unsaved = new Map<string, StoredArtaToken>()
 
   const lifetimeMs = (token: StoredArtaToken) => token.expiresInSeconds * 1000
   const ageMs = (token: StoredArtaToken, now: number) => Math.max(0, now - token.issuedAt)
@@ -105,26 +107,34 @@ export function createArtaAuth() {
       const alive = (token?: StoredArtaToken): token is StoredArtaToken => Boolean(token) && ageMs(token!, now) < lifetimeMs(token!)
       const usable = (token?: StoredArtaToken): token is StoredArtaToken => alive(token) && token.idToken !== rejected
       const fresh = (token?: StoredArtaToken): boolean => usable(token) && ageMs(token, now) < lifetimeMs(token) / 2
-      const current = async () => newest(await readArtaAuthFile(config.authFile, keyId), memory?.keyId === keyId ? memory : undefined)
+      const current = async () => {
+        const held = unsaved.get(config.authFile)
+        return newest(await readArtaAuthFile(config.authFile, keyId), held?.keyId === keyId ? held : undefined)
+      }
 
       let stored = await current()
-      if (fresh(stored)) return (memory = stored!).idToken
+      if (fresh(stored)) return stored!.idToken
       await mkdir(dirname(config.authFile), { recursive: true, mode: 0o700 }).catch(() => undefined)
       const release = await tryLock(`${config.authFile}.lock`, config.staleLockMs)
       if (!release) {
         // Another process is renewing: keep using a token that still works, else get one for this process alone.
         if (usable(stored)) return stored.idToken
-        memory = await renew(config, context, keyId, alive(stored) ? stored : undefined)
-        return memory.idToken
+        const renewed = await renew(config, context, keyId, alive(stored) ? stored : undefined)
+        unsaved.set(config.authFile, renewed)
+        return renewed.idToken
       }
       try {
         stored = await current()
-        if (fresh(stored)) return (memory = stored!).idToken
-        memory = await renew(config, context, keyId, alive(stored) ? stored : undefined)
-        await writeFileAtomic(config.authFile, `${JSON.stringify(memory, null, 2)}\n`, { mode: 0o600 }).catch((error: unknown) =>
-          context.warn(`arta: could not save the token to ${config.authFile} (${(error as Error).message}); it will be fetched again next time`),
-        )
-        return memory.idToken
+        if (fresh(stored)) return stored!.idToken
+        const renewed = await renew(config, context, keyId, alive(stored) ? stored : undefined)
+        try {
+          await writeFileAtomic(config.authFile, `${JSON.stringify(renewed, null, 2)}\n`, { mode: 0o600 })
+          unsaved.delete(config.authFile)
+        } catch (error) {
+          unsaved.set(config.authFile, renewed)
+          context.warn(`arta: could not save the token to ${config.authFile} (${(error as Error).message}); this process keeps it in memory`)
+        }
+        return renewed.idToken
       } finally {
         await release()
       }
