@@ -125,8 +125,15 @@ async function holdUntilDone(job: Prediction, seconds: number, context: Emulator
     const finishesAt = job.outcome === 'never' ? Infinity : job.createdAt + job.queueMs + job.runMs
     const step = context.clock.isManual ? 10 : Math.max(1, Math.min(100, finishesAt - context.clock.now(), until - context.clock.now()))
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, step)
-      context.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+      const stop = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        context.signal.removeEventListener('abort', stop)
+        resolve()
+      }, step)
+      context.signal.addEventListener('abort', stop, { once: true })
     })
   }
 }
