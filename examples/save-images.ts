@@ -1,6 +1,7 @@
 // "Save generated images": one image per prompt, written to generated_images/image_N.png.
 // Offline by default (local renderer); uses dall-e-3 when OPENAI_API_KEY is set.
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { LLMKitClient, ImageGenerationRequest, ImageSize, ImageQuality, ImageFormat } from 'llmkit'
 
 async function generateAndSaveImages(prompts: string[], outputDir = 'generated_images'): Promise<string[]> {
@@ -26,8 +27,8 @@ async function generateAndSaveImages(prompts: string[], outputDir = 'generated_i
   return saved
 }
 
-// Run from the folder the user invoked pnpm in, so files land where they expect.
-const outputDir = resolve(process.env.INIT_CWD ?? process.cwd(), 'generated_images')
+// generated_images/ at the repository root (this file lives in examples/).
+const outputDir = fileURLToPath(new URL('../generated_images/', import.meta.url))
 const files = await generateAndSaveImages(
   ['A serene mountain landscape', 'A futuristic city at night', 'A peaceful forest with sunlight', 'A lake at sunset with purple sky'],
   outputDir,

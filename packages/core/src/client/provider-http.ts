@@ -8,7 +8,7 @@ import type { Clock } from '../util/clock'
 export interface ProviderHttp {
   /** Sends with retries; returns the last response, successful or not (map errors with `errorFromResponse`). */
   send(request: HttpRequest): Promise<HttpResponse>
-  /** Opens a streaming response (no retries: the caller falls back to polling). */
+  /** Opens a streaming response (no retries: the caller falls back to polling). Headers must arrive within the stage's limit. */
   stream(request: HttpRequest): Promise<HttpStreamResponse>
 }
 
@@ -68,7 +68,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       }
     },
     stream(request) {
-      return client.stream({ ...request, signal: options.requireSignal(), proxy: request.proxy ?? options.proxy, timeoutMs: request.timeoutMs ?? 0 })
+      return client.stream({ ...request, signal: options.requireSignal(), proxy: request.proxy ?? options.proxy, timeoutMs: remaining({ stage: 'status', ...request }) })
     },
   }
 }

@@ -68,11 +68,12 @@ export class HttpClient {
     }
   }
 
-  /** Sends a request and returns the body as a stream (for server-sent events). No time limit unless the request sets one. */
+  /** Sends a request and returns the body as a stream (for server-sent events). `timeoutMs` bounds the wait for headers only. */
   async stream(request: HttpRequest): Promise<HttpStreamResponse> {
-    const timeoutMs = request.timeoutMs ?? 0
+    // The limit covers waiting for headers; once streaming, silence is normal (a queue can be quiet for long).
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     try {
-      const response = await this.dispatch(request, timeoutMs)
+      const response = await this.dispatch(request, timeoutMs, 0)
       const body = response.body
       const failure = (error: unknown) => this.failure(error, request, timeoutMs)
       return {
@@ -86,7 +87,11 @@ export class HttpClient {
             throw failure(error)
           }
         })(),
-        close: () => body.destroy(),
+        close: () => {
+          // An unread body errors when destroyed; nobody is listening any more, so swallow it.
+          body.on('error', () => undefined)
+          body.destroy()
+        },
       }
     } catch (error) {
       throw this.failure(error, request, timeoutMs)
@@ -98,7 +103,7 @@ export class HttpClient {
     await Promise.all([this.dispatcher.close(), ...[...this.proxies.values()].map((agent) => agent.close())])
   }
 
-  private dispatch(request: HttpRequest, timeoutMs: number) {
+  private dispatch(request: HttpRequest, timeoutMs: number, bodyTimeoutMs = timeoutMs) {
     const { body, headers } = encodeBody(request)
     const method = request.method ?? (body === undefined ? 'GET' : 'POST')
     const allHeaders: Record<string, string> = {}
@@ -114,7 +119,7 @@ export class HttpClient {
       dispatcher: this.dispatcherFor(request),
       // The attempt's limit applies to waiting for headers and to any silence in the body.
       headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      bodyTimeout: bodyTimeoutMs,
     })
   }
 
