@@ -11,9 +11,9 @@ import type { Emit } from './llmkit-client'
  * when base64 was requested (download stage, retried on its own), fills in
  * known dimensions, and refuses an empty result.
  */
-export async function finishImages(images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): Promise<GeneratedImage[]> {
+export async function finishImages(provider: string, images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): Promise<GeneratedImage[]> {
   if (images.length === 0) {
-    throw new LLMKitError({ code: 'no_image', model: call.model.id, message: `${call.model.id} answered without any image; check the prompt and your quota, then try again`, isRetryable: true })
+    throw new LLMKitError({ code: 'no_image', provider, model: call.model.id, message: `${provider}: ${call.model.id} answered without any image; check the prompt and your quota, then try again`, isRetryable: true })
   }
   const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url)
   if (needsDownload) emit({ type: 'downloading', callIndex: call.callIndex })

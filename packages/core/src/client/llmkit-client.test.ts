@@ -215,7 +215,7 @@ describe('LLMKitClient with a synchronous provider', () => {
     const { provider } = syncProvider({ empty: true })
     const error = (await rejection(client([provider], fakeClock().clock).generateImage(new ImageGenerationRequest('one-per-call', 'a cat')))) as LLMKitError
     expect(error.code).toBe('no_image')
-    expect(error.message).toBe('one-per-call answered without any image; check the prompt and your quota, then try again')
+    expect(error.message).toBe('sync: one-per-call answered without any image; check the prompt and your quota, then try again')
   })
 
   it('warns about settings the model ignores and leaves them out of the call', async () => {

@@ -182,7 +182,7 @@ export class LLMKitClient {
     context.signal.throwIfAborted()
     if (provider.generate) {
       const result = await provider.generate(call, context)
-      return { ...result, images: await finishImages(result.images, call, context, emit) }
+      return { ...result, images: await finishImages(provider.id, result.images, call, context, emit) }
     }
     const started = await provider.start!(call, context)
     emit({ type: 'submitted', callIndex: call.callIndex, job: started.job })
@@ -202,7 +202,7 @@ export class LLMKitClient {
         onStatus: (status) => reportStatus(status, call.callIndex, emit),
       })
       this.learn(key, this.clock.now() - job.createdAt)
-      return { ...result, images: await finishImages(result.images, call, context, emit), job }
+      return { ...result, images: await finishImages(provider.id, result.images, call, context, emit), job }
     } catch (error) {
       throw await this.abandon(provider, job, context, error)
     }

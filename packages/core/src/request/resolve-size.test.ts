@@ -106,10 +106,10 @@ describe('resolveSize with a range', () => {
     })
   })
 
-  it('clamps edges to the range', () => {
+  it('scales into the range keeping the aspect ratio', () => {
     const resolved = resolveSize(flux, ImageSize.Landscape1792x1024)
-    expect([resolved.width, resolved.height]).toEqual([1440, 1024])
-    expect(resolved.warning).toBe('flux does not support 1792x1024; using 1440x1024 (supported: edges from 256 to 1440, multiples of 32)')
+    expect([resolved.width, resolved.height]).toEqual([1440, 832])
+    expect(resolved.warning).toBe('flux does not support 1792x1024; using 1440x832 (supported: edges from 256 to 1440, multiples of 32)')
   })
 
   it('scales down to maxPixels on the grid', () => {

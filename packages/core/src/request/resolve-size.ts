@@ -31,18 +31,26 @@ function nearestSize(target: Dimensions, sizes: readonly Dimensions[]): Dimensio
   return [...sizes].sort((a, b) => score(a) - score(b))[0]!
 }
 
-/** Fits a size into a range: same area and ratio where possible, edges rounded to `multipleOf`. */
+/**
+ * Fits a size into a range keeping its aspect ratio: one scale factor brings
+ * both edges within bounds (and under the pixel budget), then each edge is
+ * rounded to `multipleOf`. Only a ratio too extreme for the range is clamped.
+ */
 function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']['range']>): Dimensions {
   const step = range.multipleOf ?? 1
-  const clamp = (value: number) => Math.min(range.max, Math.max(range.min, Math.round(value / step) * step))
-  let width = clamp(target.width)
-  let height = clamp(target.height)
-  if (range.maxPixels && width * height > range.maxPixels) {
-    const scale = Math.sqrt(range.maxPixels / (width * height))
-    width = clamp(Math.floor((width * scale) / step) * step)
-    height = clamp(Math.floor((height * scale) / step) * step)
+  const longest = Math.max(target.width, target.height)
+  const shortest = Math.min(target.width, target.height)
+  let scale = 1
+  if (longest > range.max) scale = range.max / longest
+  if (shortest * scale < range.min) scale = range.min / shortest
+  if (range.maxPixels && target.width * target.height * scale * scale > range.maxPixels) scale = Math.sqrt(range.maxPixels / (target.width * target.height))
+  const fit = (value: number, round: (x: number) => number) => {
+    const rounded = round((value * scale) / step) * step
+    return Math.min(Math.floor(range.max / step) * step, Math.max(Math.ceil(range.min / step) * step, rounded))
   }
-  return { width, height }
+  const nearest = { width: fit(target.width, Math.round), height: fit(target.height, Math.round) }
+  if (!range.maxPixels || nearest.width * nearest.height <= range.maxPixels) return nearest
+  return { width: fit(target.width, Math.floor), height: fit(target.height, Math.floor) }
 }
 
 /** The requested dimensions: the size, or the requested ratio at the size's area. */
