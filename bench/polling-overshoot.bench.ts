@@ -109,9 +109,10 @@ const modes = [
   () => batch(() => viaLlmkit(emulator, 'replicate', learnedReplicate)),
   () => batch(() => viaFixedPoll(emulator, 'replicate')),
 ]
-const results: ReturnType<typeof summarize>[] = []
+type Summary = ReturnType<typeof summarize>
+const results: Summary[] = []
 for (const mode of modes) results.push(summarize(await mode()))
-const [runwayCold, runwayWarm, runwayFixed, replicateWait, replicateCold, replicateWarm, replicateFixed] = results as [ReturnType<typeof summarize>, ...ReturnType<typeof summarize>[]] & ReturnType<typeof summarize>[]
+const [runwayCold, runwayWarm, runwayFixed, replicateWait, replicateCold, replicateWarm, replicateFixed] = results as [Summary, Summary, Summary, Summary, Summary, Summary, Summary]
 const elapsedMs = Date.now() - started
 await Promise.all([learnedRunway.close(), learnedReplicate.close(), emulator.close()])
 
