@@ -72,17 +72,21 @@ describe('request mapping', () => {
 
 describe('tasks', () => {
   it('reports PENDING, THROTTLED, RUNNING with progress, then the image and done', async () => {
-    const throttled = await startEmulator({ providers: ['runway'], timing: { queueMs: 200, runMs: 300, initialPosition: 3 } })
+    // A manual clock: each event the client reports moves the emulated task one step on, so every state is seen however slow the machine.
+    const stepped = await startEmulator({ providers: ['runway'], clock: 'manual', timing: { queueMs: 300, runMs: 400, initialPosition: 3 } })
     try {
       const events: ImageProgressEvent[] = []
-      await new LLMKitClient({ providers: [runway], env: throttled.env, ...FAST }).generateImage(gen4(), { onProgress: (event) => events.push(event) })
-      const summary = [...new Set(events.map((event) => (event.type === 'queued' ? `queued:${event.message ?? ''}` : event.type)))]
-      expect(summary).toEqual(['submitted', 'queued:throttled: waiting for a free slot under your concurrency limit', 'queued:', 'running', 'image', 'done'])
-      const progress = events.flatMap((event) => (event.type === 'running' ? [event.progress!] : []))
-      expect(progress.every((value) => value >= 0 && value < 1)).toBe(true)
-      expect(progress).toEqual([...progress].sort((a, b) => a - b))
+      const onProgress = (event: ImageProgressEvent) => {
+        events.push(event)
+        if (event.type === 'submitted' || event.type === 'queued') stepped.advance(100)
+        if (event.type === 'running') stepped.advance(200)
+      }
+      await new LLMKitClient({ providers: [runway], env: stepped.env, ...FAST }).generateImage(gen4(), { onProgress })
+      const summary = events.map((event) => (event.type === 'queued' ? `queued:${event.message ?? ''}` : event.type))
+      expect(summary).toEqual(['submitted', 'queued:throttled: waiting for a free slot under your concurrency limit', 'queued:', 'running', 'running', 'image', 'done'])
+      expect(events.flatMap((event) => (event.type === 'running' ? [event.progress] : []))).toEqual([0, 0.5])
     } finally {
-      await throttled.close()
+      await stepped.close()
     }
   })
 
@@ -134,10 +138,20 @@ describe('tasks', () => {
   })
 
   it('aborts mid-poll with the AbortError', async () => {
-    const controller = new AbortController()
-    const run = client({ cancelOnAbort: false }).generateImage(gen4(), { signal: controller.signal, onProgress: (event) => event.type === 'running' && controller.abort() })
-    expect(((await rejection(run)) as Error).name).toBe('AbortError')
-    expect(emulator.requestsFor('runway', 'cancel')).toHaveLength(0)
+    const stepped = await startEmulator({ providers: ['runway'], clock: 'manual', timing: { queueMs: 100, runMs: 400 } })
+    try {
+      const controller = new AbortController()
+      const onProgress = (event: ImageProgressEvent) => {
+        if (event.type === 'submitted') stepped.advance(150)
+        if (event.type === 'running') controller.abort()
+      }
+      const run = new LLMKitClient({ providers: [runway], env: stepped.env, ...FAST, cancelOnAbort: false }).generateImage(gen4(), { signal: controller.signal, onProgress })
+      expect(((await rejection(run)) as Error).name).toBe('AbortError')
+      expect(stepped.requestsFor('runway', 'cancel')).toHaveLength(0)
+      expect(stepped.requestsFor('runway', 'submit')).toHaveLength(1)
+    } finally {
+      await stepped.close()
+    }
   })
 
   it('resumes from a JSON-roundtripped handle in a new client, submitting once', async () => {

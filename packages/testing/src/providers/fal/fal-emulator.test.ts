@@ -230,6 +230,8 @@ describe('the official @fal-ai/client against the emulator', () => {
 
   it('cancels through the queue client', async () => {
     const client = officialClient()
+    // A job that cannot finish first, however slow the machine: the cancel must find it running.
+    realTime.inject({ kind: 'job_never_finishes', provider: 'fal' })
     const { request_id } = await client.queue.submit('fal-ai/flux/dev', { input: { prompt: 'x' } })
     await client.queue.cancel('fal-ai/flux/dev', { requestId: request_id })
     expect(realTime.jobs.view(realTime.jobs.get(request_id)!).phase).toBe('canceled')

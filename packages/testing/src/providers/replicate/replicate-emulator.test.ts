@@ -122,6 +122,8 @@ describe('the official replicate SDK against the emulator', () => {
     const created = await sdk.predictions.create({ version: SDXL_VERSION, input: { prompt: 'a castle' } })
     const done = await sdk.wait(created, { interval: 50 })
     expect(done.status).toBe('succeeded')
+    // A prediction that cannot finish first, however slow the machine: the cancel must find it running.
+    live.inject({ kind: 'job_never_finishes', provider: 'replicate' })
     const other = await sdk.predictions.create({ model: 'black-forest-labs/flux-dev', input: { prompt: 'x' } })
     expect((await sdk.predictions.cancel(other.id)).status).toBe('canceled')
   })
