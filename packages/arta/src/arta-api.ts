@@ -1,3 +1,4 @@
+import { parseJsonWith } from '@llmkit/core'
 import { z } from 'zod'
 
 /** Identity Toolkit v3 `signupNewUser` (anonymous): the fields the code reads. */
@@ -41,27 +42,19 @@ const fastApiErrorSchema = z.looseObject({
   detail: z.union([z.string(), z.array(z.looseObject({ msg: z.string(), loc: z.array(z.union([z.string(), z.number()])).optional() }))]),
 })
 
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 /** The message of a Google API error body (`API key not valid…`, `TOKEN_EXPIRED`), with its reason when given. */
 export function readGoogleError(text: string): { message?: string; reason?: string } {
-  const result = googleErrorSchema.safeParse(parse(text))
-  if (!result.success) return {}
-  const reason = result.data.error.details?.find((detail) => detail.reason)?.reason
-  return { message: result.data.error.message, reason }
+  const body = parseJsonWith(text, googleErrorSchema)
+  if (!body) return {}
+  const reason = body.error.details?.find((detail) => detail.reason)?.reason
+  return { message: body.error.message, reason }
 }
 
 /** The message of ARTA's FastAPI-style error body: `{"detail": "…"}` or `{"detail": [{"loc": […], "msg": "…"}]}`. */
 export function readArtaError(text: string): string | undefined {
-  const result = fastApiErrorSchema.safeParse(parse(text))
-  if (!result.success) return undefined
-  const { detail } = result.data
+  const body = parseJsonWith(text, fastApiErrorSchema)
+  if (!body) return undefined
+  const { detail } = body
   if (typeof detail === 'string') return detail
   return detail.map((item) => (item.loc ? `${item.loc.filter((part) => part !== 'body').join('.')}: ${item.msg}` : item.msg)).join('; ')
 }

@@ -54,3 +54,4 @@ export { sniffMediaType, sniffBase64MediaType, extensionFor, base64ByteLength } 
 export { parseServerSentEvents } from './http/server-sent-events'
 export type { ServerSentEvent } from './http/server-sent-events'
 export { KNOWN_PROVIDERS, closeMatches } from './catalog/known-providers'
+export { parseJsonWith } from './util/parse-json'

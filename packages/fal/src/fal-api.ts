@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { LLMKitErrorCode } from '@llmkit/core'
+import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The submit answer (fal.md §2.4): only the id is needed; the URLs are rebuilt as the official client does. */
 export const falSubmitResponseSchema = z.looseObject({ request_id: z.string(), queue_position: z.number().nullish() })
@@ -56,15 +56,9 @@ function describeIssue(loc: readonly (string | number)[] | null | undefined, msg
  * fal error body: a 422 `detail` list, a `detail` string with `error_type`, or `message`.
  */
 export function readFalError(text: string, status: number): { message?: string; code?: LLMKitErrorCode } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  const result = falErrorSchema.safeParse(parsed)
-  if (!result.success) return {}
-  const { detail, message, error_type: errorType } = result.data
+  const body = parseJsonWith(text, falErrorSchema)
+  if (!body) return {}
+  const { detail, message, error_type: errorType } = body
   const issues = Array.isArray(detail) ? detail : []
   const summary = typeof detail === 'string' ? detail : issues.map((issue) => describeIssue(issue.loc, issue.msg)).join('; ') || message || undefined
   const type = errorType ?? issues.find((issue) => issue.type && CODE_BY_TYPE[issue.type])?.type ?? ''

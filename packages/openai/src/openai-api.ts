@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { LLMKitErrorCode } from '@llmkit/core'
+import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The fields of `ImagesResponse` the code reads; others are tolerated. */
 export const openaiImagesResponseSchema = z.looseObject({
@@ -27,14 +27,8 @@ const CODE_BY_ERROR: Readonly<Record<string, LLMKitErrorCode>> = {
 
 /** The message and (when the body says more than the status) the code of an OpenAI error body. */
 export function readOpenAIError(text: string): { message?: string; code?: LLMKitErrorCode } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  const result = openaiErrorSchema.safeParse(parsed)
-  if (!result.success) return {}
-  const { message, code, type } = result.data.error
+  const body = parseJsonWith(text, openaiErrorSchema)
+  if (!body) return {}
+  const { message, code, type } = body.error
   return { message, code: CODE_BY_ERROR[code ?? ''] ?? CODE_BY_ERROR[type ?? ''] }
 }

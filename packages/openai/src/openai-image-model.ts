@@ -92,7 +92,16 @@ export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
 /** One call: map → send → map images. */
 export async function generateOpenAIImages(call: ImageCall, context: ProviderContext, config: OpenAIRequestConfig): Promise<GenerateResult> {
   const headers = config.headers()
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/images/generations`, headers, json: toOpenAIBody(call), stage: 'generate', secrets: config.secrets() })
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/images/generations`,
+    headers,
+    json: toOpenAIBody(call),
+    stage: 'generate',
+    secrets: config.secrets(),
+    // A 429 for an exhausted quota needs the user, not a wait.
+    shouldRetry: (failed) => readOpenAIError(failed.text()).code !== 'quota_exceeded',
+  })
   if (!response.ok) {
     const { message, code } = readOpenAIError(response.text())
     throw errorFromResponse({ provider: 'openai', model: call.model.id, response, message, code, secrets: config.secrets() })

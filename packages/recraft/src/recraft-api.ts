@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { LLMKitErrorCode } from '@llmkit/core'
+import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The fields of Recraft's `GenerateImageResponse` the code reads; others are tolerated. */
 export const recraftImagesResponseSchema = z.looseObject({
@@ -29,15 +29,9 @@ const codeOf = (name: string): LLMKitErrorCode | undefined =>
 
 /** The message and (when the body says more than the status) the code of a Recraft error body. */
 export function readRecraftError(text: string): { message?: string; code?: LLMKitErrorCode } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  const result = recraftErrorSchema.safeParse(parsed)
-  if (!result.success) return {}
-  const { code, message, detail, error } = result.data
+  const body = parseJsonWith(text, recraftErrorSchema)
+  if (!body) return {}
+  const { code, message, detail, error } = body
   const name = code ?? error?.code ?? error?.type ?? ''
   const detailText = message ?? error?.message ?? (typeof detail === 'string' ? detail : detail === undefined ? undefined : JSON.stringify(detail))
   if (!detailText && !name) return {}

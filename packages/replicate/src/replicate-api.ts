@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { LLMKitErrorCode } from '@llmkit/core'
+import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The fields of a prediction the code reads; others are tolerated. */
 export const replicatePredictionSchema = z.looseObject({
@@ -22,15 +22,9 @@ const replicateProblemSchema = z.looseObject({
 
 /** The message of a Replicate error body. */
 export function readReplicateError(text: string): { message?: string } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  const result = replicateProblemSchema.safeParse(parsed)
-  if (!result.success) return {}
-  const { title, detail, error, invalid_fields: fields } = result.data
+  const body = parseJsonWith(text, replicateProblemSchema)
+  if (!body) return {}
+  const { title, detail, error, invalid_fields: fields } = body
   const message = detail ?? error ?? title
   if (fields?.length && !message?.includes(fields[0]?.field ?? '\u0000')) return { message: fields.map((f) => `${f.field}: ${f.description}`).join('; ') }
   return { message: message?.replace(/^- /, '') }

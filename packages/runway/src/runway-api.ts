@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { LLMKitErrorCode } from '@llmkit/core'
+import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** `POST /v1/text_to_image` answers with the task id. */
 export const runwayCreateSchema = z.looseObject({ id: z.string() })
@@ -23,17 +23,11 @@ const runwayErrorSchema = z.looseObject({
 
 /** The message (and the code, where the text says more than the status) of a Runway error body. */
 export function readRunwayError(text: string): { message?: string; code?: LLMKitErrorCode } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  const result = runwayErrorSchema.safeParse(parsed)
-  if (!result.success) return {}
-  const issue = result.data.issues?.[0]
-  const message = issue ? `${result.data.error}: ${issue.path?.join('.') ?? ''} ${issue.message ?? ''}`.trim() : result.data.error
-  return { message, code: /credits/i.test(result.data.error) ? 'quota_exceeded' : undefined }
+  const body = parseJsonWith(text, runwayErrorSchema)
+  if (!body) return {}
+  const issue = body.issues?.[0]
+  const message = issue ? `${body.error}: ${issue.path?.join('.') ?? ''} ${issue.message ?? ''}`.trim() : body.error
+  return { message, code: /credits/i.test(body.error) ? 'quota_exceeded' : undefined }
 }
 
 /** Failure-code families (docs: task failures), most specific first. */

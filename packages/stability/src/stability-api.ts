@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { LLMKitErrorCode } from '@llmkit/core'
+import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** v1 `text-to-image` JSON response: one artifact per sample. */
 export const stabilityV1ResponseSchema = z.looseObject({
@@ -32,15 +32,9 @@ const CODE_BY_NAME: Readonly<Record<string, LLMKitErrorCode>> = {
 
 /** The message (`name: detail`) and, where the name says more than the status, the code of a Stability error body. */
 export function readStabilityError(text: string): { message?: string; code?: LLMKitErrorCode } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  const result = stabilityErrorSchema.safeParse(parsed)
-  if (!result.success) return {}
-  const { name, message, errors } = result.data
+  const body = parseJsonWith(text, stabilityErrorSchema)
+  if (!body) return {}
+  const { name, message, errors } = body
   const detail = [message, ...(errors ?? [])].filter(Boolean).filter((value, index, all) => all.indexOf(value) === index).join('; ')
   if (!detail && !name) return {}
   return { message: [name, detail].filter(Boolean).join(': '), code: CODE_BY_NAME[name ?? ''] }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { errorFromResponse } from '../errors/http-error'
 import { LLMKitError } from '../errors/llmkit-error'
-import type { HttpStage } from '../http/http-types'
+import type { HttpResponse, HttpStage } from '../http/http-types'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageProvider } from '../provider/image-provider'
 import { ImageGenerationRequest } from '../request/image-generation-request'
@@ -80,7 +80,7 @@ function fakeClock(onSleep?: (ms: number) => void | Promise<void>) {
 const model: ImageModelInfo = { id: 'web-model', maxImagesPerCall: 1, sizes: { sizes: [{ width: 1024, height: 1024 }] }, supports: { formats: ['url'] } }
 
 /** A tiny provider that posts the prompt to `baseURL` at `stage` and maps errors with core's errorFromResponse. */
-function webProvider(baseURL: string, stage: HttpStage, options: { timeoutMs?: number; passSecrets?: boolean } = {}): ImageProvider {
+function webProvider(baseURL: string, stage: HttpStage, options: { timeoutMs?: number; passSecrets?: boolean; shouldRetry?: (response: HttpResponse) => boolean } = {}): ImageProvider {
   return {
     id: 'web',
     models: [model],
@@ -92,6 +92,7 @@ function webProvider(baseURL: string, stage: HttpStage, options: { timeoutMs?: n
         headers: { Authorization: `Bearer ${API_KEY}` },
         secrets: options.passSecrets === false ? [] : [API_KEY],
         timeoutMs: options.timeoutMs,
+        shouldRetry: options.shouldRetry,
       })
       if (!response.ok) {
         let message: string | undefined
@@ -137,6 +138,16 @@ describe('retries through the client', () => {
     expect(seen[0]!.url).toBe('/v1/generate')
     expect(seen[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`)
     expect(JSON.parse(seen[0]!.body)).toEqual({ prompt: 'a lighthouse' })
+  })
+
+  it('lets the provider veto a retry from the body (a 429 that means quota is used up)', async () => {
+    const { url, seen } = await startServer([{ status: 429, body: '{"error":{"message":"You exceeded your current quota","code":"insufficient_quota"}}' }, ok()])
+    const { clock, sleeps } = fakeClock()
+    const provider = webProvider(url, 'generate', { shouldRetry: (response) => !response.text().includes('insufficient_quota') })
+    const error = await failure(client(provider, clock).generateImage(request))
+    expect(seen).toHaveLength(1)
+    expect(sleeps).toEqual([])
+    expect([error.code, error.status]).toEqual(['rate_limited', 429])
   })
 
   it('does not retry a 400 and maps it to invalid_request', async () => {

@@ -56,7 +56,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         const signal = options.signal()
         try {
           const response = await client.send({ ...request, signal, proxy: request.proxy ?? options.proxy, timeoutMs: remaining(request) })
-          if (response.ok || !canRetry || !isRetryableStatus(response.status, stage)) return response
+          if (response.ok || !canRetry || !isRetryableStatus(response.status, stage) || request.shouldRetry?.(response) === false) return response
           const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
           if (!(await waitFor(delay, signal))) return response
         } catch (error) {

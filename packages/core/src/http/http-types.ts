@@ -30,6 +30,11 @@ export interface HttpRequest {
   secrets?: readonly (string | undefined)[]
   /** Proxy URL for this request only (overrides the client's). */
   proxy?: string
+  /**
+   * Vetoes a retry the status alone would allow, from the body: for example an
+   * OpenAI 429 that means "quota used up", which no wait will fix.
+   */
+  shouldRetry?: (response: HttpResponse) => boolean
 }
 
 /** A buffered HTTP response. Non-2xx statuses are returned, not thrown. */
