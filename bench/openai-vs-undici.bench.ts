@@ -26,8 +26,9 @@ type Call = () => Promise<number>
 function rawCall(port: number): Call {
   const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 })
   const url = `http://127.0.0.1:${port}/v1/images/generations`
-  const payload = JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' })
   return async () => {
+    // The same work any client does per call: build the JSON body, send, parse, decode.
+    const payload = JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' })
     const response = await request(url, { method: 'POST', body: payload, headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' }, dispatcher })
     const json = (await response.body.json()) as { data: { b64_json: string }[] }
     let bytes = 0

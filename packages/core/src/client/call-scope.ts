@@ -39,6 +39,12 @@ export class CallScope {
     return this.controller?.signal
   }
 
+  /** Throws the abort reason, or a timeout once the deadline has passed, without making a signal. */
+  throwIfOver(): void {
+    this.controller?.signal.throwIfAborted()
+    if (this.now() >= this.deadline) throw new LLMKitError({ code: 'timeout', message: `${this.describe()} did not finish within ${this.timeoutMs} ms; raise timeoutMs` })
+  }
+
   dispose(): void {
     if (this.timer) clearTimeout(this.timer)
     this.userSignal?.removeEventListener('abort', this.onAbort)

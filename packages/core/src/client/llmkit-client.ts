@@ -179,7 +179,7 @@ export class LLMKitClient {
   private async runCall(provider: ImageProvider, call: ImageCall, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[]): Promise<CallOutcome> {
     const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
     // An aborted call (or a split call queued behind an abort) must not reach a paid API.
-    context.signal.throwIfAborted()
+    scope.throwIfOver()
     if (provider.generate) {
       const result = await provider.generate(call, context)
       return { ...result, images: await finishImages(provider.id, result.images, call, context, emit) }

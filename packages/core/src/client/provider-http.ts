@@ -37,39 +37,48 @@ export interface ProviderHttpOptions {
 
 /** Binds the shared client to one call: retries per stage, deadline, abort. */
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
-  const { client, clock, deadline, retry } = options
-  const remaining = (request: HttpRequest) => {
-    const left = deadline - clock.now()
-    if (left <= 0) throw deadlineError(request)
-    return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[request.stage ?? 'generate'], left)
-  }
-  const waitFor = async (delay: number, signal: AbortSignal | undefined) => {
-    if (clock.now() + delay >= deadline) return false
-    await clock.sleep(delay, signal)
-    return true
-  }
-  return {
-    async send(request) {
-      const stage = request.stage ?? 'generate'
-      for (let attempt = 0; ; attempt++) {
-        const canRetry = attempt < retry.maxRetries
-        const signal = options.signal()
-        try {
-          const response = await client.send({ ...request, signal, proxy: request.proxy ?? options.proxy, timeoutMs: remaining(request) })
-          if (response.ok || !canRetry || !isRetryableStatus(response.status, stage) || request.shouldRetry?.(response) === false) return response
-          const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
-          if (!(await waitFor(delay, signal))) return response
-        } catch (error) {
-          if (signal?.aborted) throw signal.reason
-          if (!canRetry || !isRetryableError(error, stage)) throw error
-          const delay = backoffDelay(attempt + 1, retry, LLMKitError.isInstance(error) ? error.retryAfterMs : undefined)
-          if (!(await waitFor(delay, signal))) throw error
-        }
+  return new BoundHttp(options)
+}
+
+class BoundHttp implements ProviderHttp {
+  constructor(private readonly options: ProviderHttpOptions) {}
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const { client, clock, retry } = this.options
+    const stage = request.stage ?? 'generate'
+    const proxy = request.proxy ?? this.options.proxy
+    for (let attempt = 0; ; attempt++) {
+      const canRetry = attempt < retry.maxRetries
+      const signal = this.options.signal()
+      try {
+        const response = await client.send(request, { signal, proxy, timeoutMs: this.remaining(request, stage) })
+        if (response.ok || !canRetry || !isRetryableStatus(response.status, stage) || request.shouldRetry?.(response) === false) return response
+        const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
+        if (!(await this.waitFor(delay, signal))) return response
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason
+        if (!canRetry || !isRetryableError(error, stage)) throw error
+        const delay = backoffDelay(attempt + 1, retry, LLMKitError.isInstance(error) ? error.retryAfterMs : undefined)
+        if (!(await this.waitFor(delay, signal))) throw error
       }
-    },
-    stream(request) {
-      return client.stream({ ...request, signal: options.requireSignal(), proxy: request.proxy ?? options.proxy, timeoutMs: remaining({ stage: 'status', ...request }) })
-    },
+    }
+  }
+
+  stream(request: HttpRequest): Promise<HttpStreamResponse> {
+    const { client, proxy } = this.options
+    return client.stream({ ...request, signal: this.options.requireSignal(), proxy: request.proxy ?? proxy, timeoutMs: this.remaining(request, request.stage ?? 'status') })
+  }
+
+  private remaining(request: HttpRequest, stage: HttpStage): number {
+    const left = this.options.deadline - this.options.clock.now()
+    if (left <= 0) throw deadlineError(request)
+    return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[stage], left)
+  }
+
+  private async waitFor(delay: number, signal: AbortSignal | undefined): Promise<boolean> {
+    if (this.options.clock.now() + delay >= this.options.deadline) return false
+    await this.options.clock.sleep(delay, signal)
+    return true
   }
 }
 

@@ -22,6 +22,13 @@ export interface HttpClientOptions {
 const DEFAULT_TIMEOUT_MS = 120_000
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-fal-request-id', 'x-amzn-requestid', 'cf-ray']
+/** Per-attempt settings that override a request's own. */
+export interface AttemptSettings {
+  readonly signal: AbortSignal | undefined
+  readonly timeoutMs: number
+  readonly proxy: string | undefined
+}
+
 /** Transport failures where the request cannot have reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
 const notSent = new WeakSet<LLMKitError>()
@@ -55,16 +62,21 @@ export class HttpClient {
     } else this.dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 })
   }
 
-  /** Sends a request and buffers the response body (up to the size limit). */
-  async send(request: HttpRequest): Promise<HttpResponse> {
-    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  /**
+   * Sends a request and buffers the response body (up to the size limit).
+   * `attempt` overrides the request's signal, time limit and proxy for this one
+   * attempt (how core's retry loop sends, without copying the request).
+   */
+  async send(request: HttpRequest, attempt?: AttemptSettings): Promise<HttpResponse> {
+    const timeoutMs = attempt?.timeoutMs ?? request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const signal = attempt ? attempt.signal : request.signal
     try {
-      const response = await this.dispatch(request, timeoutMs)
+      const response = await this.dispatch(request, signal, attempt?.proxy ?? request.proxy, timeoutMs)
       const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
       const body = await readBody(response.body, response.headers['content-length'], limit, request)
       return toResponse(request.url, response.statusCode, response.headers, body, request)
     } catch (error) {
-      throw this.failure(error, request, timeoutMs)
+      throw this.failure(error, request, signal, timeoutMs)
     }
   }
 
@@ -73,9 +85,9 @@ export class HttpClient {
     // The limit covers waiting for headers; once streaming, silence is normal (a queue can be quiet for long).
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     try {
-      const response = await this.dispatch(request, timeoutMs, 0)
+      const response = await this.dispatch(request, request.signal, request.proxy, timeoutMs, 0)
       const body = response.body
-      const failure = (error: unknown) => this.failure(error, request, timeoutMs)
+      const failure = (error: unknown) => this.failure(error, request, request.signal, timeoutMs)
       return {
         status: response.statusCode,
         ok: response.statusCode >= 200 && response.statusCode < 300,
@@ -94,7 +106,7 @@ export class HttpClient {
         },
       }
     } catch (error) {
-      throw this.failure(error, request, timeoutMs)
+      throw this.failure(error, request, request.signal, timeoutMs)
     }
   }
 
@@ -103,39 +115,40 @@ export class HttpClient {
     await Promise.all([this.dispatcher.close(), ...[...this.proxies.values()].map((agent) => agent.close())])
   }
 
-  private dispatch(request: HttpRequest, timeoutMs: number, bodyTimeoutMs = timeoutMs) {
-    const { body, headers } = encodeBody(request)
-    const method = request.method ?? (body === undefined ? 'GET' : 'POST')
-    const allHeaders: Record<string, string> = {}
-    if (this.options.userAgent) allHeaders['user-agent'] = this.options.userAgent
-    for (const [name, value] of Object.entries({ ...request.headers, ...headers })) {
-      if (value !== undefined) allHeaders[name.toLowerCase()] = value
+  private dispatch(request: HttpRequest, signal: AbortSignal | undefined, proxy: string | undefined, timeoutMs: number, bodyTimeoutMs = timeoutMs) {
+    const { body, headers: bodyHeaders } = encodeBody(request)
+    const headers: Record<string, string> = {}
+    if (this.options.userAgent) headers['user-agent'] = this.options.userAgent
+    const given = request.headers
+    for (const name in given) {
+      const value = given[name]
+      if (value !== undefined) headers[name.toLowerCase()] = value
     }
+    for (const name in bodyHeaders) headers[name] = bodyHeaders[name]!
     return undiciRequest(request.url, {
-      method,
-      headers: allHeaders,
+      method: request.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
       body: body as never,
-      signal: request.signal,
-      dispatcher: this.dispatcherFor(request),
+      signal,
+      dispatcher: proxy ? this.proxyAgent(proxy) : this.dispatcher,
       // The attempt's limit applies to waiting for headers and to any silence in the body.
       headersTimeout: timeoutMs,
       bodyTimeout: bodyTimeoutMs,
     })
   }
 
-  private dispatcherFor(request: HttpRequest): Dispatcher {
-    if (!request.proxy) return this.dispatcher
-    let agent = this.proxies.get(request.proxy)
+  private proxyAgent(proxy: string): Dispatcher {
+    let agent = this.proxies.get(proxy)
     if (!agent) {
-      agent = new ProxyAgent({ uri: request.proxy })
-      this.proxies.set(request.proxy, agent)
+      agent = new ProxyAgent({ uri: proxy })
+      this.proxies.set(proxy, agent)
     }
     return agent
   }
 
-  private failure(error: unknown, request: HttpRequest, timeoutMs: number): unknown {
+  private failure(error: unknown, request: HttpRequest, signal: AbortSignal | undefined, timeoutMs: number): unknown {
     if (LLMKitError.isInstance(error)) return error
-    if (request.signal?.aborted) return request.signal.reason ?? error
+    if (signal?.aborted) return signal.reason ?? error
     const stage = request.stage ?? 'generate'
     const where = `${stage} request to ${safeUrl(request.url)}`
     const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code
