@@ -5,12 +5,16 @@ import { startEmulator, type Emulator } from '../start-emulator'
 import { defineEmulatedProvider } from './emulated-provider'
 
 // A tiny provider so the server's own behaviour is tested without any real protocol.
+let handled = 0
 const echo = defineEmulatedProvider({
   id: 'echo',
   defaultKey: 'echo-key',
   environment: (context) => ({ ECHO_BASE_URL: context.mountURL, ECHO_API_KEY: context.apiKey }),
   handlers: (context) => [
-    http.post(`${context.mountURL}/v1/echo`, async ({ request }) => HttpResponse.json({ ok: true, bytes: (await request.arrayBuffer()).byteLength })),
+    http.post(`${context.mountURL}/v1/echo`, async ({ request }) => {
+      handled += 1
+      return HttpResponse.json({ ok: true, bytes: (await request.arrayBuffer()).byteLength })
+    }),
     http.get(`${context.mountURL}/v1/auth`, ({ request }) =>
       context.isValidKey(request.headers.get('authorization')?.replace(/^Bearer /, '')) ? HttpResponse.json({ ok: true }) : HttpResponse.json({}, { status: 401 }),
     ),
@@ -150,5 +154,20 @@ describe('emulator server', () => {
     await strict.close()
     await start({ acceptAnyKey: true, keys: { echo: 'k1' } })
     expect([await status('k1'), await status('anything')]).toEqual([200, 200])
+  })
+})
+
+describe('latency and clients that leave', () => {
+  it('does no work for a request whose client gave up during the delay', async () => {
+    const e = await start({ faults: [{ kind: 'latency', delayMs: 300 }] })
+    const before = handled
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 30)
+    await http1.send({ url: `${e.urls.echo}/v1/echo`, json: {}, signal: controller.signal }).catch(() => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(e.requests).toHaveLength(1)
+    expect(handled).toBe(before)
+    await http1.send({ url: `${e.urls.echo}/v1/echo`, json: {} })
+    expect(handled).toBe(before + 1)
   })
 })

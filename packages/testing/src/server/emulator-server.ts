@@ -98,7 +98,11 @@ async function handle(incoming: IncomingMessage, outgoing: ServerResponse, mount
   })
   const id = mount.provider.id
   const fault = deps.faults.take([...TRANSPORT_FAULTS], id, endpoint)
-  if (fault?.kind === 'latency') await sleep(fault.delayMs ?? 200, deps.signal)
+  if (fault?.kind === 'latency') {
+    await sleep(fault.delayMs ?? 200, deps.signal)
+    // A client that gave up during the delay gets nothing done on its behalf (no job, no used-up fault).
+    if (outgoing.destroyed || incoming.socket?.destroyed) return
+  }
   if (fault?.kind === 'stall') return stall(outgoing, deps.signal)
   if (fault?.kind === 'rate_limit' || fault?.kind === 'server_error') return statusFault(fault, mount, outgoing)
   const method = incoming.method ?? 'GET'
