@@ -77,12 +77,14 @@ export class LLMKitClient {
   private readonly env: Readonly<Record<string, string | undefined>>
   private readonly settings: LLMKitClientOptions
   private readonly learnedDurations = new Map<string, number>()
+  private readonly retry: Required<RetryOptions>
 
   constructor(options: LLMKitClientOptions = {}) {
     this.settings = options
     this.clock = options.clock ?? systemClock
     this.env = options.env ?? process.env
     this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
+    this.retry = { ...DEFAULT_RETRY, ...options.retry }
     for (const provider of options.providers ?? []) this.register(provider)
   }
 
@@ -262,7 +264,7 @@ export class LLMKitClient {
   }
 
   private bindHttp(scope: CallScope, options: GenerateOptions) {
-    return createProviderHttp({ client: this.http, clock: this.clock, signal: () => scope.existingSignal, requireSignal: () => scope.signal, deadline: scope.deadline, retry: { ...DEFAULT_RETRY, ...this.settings.retry }, proxy: options.proxy })
+    return createProviderHttp({ client: this.http, clock: this.clock, signal: () => scope.existingSignal, requireSignal: () => scope.signal, deadline: scope.deadline, retry: this.retry, proxy: options.proxy })
   }
 
   private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[], callIndex: number): ProviderContext {

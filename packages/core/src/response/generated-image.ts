@@ -67,7 +67,7 @@ export class GeneratedImage {
   /** An image from base64 data; the media type is read from the data when not given. */
   static from_b64(data: string, metadata: GeneratedImageMetadata = {}): GeneratedImage {
     if (typeof data !== 'string' || data.length === 0) throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_b64: data must be non-empty base64 text' })
-    return new GeneratedImage({ media_type: sniffBase64MediaType(data), ...metadata, b64_json: data })
+    return new GeneratedImage({ ...metadata, media_type: metadata.media_type ?? sniffBase64MediaType(data), b64_json: data })
   }
 
   /** A copy with another revised prompt. */
