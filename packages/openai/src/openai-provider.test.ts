@@ -126,3 +126,16 @@ describe('errors', () => {
 
 describeProviderConformance({ provider: openai, emulator: 'openai', modelId: 'openai:dall-e-2', keyEnv: 'OPENAI_API_KEY', endpoints: { generate: 'generate' } })
 describeProviderConformance({ provider: openai, emulator: 'openai', modelId: 'openai:gpt-image-1', keyEnv: 'OPENAI_API_KEY', endpoints: { generate: 'generate' } })
+
+describe('configuration from the environment', () => {
+  it('follows changes to the key and base URL between calls', async () => {
+    const env: Record<string, string> = { ...emulator.env, OPENAI_API_KEY: 'sk-wrong-0123456789abcdef' }
+    const mutable = new LLMKitClient({ providers: [openai], env, retry: { maxRetries: 0 } })
+    const request = new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json)
+    await expect(mutable.generateImage(request)).rejects.toMatchObject({ code: 'authentication' })
+    env.OPENAI_API_KEY = emulator.keys.openai!
+    expect((await mutable.generateImage(request)).count).toBe(1)
+    env.OPENAI_BASE_URL = emulator.env.OPENAI_BASE_URL!.replace(/\/v1$/, '')
+    expect((await mutable.generateImage(request)).count).toBe(1)
+  })
+})

@@ -1,5 +1,5 @@
-import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider } from '@llmkit/core'
-import { generateOpenAIImages, OPENAI_IMAGE_MODELS } from './openai-image-model'
+import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
+import { generateOpenAIImages, OPENAI_IMAGE_MODELS, type OpenAIRequestConfig } from './openai-image-model'
 
 /** Settings for {@link createOpenAI}. Every field is optional; keys come from the environment. */
 export interface OpenAIProviderSettings {
@@ -25,7 +25,29 @@ export function normalizeOpenAIBaseURL(url: string): string {
 
 /** Creates the OpenAI provider (DALL-E 2, DALL-E 3, GPT image models). */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvider {
-  return {
+  // Key, URL and headers depend only on the settings and four variables: work them out again only when those change.
+  let cache: { key: string | undefined; url: string | undefined; org: string | undefined; project: string | undefined; config: OpenAIRequestConfig } | undefined
+  function configFor(env: ProviderContext['env']): OpenAIRequestConfig {
+    const inputs = { key: env.OPENAI_API_KEY, url: env.OPENAI_BASE_URL, org: env.OPENAI_ORG_ID, project: env.OPENAI_PROJECT_ID }
+    if (cache && cache.key === inputs.key && cache.url === inputs.url && cache.org === inputs.org && cache.project === inputs.project) return cache.config
+    const apiKey = loadApiKey({ apiKey: settings.apiKey, env, names: KEY_ENV, provider: 'openai', factory: 'createOpenAI' })
+    const headers: Record<string, string | undefined> = {
+      ...settings.headers,
+      authorization: `Bearer ${apiKey}`,
+      'openai-organization': settings.organization ?? env.OPENAI_ORG_ID,
+      'openai-project': settings.project ?? env.OPENAI_PROJECT_ID,
+    }
+    const secrets = [apiKey]
+    const config: OpenAIRequestConfig = {
+      baseURL: normalizeOpenAIBaseURL(resolveBaseURL(settings.baseURL, env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1')),
+      headers: () => headers,
+      secrets: () => secrets,
+    }
+    cache = { ...inputs, config }
+    return config
+  }
+
+  const provider: ImageProvider = {
     id: 'openai',
     displayName: 'OpenAI',
     apiStatus: 'official',
@@ -33,20 +55,10 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvid
     env: { apiKey: KEY_ENV, baseURL: 'OPENAI_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     generate(call, context) {
-      const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'openai', factory: 'createOpenAI' })
-      const baseURL = normalizeOpenAIBaseURL(resolveBaseURL(settings.baseURL, context.env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'))
-      return generateOpenAIImages(call, context, {
-        baseURL,
-        secrets: () => [apiKey],
-        headers: () => ({
-          ...settings.headers,
-          authorization: `Bearer ${apiKey}`,
-          'openai-organization': settings.organization ?? context.env.OPENAI_ORG_ID,
-          'openai-project': settings.project ?? context.env.OPENAI_PROJECT_ID,
-        }),
-      })
+      return generateOpenAIImages(call, context, configFor(context.env))
     },
   }
+  return provider
 }
 
 /** The OpenAI provider configured from the environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`). */

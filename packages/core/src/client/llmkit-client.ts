@@ -2,7 +2,7 @@ import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
 import { waitForJob } from '../poll/wait-for-job'
-import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
+import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext, ProviderProgress } from '../provider/image-provider'
 import type { ImageGenerationRequest } from '../request/image-generation-request'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/retry-policy'
@@ -13,7 +13,7 @@ import { finishImages } from './finish-images'
 import { ModelRegistry, type ModelListing } from './model-registry'
 import { planCalls } from './plan-calls'
 import type { ImageProgressEvent } from './progress-event'
-import { createProviderHttp } from './provider-http'
+import { createProviderHttp, type ProviderHttp } from './provider-http'
 import { eventStream } from './event-stream'
 import { summarizeFailures, type CallOutcome } from './aggregate'
 
@@ -219,7 +219,7 @@ export class LLMKitClient {
     if (shouldCancel && provider.cancel) {
       const scope = createCallScope(undefined, 5_000, () => this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
       try {
-        await provider.cancel(job, { ...context, signal: scope.signal, deadline: scope.deadline, http: this.bindHttp(scope, {}), warn: context.warn, progress: context.progress })
+        await provider.cancel(job, new CallContext(this.bindHttp(scope, {}), scope, this.clock, this.env, () => undefined, [], job.call.callIndex))
       } catch {
         // Cancelling is a courtesy; the original failure is what the caller needs to see.
       } finally {
@@ -268,21 +268,7 @@ export class LLMKitClient {
   }
 
   private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[], callIndex: number): ProviderContext {
-    return {
-      http: this.bindHttp(scope, options),
-      get signal() {
-        return scope.signal
-      },
-      clock: this.clock,
-      env: this.env,
-      deadline: scope.deadline,
-      warn: (message) => {
-        if (warnings.includes(message)) return
-        warnings.push(message)
-        emit({ type: 'warning', message })
-      },
-      progress: (update) => emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message }),
-    }
+    return new CallContext(this.bindHttp(scope, options), scope, this.clock, this.env, emit, warnings, callIndex)
   }
 
   private emitter(options: GenerateOptions, startedAt: number): Emit {
@@ -294,6 +280,38 @@ export class LLMKitClient {
   private learn(key: string, durationMs: number): void {
     const previous = this.learnedDurations.get(key)
     this.learnedDurations.set(key, previous === undefined ? durationMs : previous * 0.7 + durationMs * 0.3)
+  }
+}
+
+/** What a provider sees of one call (a class, so a call allocates one object and no closures). */
+class CallContext implements ProviderContext {
+  constructor(
+    readonly http: ProviderHttp,
+    private readonly scope: CallScope,
+    readonly clock: Clock,
+    readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly emit: Emit,
+    private readonly warnings: string[],
+    private readonly callIndex: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.scope.signal
+  }
+
+  get deadline(): number {
+    return this.scope.deadline
+  }
+
+  warn(message: string): void {
+    if (this.warnings.includes(message)) return
+    this.warnings.push(message)
+    this.emit({ type: 'warning', message })
+  }
+
+  progress(update: ProviderProgress): void {
+    const { callIndex } = this
+    this.emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message })
   }
 }
 

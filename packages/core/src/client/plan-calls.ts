@@ -71,14 +71,26 @@ function keepIfSupported<T extends string>(value: T | undefined, supported: read
   return undefined
 }
 
+const emptyOptions = new WeakMap<object, Readonly<Record<string, unknown>>>()
+
 function parseOptions(provider: ImageProvider, model: ImageModelInfo, options: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const schema: z.ZodType<Record<string, unknown>> | undefined = model.optionsSchema ?? provider.optionsSchema
   if (!schema) {
     if (Object.keys(options).length === 0) return {}
     throw invalidRequest(`${provider.id} takes no provider options; got ${Object.keys(options).join(', ')}`, { provider: provider.id, model: model.id })
   }
+  const isEmpty = Object.keys(options).length === 0
+  if (isEmpty) {
+    // No options is the usual case, and its answer never changes for a schema.
+    const known = emptyOptions.get(schema)
+    if (known) return known
+  }
   const result = schema.safeParse(options)
-  if (result.success) return Object.freeze(result.data)
+  if (result.success) {
+    const parsed = Object.freeze(result.data)
+    if (isEmpty) emptyOptions.set(schema, parsed)
+    return parsed
+  }
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ')
   throw invalidRequest(`Invalid ${provider.id} options for ${model.id}: ${problems}`, { provider: provider.id, model: model.id })
 }

@@ -15,10 +15,19 @@ const label = (size: Dimensions) => `${size.width}x${size.height}`
 /** Distance between two ratios on a log scale, so 2:1 and 1:2 are equally far from 1:1. */
 const ratioDistance = (a: number, b: number) => Math.abs(Math.log(a / b))
 
+const ratioNames = new Map<number, string>()
+
+/** `16:9` for 1920x1080; memoised, since the same few sizes come up on every call. */
 function reduceRatio(size: Dimensions): string {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
-  const divisor = gcd(size.width, size.height)
-  return `${size.width / divisor}:${size.height / divisor}`
+  const key = size.width * 65_536 + size.height
+  let name = ratioNames.get(key)
+  if (name === undefined) {
+    let [a, b] = [size.width, size.height]
+    while (b !== 0) [a, b] = [b, a % b]
+    name = `${size.width / a}:${size.height / a}`
+    if (ratioNames.size < 4096) ratioNames.set(key, name)
+  }
+  return name
 }
 
 function nearestRatio(target: number, ratios: readonly string[]): string {
@@ -69,6 +78,10 @@ function requestedDimensions(model: ImageModelInfo, size: Dimensions | undefined
  */
 export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRatio?: string): ResolvedSize {
   const wanted = requestedDimensions(model, size, aspectRatio)
+  // The common case: an exact size of a size-list model.
+  if (!aspectRatio && !model.sizes.aspectRatios && model.sizes.sizes?.some((s) => s.width === wanted.width && s.height === wanted.height)) {
+    return { width: wanted.width, height: wanted.height, aspectRatio: reduceRatio(wanted) }
+  }
   const wantedRatio = aspectRatio ?? reduceRatio(wanted)
   const { sizes, aspectRatios, range } = model.sizes
   let chosen: Dimensions = wanted

@@ -50,11 +50,16 @@ export class GeneratedImage {
   readonly content_filtered?: boolean
 
   private constructor(data: { url?: string; b64_json?: string } & GeneratedImageMetadata) {
-    // Only defined fields become properties, so JSON and spreads stay clean.
-    for (const key of FIELDS) {
-      const value = data[key]
-      if (value !== undefined) (this as Record<string, unknown>)[key] = value
-    }
+    // Every field, always, in one order: one object shape for all images keeps this cheap.
+    // (JSON drops the undefined ones.)
+    this.url = data.url
+    this.b64_json = data.b64_json
+    this.revised_prompt = data.revised_prompt
+    this.media_type = data.media_type
+    this.width = data.width
+    this.height = data.height
+    this.seed = data.seed
+    this.content_filtered = data.content_filtered
     Object.freeze(this)
   }
 
@@ -115,8 +120,11 @@ export class GeneratedImage {
     return path
   }
 
+  /** The defined fields only. */
   toJSON(): Record<string, unknown> {
-    return { ...(this as object) }
+    const json: Record<string, unknown> = {}
+    for (const key of FIELDS) if (this[key] !== undefined) json[key] = this[key]
+    return json
   }
 }
 
