@@ -29,16 +29,16 @@ describe('request mapping', () => {
     const response = await client().generateImage(request)
     const [submit, stream, result] = emulator.requestsFor('fal')
     expect(submit).toMatchObject({ method: 'POST', path: '/fal-ai/flux/dev', headers: { authorization: `Key ${emulator.keys.fal}`, 'content-type': 'application/json', accept: 'application/json' } })
-    expect(submit!.json).toEqual({ prompt: 'A serene mountain landscape', image_size: 'landscape_4_3', num_images: 1, seed: 12345, num_inference_steps: 20, guidance_scale: 4, enable_safety_checker: true, output_format: 'png' })
+    expect(submit!.json).toEqual({ prompt: 'A serene mountain landscape', image_size: 'square_hd', num_images: 1, seed: 12345, num_inference_steps: 20, guidance_scale: 4, enable_safety_checker: true, output_format: 'png' })
     const id = response.jobs[0]!.id
     expect(stream).toMatchObject({ method: 'GET', path: `/fal-ai/flux/requests/${id}/status/stream`, query: { logs: '1' }, headers: { accept: 'text/event-stream', authorization: `Key ${emulator.keys.fal}` } })
     expect(result).toMatchObject({ method: 'GET', path: `/fal-ai/flux/requests/${id}`, query: {} })
     expect(endpoints()).toEqual(['submit', 'stream', 'result'])
     const image = response.first()!
-    expect(image).toMatchObject({ width: 1024, height: 768, media_type: 'image/png', seed: 12345 })
+    expect(image).toMatchObject({ width: 1024, height: 1024, media_type: 'image/png', seed: 12345 })
     expect(image.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//)
     expect(response.warnings).toEqual([])
-    expect(response.jobs[0]).toEqual({ provider: 'fal', model: 'fal-ai/flux/dev', id, data: { app: 'fal-ai/flux' }, createdAt: expect.any(Number), call: { n: 1, width: 1024, height: 768, format: 'url', callIndex: 0, seed: 12345 } })
+    expect(response.jobs[0]).toEqual({ provider: 'fal', model: 'fal-ai/flux/dev', id, data: { app: 'fal-ai/flux' }, createdAt: expect.any(Number), call: { n: 1, width: 1024, height: 1024, format: 'url', callIndex: 0, seed: 12345 } })
   })
 
   it('sends other sizes as {width, height}, n as num_images, and drops what FLUX cannot take', async () => {
