@@ -7,6 +7,7 @@
 //
 //   npx tsx bench/polling-overshoot.bench.ts [runs=10]
 import { register } from 'node:module'
+import { header, row, sleep, staggered, summarize, type Sample } from './overshoot-stats'
 
 // Workspace packages resolve to their TypeScript sources (the `@llmkit/source` condition), built or not.
 register(`data:text/javascript,${encodeURIComponent("export async function resolve(s, c, n) { return n(s, { ...c, conditions: [...c.conditions, '@llmkit/source'] }) }")}`)
@@ -24,12 +25,6 @@ const FIXED_POLL_MS = 500
 const PROMPT = 'a lighthouse on a cliff at dawn'
 const SEED = 7
 
-interface Sample {
-  overshootMs: number
-  statusRequests: number
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function measure(emulator: Emulator, provider: 'runway' | 'replicate', id: string, returnedAt: number): Sample {
   const finishedAt = emulator.jobs.view(emulator.jobs.get(id)!).finishedAt!
@@ -72,18 +67,8 @@ async function viaFixedPoll(emulator: Emulator, provider: 'runway' | 'replicate'
   return measure(emulator, provider, id, Date.now())
 }
 
-/** Runs `RUNS` jobs, started `STAGGER_MS` apart so their completions do not coincide. */
-const batch = (run: () => Promise<Sample>, runs = RUNS) => Promise.all(Array.from({ length: runs }, (_, index) => sleep(index * STAGGER_MS).then(run)))
+const batch = (run: () => Promise<Sample>, runs = RUNS) => staggered(run, runs, STAGGER_MS)
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
-}
-
-function summarize(samples: readonly Sample[]) {
-  const overshoot = samples.map((s) => s.overshootMs).sort((a, b) => a - b)
-  const requests = samples.map((s) => s.statusRequests).sort((a, b) => a - b)
-  return { median: quantile(overshoot, 0.5), p90: quantile(overshoot, 0.9), min: overshoot[0]!, max: overshoot.at(-1)!, requestsMedian: quantile(requests, 0.5), requestsMax: requests.at(-1)! }
-}
 
 // Warm-up: JIT, and one render of each image (the emulators cache renders; a megapixel takes the renderer about a second).
 const warmup = await startEmulator({ providers: ['runway', 'replicate'], timing: { queueMs: 10, runMs: 50, initialPosition: 0 } })
@@ -116,17 +101,15 @@ const [runwayCold, runwayWarm, runwayFixed, replicateWait, replicateCold, replic
 const elapsedMs = Date.now() - started
 await Promise.all([learnedRunway.close(), learnedReplicate.close(), emulator.close()])
 
-const row = (name: string, s: ReturnType<typeof summarize>) =>
-  `${name.padEnd(44)} ${String(s.median).padStart(6)} ${String(s.p90).padStart(6)} ${`${s.min}–${s.max}`.padStart(10)} ${String(s.requestsMedian).padStart(9)} ${String(s.requestsMax).padStart(6)}`
 console.log(`polling overshoot: ${RUNS} jobs of ${(TIMING.queueMs + TIMING.runMs) / 1000} s (${TIMING.queueMs} ms queued) per mode, modes one after another (${(elapsedMs / 1000).toFixed(1)} s), emulators on loopback`)
-console.log(`${'mode'.padEnd(44)} ${'median'.padStart(6)} ${'p90'.padStart(6)} ${'range ms'.padStart(10)} ${'status rq'.padStart(9)} ${'max'.padStart(6)}`)
-console.log(row('runway, adaptive poll (new client)', runwayCold))
-console.log(row('runway, adaptive poll (learned duration)', runwayWarm))
-console.log(row(`runway, fixed ${FIXED_POLL_MS} ms poll (random phase)`, runwayFixed))
-console.log(row('replicate, Prefer: wait', replicateWait))
-console.log(row('replicate, no wait, adaptive (new client)', replicateCold))
-console.log(row('replicate, no wait, adaptive (learned)', replicateWarm))
-console.log(row(`replicate, fixed ${FIXED_POLL_MS} ms poll (random phase)`, replicateFixed))
+console.log(header(44))
+console.log(row('runway, adaptive poll (new client)', runwayCold, 44))
+console.log(row('runway, adaptive poll (learned duration)', runwayWarm, 44))
+console.log(row(`runway, fixed ${FIXED_POLL_MS} ms poll (random phase)`, runwayFixed, 44))
+console.log(row('replicate, Prefer: wait', replicateWait, 44))
+console.log(row('replicate, no wait, adaptive (new client)', replicateCold, 44))
+console.log(row('replicate, no wait, adaptive (learned)', replicateWarm, 44))
+console.log(row(`replicate, fixed ${FIXED_POLL_MS} ms poll (random phase)`, replicateFixed, 44))
 const ratio = (fixed: ReturnType<typeof summarize>, adaptive: ReturnType<typeof summarize>) =>
   `median ${(fixed.median / Math.max(1, adaptive.median)).toFixed(1)}x, status requests ${fixed.requestsMedian} → ${adaptive.requestsMedian}`
 console.log(`runway overshoot ratio fixed/adaptive: new client ${ratio(runwayFixed, runwayCold)}; learned ${ratio(runwayFixed, runwayWarm)}`)
