@@ -20,6 +20,7 @@ export function summarizeFailures(failures: readonly CallFailure[], callCount: n
     requestId: first.requestId,
     isRetryable: failures.every((failure) => failure.error.isRetryable),
     retryAfterMs: first.retryAfterMs,
+    job: failures.find((failure) => failure.error.job !== undefined)?.error.job,
     cause: first,
     message: `All ${callCount} calls failed: ${distinct.slice(0, 3).join(' | ')}`,
   })

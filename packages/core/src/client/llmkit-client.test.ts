@@ -364,6 +364,21 @@ describe('LLMKitClient with a job provider', () => {
     expect(cancelled).toEqual([])
   })
 
+  it('hands back the job when its status cannot be read, so a paid job can be resumed', async () => {
+    const { provider, cancelled } = jobProvider([running(0.2)])
+    const unreachable = new LLMKitError({ code: 'network', message: 'jobs: status failed: ECONNRESET', provider: 'jobs' })
+    let polls = 0
+    provider.status = async () => {
+      polls += 1
+      if (polls > 1) throw unreachable
+      return running(0.2)
+    }
+    const error = (await rejection(client([provider], fakeClock().clock).generateImage(new ImageGenerationRequest('queue-model', 'a cat')))) as LLMKitError
+    expect([error.code, error.message]).toEqual(['network', 'jobs: status failed: ECONNRESET'])
+    expect((error.job as ImageJob).id).toBe('job-1')
+    expect(cancelled).toEqual([])
+  })
+
   it('streams the same events through streamImage()', async () => {
     const { provider } = jobProvider([queued(1), running(0.25), completed()])
     const events: ImageProgressEvent[] = []

@@ -1,7 +1,7 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
-import { waitForJob } from '../poll/wait-for-job'
+import { isJobFailure, waitForJob } from '../poll/wait-for-job'
 import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext, ProviderProgress } from '../provider/image-provider'
 import type { ImageGenerationRequest } from '../request/image-generation-request'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
@@ -226,7 +226,7 @@ export class LLMKitClient {
         scope.dispose()
       }
     }
-    if (!isTimeout) return error
+    if (!isTimeout) return withJob(error, shouldCancel ? undefined : job)
     const kept = !shouldCancel || !provider.cancel
     return new LLMKitError({
       code: 'timeout',
@@ -318,6 +318,13 @@ class CallContext implements ProviderContext {
 /** An event without its timestamp; the emitter adds `elapsedMs`. */
 type EventWithoutTime = ImageProgressEvent extends infer E ? (E extends ImageProgressEvent ? Omit<E, 'elapsedMs'> : never) : never
 export type Emit = (event: EventWithoutTime) => void
+
+/** The same error carrying the job handle, so a caller can resume a job that may still be running (or paid for). */
+function withJob(error: unknown, job: ImageJob | undefined): unknown {
+  if (!job || !LLMKitError.isInstance(error) || error.job !== undefined || isJobFailure(error)) return error
+  const { code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs } = error
+  return new LLMKitError({ code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs, job, cause: error.cause })
+}
 
 function reportStatus(status: JobStatus, callIndex: number, emit: Emit): void {
   if (status.state !== 'pending') return

@@ -14,12 +14,23 @@ export interface WaitForJobOptions {
   readonly onStatus: (status: JobStatus) => void
 }
 
+/** Errors that are the job's own verdict (a `failed` status), as opposed to trouble reaching it. */
+const reportedFailures = new WeakSet<object>()
+
+/** True when the provider reported the job itself as failed: there is nothing left to resume. */
+export function isJobFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && reportedFailures.has(error)
+}
+
 type Outcome = { done: true; result: GenerateResult } | { done: false }
 
 function settle(status: JobStatus, options: WaitForJobOptions): Outcome {
   options.onStatus(status)
   if (status.state === 'completed') return { done: true, result: status }
-  if (status.state === 'failed') throw status.error
+  if (status.state === 'failed') {
+    reportedFailures.add(status.error)
+    throw status.error
+  }
   return { done: false }
 }
 
