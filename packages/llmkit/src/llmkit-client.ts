@@ -24,7 +24,7 @@ export class LLMKitClient extends CoreClient {
    * connection until you generate.
    */
   static override fromEnv(options: FromEnvOptions = {}): LLMKitClient {
-    const env = options.env ?? process.env
+    const env = options.env ?? { ...process.env }
     const providers = (options.providers ?? BUNDLED_PROVIDERS).filter((provider) => provider.isConfigured?.(env) ?? true)
     return new LLMKitClient({ ...options, env, providers })
   }

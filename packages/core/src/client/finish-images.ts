@@ -11,7 +11,7 @@ import type { Emit } from './llmkit-client'
  * when base64 was requested (download stage, retried on its own), fills in
  * known dimensions, and refuses an empty result.
  */
-export async function finishImages(provider: string, images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): Promise<GeneratedImage[]> {
+export async function finishImages(provider: string, images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): Promise<readonly GeneratedImage[]> {
   if (images.length === 0) {
     throw new LLMKitError({ code: 'no_image', provider, model: call.model.id, message: `${provider}: ${call.model.id} answered without any image; check the prompt and your quota, then try again`, isRetryable: true })
   }
@@ -27,7 +27,7 @@ export async function finishImages(provider: string, images: readonly GeneratedI
   )
   const offset = call.callIndex * Math.max(1, call.model.maxImagesPerCall)
   finished.forEach((image, index) => emit({ type: 'image', callIndex: call.callIndex, index: offset + index, image }))
-  return finished
+  return Object.freeze(finished)
 }
 
 async function download(image: GeneratedImage, call: ImageCall, context: ProviderContext): Promise<GeneratedImage> {

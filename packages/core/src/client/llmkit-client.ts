@@ -27,7 +27,7 @@ export interface LLMKitClientOptions {
   httpOptions?: HttpClientOptions
   /** Time source; inject one in tests. */
   clock?: Clock
-  /** Environment variables providers read their keys from. Default `process.env`. */
+  /** Environment variables providers read their keys from. Default: `process.env` as it is when the client is made. */
   env?: Record<string, string | undefined>
   /** Deadline for one `generateImage` call. Default 300 000 ms. */
   timeoutMs?: number
@@ -82,7 +82,8 @@ export class LLMKitClient {
   constructor(options: LLMKitClientOptions = {}) {
     this.settings = options
     this.clock = options.clock ?? systemClock
-    this.env = options.env ?? process.env
+    // A plain copy: reading process.env is a system call per variable, and the providers read it on every call.
+    this.env = options.env ?? { ...process.env }
     this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
     for (const provider of options.providers ?? []) this.register(provider)
@@ -93,7 +94,7 @@ export class LLMKitClient {
    * (`OPENAI_API_KEY`, …). Synchronous; opens no connection.
    */
   static fromEnv(options: FromEnvOptions = {}): LLMKitClient {
-    const env = options.env ?? process.env
+    const env = options.env ?? { ...process.env }
     const providers = (options.providers ?? []).filter((provider) => provider.isConfigured?.(env) ?? true)
     return new LLMKitClient({ ...options, env, providers })
   }
@@ -251,10 +252,11 @@ export class LLMKitClient {
       const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
       warnings.push(`${failures.length} of ${calls.length} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`)
     }
-    for (const outcome of outcomes) warnings.push(...(outcome.warnings ?? []))
-    const images = outcomes.flatMap((outcome) => outcome.images)
-    const usage = mergeUsage(outcomes)
-    const response = new ImageGenerationResponse({ images, model, provider, warnings: warnings.length > 1 ? [...new Set(warnings)] : warnings, failures, usage, jobs: outcomes.flatMap((o) => (o.job ? [o.job] : [])) })
+    for (const outcome of outcomes) if (outcome.warnings?.length) warnings.push(...outcome.warnings)
+    const images = outcomes.length === 1 ? outcomes[0]!.images : outcomes.flatMap((outcome) => outcome.images)
+    const usage = outcomes.length === 1 ? outcomes[0]!.usage : mergeUsage(outcomes)
+    const jobs = outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : []))
+    const response = new ImageGenerationResponse({ images, model, provider, warnings: warnings.length > 1 ? [...new Set(warnings)] : warnings, failures, usage, jobs })
     emit({ type: 'done', response })
     return response
   }

@@ -38,16 +38,16 @@ function defaultHttp(): Promise<HttpClient> {
 /** One generated image: a URL, base64 data, or both, plus what is known about it. */
 export class GeneratedImage {
   /** Download URL (`https:`, `file:` or `data:`). */
-  readonly url?: string
+  declare readonly url?: string
   /** Base64-encoded image bytes. */
-  readonly b64_json?: string
+  declare readonly b64_json?: string
   /** The prompt the model actually used, where it rewrites prompts (DALL-E 3). */
-  readonly revised_prompt?: string
-  readonly media_type?: string
-  readonly width?: number
-  readonly height?: number
-  readonly seed?: number
-  readonly content_filtered?: boolean
+  declare readonly revised_prompt?: string
+  declare readonly media_type?: string
+  declare readonly width?: number
+  declare readonly height?: number
+  declare readonly seed?: number
+  declare readonly content_filtered?: boolean
 
   private constructor(data: { url?: string; b64_json?: string } & GeneratedImageMetadata) {
     // Every field, always, in one order: one object shape for all images keeps this cheap.

@@ -26,6 +26,14 @@ export interface ImageGenerationResponseInit {
   jobs?: readonly ImageJob[]
 }
 
+const EMPTY: readonly never[] = Object.freeze([])
+
+/** A frozen array: the same one when it is frozen already (nobody can change it), else a frozen copy. */
+function frozenCopy<T>(items: readonly T[] | undefined): readonly T[] {
+  if (!items || items.length === 0) return EMPTY
+  return Object.isFrozen(items) ? items : Object.freeze([...items])
+}
+
 /** The result of `generateImage`: the images plus what happened on the way. */
 export class ImageGenerationResponse {
   /** Unix timestamp (seconds) of creation. */
@@ -45,13 +53,13 @@ export class ImageGenerationResponse {
 
   constructor(init: ImageGenerationResponseInit) {
     this.created = init.created ?? Math.floor(Date.now() / 1000)
-    this.images = Object.freeze([...init.images])
+    this.images = frozenCopy(init.images)
     this.model = init.model
     this.provider = init.provider
-    this.warnings = Object.freeze([...(init.warnings ?? [])])
-    this.failures = Object.freeze([...(init.failures ?? [])])
+    this.warnings = frozenCopy(init.warnings)
+    this.failures = frozenCopy(init.failures)
     this.usage = init.usage
-    this.jobs = Object.freeze([...(init.jobs ?? [])])
+    this.jobs = frozenCopy(init.jobs)
     Object.freeze(this)
   }
 
