@@ -90,7 +90,7 @@ async function runBatch(file: string, flags: BatchFlags, context: CommandContext
 }
 
 async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
-  const { context, store, flags } = run
+  const { context, store } = run
   const previous = store.item(item.id)
   const resumable = previous?.jobs ?? []
   try {

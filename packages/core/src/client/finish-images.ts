@@ -4,7 +4,7 @@ import type { ImageCall, ProviderContext } from '../provider/image-provider'
 import { ImageFormat } from '../request/image-options'
 import type { GeneratedImage } from '../response/generated-image'
 import { sniffMediaType } from '../util/media-type'
-import type { Emit } from './llmkit-client'
+import type { Emit } from './call-context'
 
 /**
  * Brings a call's images to what the user asked for: downloads URL images

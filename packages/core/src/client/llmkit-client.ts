@@ -1,8 +1,8 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
-import { isJobFailure, waitForJob } from '../poll/wait-for-job'
-import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext, ProviderProgress } from '../provider/image-provider'
+import { waitForJob } from '../poll/wait-for-job'
+import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
 import type { ImageGenerationRequest } from '../request/image-generation-request'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/retry-policy'
@@ -13,9 +13,10 @@ import { finishImages } from './finish-images'
 import { ModelRegistry, type ModelListing } from './model-registry'
 import { planCalls } from './plan-calls'
 import type { ImageProgressEvent } from './progress-event'
-import { createProviderHttp, type ProviderHttp } from './provider-http'
+import { createProviderHttp } from './provider-http'
 import { eventStream } from './event-stream'
-import { summarizeFailures, type CallOutcome } from './aggregate'
+import { mergeUsage, reportStatus, summarizeFailures, withJob, type CallOutcome } from './aggregate'
+import { CallContext, type Emit } from './call-context'
 
 /** Settings for {@link LLMKitClient}. */
 export interface LLMKitClientOptions {
@@ -283,59 +284,4 @@ export class LLMKitClient {
     const previous = this.learnedDurations.get(key)
     this.learnedDurations.set(key, previous === undefined ? durationMs : previous * 0.7 + durationMs * 0.3)
   }
-}
-
-/** What a provider sees of one call (a class, so a call allocates one object and no closures). */
-class CallContext implements ProviderContext {
-  constructor(
-    readonly http: ProviderHttp,
-    private readonly scope: CallScope,
-    readonly clock: Clock,
-    readonly env: Readonly<Record<string, string | undefined>>,
-    private readonly emit: Emit,
-    private readonly warnings: string[],
-    private readonly callIndex: number,
-  ) {}
-
-  get signal(): AbortSignal {
-    return this.scope.signal
-  }
-
-  get deadline(): number {
-    return this.scope.deadline
-  }
-
-  warn(message: string): void {
-    if (this.warnings.includes(message)) return
-    this.warnings.push(message)
-    this.emit({ type: 'warning', message })
-  }
-
-  progress(update: ProviderProgress): void {
-    const { callIndex } = this
-    this.emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message })
-  }
-}
-
-/** An event without its timestamp; the emitter adds `elapsedMs`. */
-type EventWithoutTime = ImageProgressEvent extends infer E ? (E extends ImageProgressEvent ? Omit<E, 'elapsedMs'> : never) : never
-export type Emit = (event: EventWithoutTime) => void
-
-/** The same error carrying the job handle, so a caller can resume a job that may still be running (or paid for). */
-function withJob(error: unknown, job: ImageJob | undefined): unknown {
-  if (!job || !LLMKitError.isInstance(error) || error.job !== undefined || isJobFailure(error)) return error
-  const { code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs } = error
-  return new LLMKitError({ code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs, job, cause: error.cause })
-}
-
-function reportStatus(status: JobStatus, callIndex: number, emit: Emit): void {
-  if (status.state !== 'pending') return
-  if (status.phase === 'queued') emit({ type: 'queued', callIndex, position: status.position, message: status.message })
-  else emit({ type: 'running', callIndex, progress: status.progress, message: status.message })
-}
-
-function mergeUsage(outcomes: readonly CallOutcome[]): Record<string, number> | undefined {
-  const usage: Record<string, number> = {}
-  for (const outcome of outcomes) for (const [key, value] of Object.entries(outcome.usage ?? {})) usage[key] = (usage[key] ?? 0) + value
-  return Object.keys(usage).length > 0 ? usage : undefined
 }

@@ -1,0 +1,42 @@
+import type { Clock } from '../util/clock'
+import type { ProviderContext, ProviderProgress } from '../provider/image-provider'
+import type { CallScope } from './call-scope'
+import type { ImageProgressEvent } from './progress-event'
+import type { ProviderHttp } from './provider-http'
+
+/** What a provider sees of one call (a class, so a call allocates one object and no closures). */
+export class CallContext implements ProviderContext {
+  constructor(
+    readonly http: ProviderHttp,
+    private readonly scope: CallScope,
+    readonly clock: Clock,
+    readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly emit: Emit,
+    private readonly warnings: string[],
+    private readonly callIndex: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.scope.signal
+  }
+
+  get deadline(): number {
+    return this.scope.deadline
+  }
+
+  warn(message: string): void {
+    if (this.warnings.includes(message)) return
+    this.warnings.push(message)
+    this.emit({ type: 'warning', message })
+  }
+
+  progress(update: ProviderProgress): void {
+    const { callIndex } = this
+    this.emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message })
+  }
+}
+
+/** An event without its timestamp; the emitter adds `elapsedMs`. */
+type EventWithoutTime = ImageProgressEvent extends infer E ? (E extends ImageProgressEvent ? Omit<E, 'elapsedMs'> : never) : never
+export type Emit = (event: EventWithoutTime) => void
+
