@@ -9,18 +9,21 @@ import type { Emit } from './call-context'
 /**
  * Brings a call's images to what the user asked for: downloads URL images
  * when base64 was requested (download stage, retried on its own), fills in
- * known dimensions, and refuses an empty result.
+ * known dimensions, and refuses an empty result. Synchronous (no promise)
+ * when nothing needs downloading, which is the common case.
  */
-export async function finishImages(provider: string, images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): Promise<readonly GeneratedImage[]> {
+export function finishImages(provider: string, images: readonly GeneratedImage[], call: ImageCall, context: ProviderContext, emit: Emit): readonly GeneratedImage[] | Promise<readonly GeneratedImage[]> {
   if (images.length === 0) {
     throw new LLMKitError({ code: 'no_image', provider, model: call.model.id, message: `${provider}: ${call.model.id} answered without any image; check the prompt and your quota, then try again`, isRetryable: true })
   }
   const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url)
-  if (needsDownload) emit({ type: 'downloading', callIndex: call.callIndex })
-  const downloaded = needsDownload
-    ? await Promise.all(images.map((image) => (image.b64_json || !image.url ? image : download(image, call, context))))
-    : images
-  const finished = downloaded.map((image) =>
+  if (!needsDownload) return complete(images, call, emit)
+  emit({ type: 'downloading', callIndex: call.callIndex })
+  return Promise.all(images.map((image) => (image.b64_json || !image.url ? image : download(image, call, context)))).then((downloaded) => complete(downloaded, call, emit))
+}
+
+function complete(images: readonly GeneratedImage[], call: ImageCall, emit: Emit): readonly GeneratedImage[] {
+  const finished = images.map((image) =>
     image.width !== undefined && image.height !== undefined && (image.media_type !== undefined || call.model.mediaType === undefined)
       ? image
       : image.with({ width: image.width ?? call.width, height: image.height ?? call.height, media_type: image.media_type ?? call.model.mediaType }),

@@ -131,9 +131,8 @@ export class LLMKitClient {
     for (const message of warnings) emit({ type: 'warning', message })
     const scope = this.scope(options, startedAt, () => `${plan.provider.id}:${plan.model.id}`)
     try {
-      const settled = await mapBounded(plan.calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) =>
-        this.runCall(plan.provider, call, scope, options, emit, warnings),
-      )
+      const run = (call: ImageCall) => this.runCall(plan.provider, call, scope, options, emit, warnings)
+      const settled = plan.calls.length === 1 ? [await settle(run(plan.calls[0]!))] : await mapBounded(plan.calls, options.concurrency ?? this.settings.concurrency ?? 4, run)
       const signal = scope.existingSignal
       if (signal?.aborted && !LLMKitError.isInstance(signal.reason)) throw signal.reason
       return this.respond(plan.provider.id, plan.model.id, plan.calls, settled, warnings, emit)
@@ -186,7 +185,8 @@ export class LLMKitClient {
     scope.throwIfOver()
     if (provider.generate) {
       const result = await provider.generate(call, context)
-      return { ...result, images: await finishImages(provider.id, result.images, call, context, emit) }
+      const images = finishImages(provider.id, result.images, call, context, emit)
+      return { ...result, images: Array.isArray(images) ? images : await images }
     }
     const started = await provider.start!(call, context)
     emit({ type: 'submitted', callIndex: call.callIndex, job: started.job })
@@ -284,4 +284,11 @@ export class LLMKitClient {
     const previous = this.learnedDurations.get(key)
     this.learnedDurations.set(key, previous === undefined ? durationMs : previous * 0.7 + durationMs * 0.3)
   }
+}
+
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  )
 }

@@ -73,7 +73,9 @@ export class HttpClient {
     try {
       const response = await this.dispatch(request, signal, attempt?.proxy ?? request.proxy, timeoutMs)
       const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
-      const body = await readBody(response.body, response.headers['content-length'], limit, request)
+      const length = response.headers['content-length']
+      // Known, acceptable length: let undici collect it in one go (much cheaper than async iteration).
+      const body = typeof length === 'string' && Number(length) <= limit ? Buffer.from(await response.body.arrayBuffer()) : await readBody(response.body, limit, request)
       return toResponse(request.url, response.statusCode, response.headers, body, request)
     } catch (error) {
       throw this.failure(error, request, signal, timeoutMs)
@@ -190,10 +192,8 @@ function encodeBody(request: HttpRequest): { body?: string | Uint8Array | Undici
 
 type UndiciBody = AsyncIterable<unknown> & { destroy(): void; arrayBuffer(): Promise<ArrayBuffer> }
 
-async function readBody(body: UndiciBody, contentLength: string | string[] | undefined, maxBytes: number, request: HttpRequest): Promise<Buffer> {
-  // Known, acceptable length: let undici collect it in one go (much cheaper than async iteration).
-  const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN
-  if (declared <= maxBytes) return Buffer.from(await body.arrayBuffer())
+/** Reads a body of unknown or too-large declared length, stopping at the limit. */
+async function readBody(body: UndiciBody, maxBytes: number, request: HttpRequest): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
