@@ -109,3 +109,11 @@ function simulate(job: { queueMs: number; runMs: number; expectedDurationMs?: nu
     status = elapsedMs < job.queueMs ? { state: 'pending', phase: 'queued' } : { state: 'pending', phase: 'running', progress: Math.floor(((elapsedMs - job.queueMs) / job.runMs) * 100) / 100 }
   }
 }
+
+describe('nextPollDelay with progress that stalls near the end', () => {
+  it('polls ever less often instead of at the minimum interval', () => {
+    const stalled: JobStatus = { state: 'pending', phase: 'running', progress: 0.99 }
+    const waits = [10_000, 20_000, 60_000].map((elapsedMs) => nextPollDelay({ attempt: 20, elapsedMs, status: stalled }, options))
+    expect(waits).toEqual([500, 1_000, 3_000])
+  })
+})

@@ -33,6 +33,8 @@ export const FINISH_MARGIN_MS = 25
 const REFINE_ABOVE_MS = 300
 /** Share of the predicted remaining time slept in the first of those steps. */
 const REFINE_SHARE = 0.75
+/** Waits guided by progress are at least this share of the time elapsed, so a stalled job is polled ever less often. */
+const PROGRESS_FLOOR_SHARE = 0.05
 
 /**
  * Time left by extrapolating the reported progress over the elapsed time
@@ -78,7 +80,9 @@ export function nextPollDelay(state: PollState, options: Required<PollOptions>):
     if (expectedRemaining > min || fromProgress === undefined) delay = delayFromExpected(expectedRemaining, geometric, options)
   }
   if (fromProgress !== undefined && fromProgress + FINISH_MARGIN_MS < delay) {
-    delay = fromProgress > REFINE_ABOVE_MS ? fromProgress * REFINE_SHARE : fromProgress + FINISH_MARGIN_MS
+    const fromEstimate = fromProgress > REFINE_ABOVE_MS ? fromProgress * REFINE_SHARE : fromProgress + FINISH_MARGIN_MS
+    // Progress that stalls near the end (0.99 for minutes) would otherwise mean polling at the minimum forever.
+    delay = Math.max(fromEstimate, state.elapsedMs * PROGRESS_FLOOR_SHARE)
   }
   return clamp(delay, min, max)
 }
