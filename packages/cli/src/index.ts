@@ -30,7 +30,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     await createProgram(context).parseAsync([...argv], { from: 'user' })
     return context.exitCode
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.Ok
+      // With --json, stdout always carries one object, failures included.
+      if (argv.includes('--json')) context.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'usage', message: error.message.replace(/^error: /, '') } })}\n`)
+      return ExitCode.Usage
+    }
     return reportFailure(context, error, { debug: argv.includes('--debug') })
   } finally {
     io.signal?.removeEventListener('abort', forward)

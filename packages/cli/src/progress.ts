@@ -50,7 +50,10 @@ export class ProgressLine {
   ) {
     this.stream = options.stream
     this.startedAt = options.startedAt ?? Date.now()
-    this.spinner = ora({ stream: options.stream, isSilent: options.isSilent, discardStdin: false, text: this.text() })
+    // A terminal that reports zero columns (some pseudo-terminals) sends ora's redraw into a loop: treat it as no terminal.
+    const terminal = options.stream as NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
+    const isEnabled = Boolean(terminal.isTTY) && (terminal.columns ?? 0) > 0 && !process.env.CI
+    this.spinner = ora({ stream: options.stream, isSilent: options.isSilent, isEnabled, discardStdin: false, text: this.text() })
   }
 
   start(): this {

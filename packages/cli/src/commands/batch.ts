@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
 import pc from 'picocolors'
-import { isAbortError, type ImageGenerationResponse, type ImageJob, type ImageProgressEvent, type LLMKitClient } from 'llmkit'
+import { isAbortError, LLMKitError, type ImageGenerationResponse, type ImageJob, type ImageProgressEvent, type LLMKitClient } from 'llmkit'
 import { writeLine, type CommandContext } from '../command-context'
 import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
 import { FileNameReserver } from '../file-naming'
@@ -118,8 +118,11 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
     if (resumable.length > 0) run.counts.resumed += 1
     run.progress.note(`${pc.green('done')}   line ${item.line}: ${excerpt(item.prompt)} → ${record.files.join(', ')}`)
   } catch (error) {
-    // On abort core cancels the upstream job (cancelOnAbort), so its handle is no longer worth keeping.
-    Object.assign(record, { status: 'failed', jobs: [], error: { code: errorToJSON(error).code, message: errorToJSON(error).message } })
+    // Core cancels upstream jobs on abort where the API can; jobs it could not cancel, or that a failure left
+    // running (error.job), still run and cost money, so their handles stay for the next run to resume.
+    const canCancel = (job: ImageJob) => Boolean(run.client.providers.find((provider) => provider.id === job.provider)?.cancel)
+    const stillRunning = isAbortError(error) ? record.jobs.filter((job) => !canCancel(job)) : LLMKitError.isInstance(error) && error.job ? [error.job as ImageJob] : []
+    Object.assign(record, { status: 'failed', jobs: stillRunning, error: { code: errorToJSON(error).code, message: errorToJSON(error).message } })
     if (!isAbortError(error)) {
       run.counts.failed += 1
       run.firstFailure ??= error

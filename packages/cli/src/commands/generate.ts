@@ -60,6 +60,7 @@ export function generateCommand(context: CommandContext): Command {
 export async function runGenerate(prompt: string, flags: GenerateFlags, context: CommandContext): Promise<number> {
   const startedAt = Date.now()
   const progress = new ProgressLine(flags.model, { stream: context.stderr, isSilent: flags.json, startedAt })
+  const shownWarnings = new Set<string>()
   let opened: Awaited<ReturnType<typeof openClient>> | undefined
   try {
     opened = await openClient(context.env, flags.emulator)
@@ -71,7 +72,10 @@ export async function runGenerate(prompt: string, flags: GenerateFlags, context:
     const phases: PhaseTimings = {}
     const onProgress = (event: ImageProgressEvent) => {
       if (event.type in { submitted: 1, queued: 1, running: 1, downloading: 1, done: 1 }) phases[event.type as keyof PhaseTimings] ??= event.elapsedMs
-      if (event.type === 'warning') progress.note(`${pc.yellow('warning')} ${event.message}`)
+      if (event.type === 'warning') {
+        shownWarnings.add(event.message)
+        progress.note(`${pc.yellow('warning')} ${event.message}`)
+      }
       progress.update(event)
     }
     const response = await opened.client.generateImage(request, { signal: context.signal, timeoutMs: flags.timeout, onProgress })
@@ -84,7 +88,7 @@ export async function runGenerate(prompt: string, flags: GenerateFlags, context:
     const gallery = flags.gallery ? await addToGallery(folder, request.prompt, label, saved, response.provider) : undefined
     const result = { saved, label, provider: response.provider, warnings: response.warnings, gallery, timings: { ...phases, generateMs: generatedMs, saveMs: Date.now() - startedAt - generatedMs, totalMs: Date.now() - startedAt } }
     if (flags.json) printJson(context, result, request.seed)
-    else printHuman(context, progress, result)
+    else printHuman(context, progress, result, shownWarnings)
     return 0
   } catch (error) {
     progress.clear()
@@ -120,10 +124,10 @@ function printJson(context: CommandContext, result: GenerateResult, seed: number
   writeLine(context.stdout, JSON.stringify(output))
 }
 
-function printHuman(context: CommandContext, progress: ProgressLine, result: GenerateResult): void {
+function printHuman(context: CommandContext, progress: ProgressLine, result: GenerateResult, shown: ReadonlySet<string>): void {
   const count = result.saved.length
   progress.succeed(`${count} image${count === 1 ? '' : 's'} from ${result.label}`)
-  for (const warning of result.warnings) writeLine(context.stderr, `${pc.yellow('warning')} ${warning}`)
+  for (const warning of result.warnings) if (!shown.has(warning)) writeLine(context.stderr, `${pc.yellow('warning')} ${warning}`)
   for (const image of result.saved) writeLine(context.stdout, displayPath(context.cwd, image.path))
   if (result.gallery) writeLine(context.stderr, `gallery: ${displayPath(context.cwd, result.gallery)}`)
 }
