@@ -155,6 +155,9 @@ export class LLMKitClient {
    * handle, waits for it and returns its images, without submitting again.
    */
   async resumeImage(job: ImageJob, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
+    if (!isJobHandle(job)) {
+      throw new LLMKitError({ code: 'invalid_request', message: 'resumeImage: expected a job handle as saved from a `submitted` event or error.job ({ provider, model, id, createdAt, call })' })
+    }
     const startedAt = this.clock.now()
     const emit = this.emitter(options, startedAt)
     const provider = this.registry.get(job.provider)
@@ -228,13 +231,14 @@ export class LLMKitClient {
         scope.dispose()
       }
     }
-    if (!isTimeout) return withJob(error, shouldCancel ? undefined : job)
+    // A job that was not cancelled (by choice, or because the API cannot) may still finish and be paid for: hand it back.
     const kept = !shouldCancel || !provider.cancel
+    if (!isTimeout) return withJob(error, kept ? job : undefined)
     return new LLMKitError({
       code: 'timeout',
       provider: provider.id,
       model: job.model,
-      job,
+      job: kept ? job : undefined,
       cause: error,
       message: `${provider.id}: job ${job.id} did not finish in time${kept ? '; it may still finish: keep the job handle (error.job) and call resumeImage(job)' : ' and was cancelled; raise timeoutMs'}`,
     })
@@ -291,4 +295,9 @@ function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
     (value) => ({ status: 'fulfilled', value }),
     (reason: unknown) => ({ status: 'rejected', reason }),
   )
+}
+
+function isJobHandle(value: unknown): value is ImageJob {
+  const job = value as Partial<ImageJob> | null
+  return typeof job === 'object' && job !== null && typeof job.provider === 'string' && typeof job.model === 'string' && typeof job.id === 'string' && typeof job.createdAt === 'number' && typeof job.call === 'object' && job.call !== null
 }

@@ -278,3 +278,23 @@ describe('safeUrl', () => {
     expect(safeUrl('https://x.test/a')).toBe('https://x.test/a')
   })
 })
+
+describe('secrets in URLs', () => {
+  it('keeps credentials in a base URL out of error messages', async () => {
+    const client = new HttpClient({ env: {} })
+    const error = (await client.send({ url: 'http://user:hunter2pass@127.0.0.1:1/v1/images', timeoutMs: 2_000 }).catch((e: unknown) => e)) as LLMKitError
+    expect(error.code).toBe('network')
+    expect(error.message).toContain('http://127.0.0.1:1/v1/images')
+    expect(error.message).not.toContain('hunter2pass')
+    await client.close()
+  })
+
+  it('calls an unparsable URL a configuration error, without the key it contains', async () => {
+    const client = new HttpClient({ env: {} })
+    const key = 'sk-live-0123456789abcdef'
+    const error = (await client.send({ url: `not a url ${key}`, secrets: [key] }).catch((e: unknown) => e)) as LLMKitError
+    expect([error.code, error.isRetryable]).toEqual(['invalid_request', false])
+    expect(error.message).not.toContain(key)
+    await client.close()
+  })
+})

@@ -159,10 +159,16 @@ export class HttpClient {
       return new LLMKitError({ code: 'timeout', message: `${where}: ${phase} within ${timeoutMs} ms`, isRetryable: true, cause: error })
     }
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), request.secrets)
+    const isBadUrl = code === 'ERR_INVALID_URL' || error instanceof TypeError
     const wrapped = new LLMKitError({
-      code: 'network',
-      message: `${where} failed: ${detail}${code ? ` (${code})` : ''}. Check your network or proxy and try again`,
-      isRetryable: !isAbortError(error),
+      code: isBadUrl ? 'invalid_request' : 'network',
+      message: redactSecrets(
+        isBadUrl
+          ? `${where} failed: the URL is not valid (${detail}); check the provider's base URL setting`
+          : `${where} failed: ${detail}${code ? ` (${code})` : ''}. Check your network or proxy and try again`,
+        request.secrets,
+      ),
+      isRetryable: !isBadUrl && !isAbortError(error),
       cause: error,
     })
     if (code && NOT_SENT_CODES.has(code)) notSent.add(wrapped)
@@ -249,8 +255,9 @@ function toResponse(url: string, status: number, rawHeaders: Record<string, stri
   }
 }
 
-/** A URL without its query string (which may carry tokens), for messages. */
+/** A URL without credentials or query string (either may carry secrets), for messages. */
 export function safeUrl(url: string): string {
   const index = url.indexOf('?')
-  return index === -1 ? url : url.slice(0, index)
+  const path = index === -1 ? url : url.slice(0, index)
+  return path.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1')
 }
