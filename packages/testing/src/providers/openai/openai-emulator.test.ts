@@ -92,3 +92,11 @@ describe('the official openai SDK against the emulator', () => {
     await expect(sdk().images.generate({ prompt: 'x' })).rejects.toBeInstanceOf(OpenAI.RateLimitError)
   })
 })
+
+describe('openai emulator: images differ between calls', () => {
+  it('draws a new picture for each call of the same prompt', async () => {
+    const first = (await post({ model: 'dall-e-3', prompt: 'a red barn', response_format: 'b64_json' })).json<{ data: { b64_json: string }[] }>()
+    const second = (await post({ model: 'dall-e-3', prompt: 'a red barn', response_format: 'b64_json' })).json<{ data: { b64_json: string }[] }>()
+    expect(first.data[0]!.b64_json).not.toBe(second.data[0]!.b64_json)
+  })
+})

@@ -21,7 +21,7 @@ function authenticate(request: Request, context: EmulatorContext): Response | un
   return undefined
 }
 
-async function generate(request: Request, context: EmulatorContext): Promise<Response> {
+async function generate(request: Request, context: EmulatorContext, callNumber: number): Promise<Response> {
   const denied = authenticate(request, context)
   if (denied) return denied
   if (!(request.headers.get('content-type') ?? '').includes('application/json')) {
@@ -52,7 +52,8 @@ async function generate(request: Request, context: EmulatorContext): Promise<Res
   const n = body.n ?? 1
   const asUrl = !isGptImage && (body.response_format ?? 'url') === 'url'
   const data = Array.from({ length: n }, (_, index) => {
-    const png = context.render(body.prompt, width, height, hash(body.prompt) + index)
+    // Like the real service, every call draws new pictures (dall-e-3's split calls must not repeat one).
+    const png = context.render(body.prompt, width, height, hash(body.prompt) + callNumber * 16 + index)
     const image: Record<string, string> = asUrl ? { url: context.files.put('openai', png) } : { b64_json: png.toString('base64') }
     if (model === 'dall-e-3') image.revised_prompt = `${body.prompt}, rendered in rich detail with balanced composition`
     return image
@@ -90,7 +91,10 @@ export const openaiEmulator = defineEmulatedProvider({
   id: 'openai',
   defaultKey: 'sk-emu-openai-0123456789abcdef',
   environment: (context) => ({ OPENAI_API_KEY: context.apiKey, OPENAI_BASE_URL: `${context.mountURL}/v1` }),
-  handlers: (context) => [http.post(`${context.mountURL}/v1/images/generations`, ({ request }) => generate(request, context))],
+  handlers: (context) => {
+    let calls = 0
+    return [http.post(`${context.mountURL}/v1/images/generations`, ({ request }) => generate(request, context, calls++))]
+  },
   endpointOf: (method, path) => (method === 'POST' && path === '/v1/images/generations' ? 'generate' : 'other'),
   errorBody: (status, message) => ({
     error: {
