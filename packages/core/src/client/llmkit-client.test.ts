@@ -282,8 +282,9 @@ describe('LLMKitClient with a synchronous provider', () => {
     expect(unknownKey.message).toContain('stpes')
     expect(calls).toEqual([])
 
-    await llmkit.generateImage(base.with_provider_options('sync', { steps: 28 }).with_provider_options('other', { anything: true }))
+    const response = await llmkit.generateImage(base.with_provider_options('sync', { steps: 28 }).with_provider_options('other', { anything: true }))
     expect(calls.map((call) => call.options)).toEqual([{ steps: 28 }])
+    expect(response.warnings).toContain('options for "other" are ignored: one-per-call is served by sync')
   })
 
   it('refuses a prompt longer than the model accepts before any call', async () => {

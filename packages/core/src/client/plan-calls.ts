@@ -38,6 +38,9 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
     warnings.push(`${model.id} returns base64 only; image.url is unset, use b64_json, bytes() or save()`)
   }
   const options = parseOptions(provider, model, request.provider_options[provider.id] ?? {})
+  for (const other of Object.keys(request.provider_options)) {
+    if (other !== provider.id) warnings.push(`options for "${other}" are ignored: ${model.id} is served by ${provider.id}`)
+  }
   const perCall = Math.max(1, model.maxImagesPerCall)
   const calls: ImageCall[] = []
   for (let done = 0, callIndex = 0; done < request.n; callIndex++) {

@@ -19,7 +19,7 @@ function check<T>(method: string, schema: z.ZodType<T>, value: unknown, expected
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : JSON.stringify(value.slice(0, 60))
+  if (typeof value === 'string') return value === '' ? 'an empty string' : value.trim() === '' ? 'only whitespace' : JSON.stringify(value.slice(0, 60))
   if (value === undefined || value === null) return String(value)
   if (typeof value === 'object') return 'an object'
   return String(value)
