@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { failure, recordingClock } from '../test-support'
 import { errorFromResponse } from '../errors/http-error'
-import { LLMKitError } from '../errors/llmkit-error'
 import type { HttpResponse, HttpStage } from '../http/http-types'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageProvider } from '../provider/image-provider'
@@ -62,20 +62,7 @@ afterEach(async () => {
 
 const ok = (url = 'https://img.test/1.png'): Reply => ({ status: 200, body: JSON.stringify({ url }) })
 
-function fakeClock(onSleep?: (ms: number) => void | Promise<void>) {
-  let now = 1_700_000_000_000
-  const sleeps: number[] = []
-  const clock: Clock = {
-    now: () => now,
-    async sleep(ms, signal) {
-      sleeps.push(ms)
-      if (signal?.aborted) throw signal.reason
-      await onSleep?.(ms)
-      now += ms
-    },
-  }
-  return { clock, sleeps }
-}
+const fakeClock = (onSleep?: (ms: number) => void | Promise<void>) => recordingClock(undefined, onSleep)
 
 const model: ImageModelInfo = { id: 'web-model', maxImagesPerCall: 1, sizes: { sizes: [{ width: 1024, height: 1024 }] }, supports: { formats: ['url'] } }
 
@@ -116,15 +103,6 @@ function client(provider: ImageProvider, clock: Clock, extra: LLMKitClientOption
 
 const request = new ImageGenerationRequest('web-model', 'a lighthouse')
 
-async function failure(promise: Promise<unknown>): Promise<LLMKitError> {
-  try {
-    await promise
-  } catch (error) {
-    if (!LLMKitError.isInstance(error)) throw error
-    return error
-  }
-  throw new Error('expected an LLMKitError')
-}
 
 describe('retries through the client', () => {
   it('waits the Retry-After of a 429 and succeeds on the second request', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { failure } from '../test-support'
 import { LLMKitError } from '../errors/llmkit-error'
 import { HttpClient, safeUrl } from './http-client'
 import { parseServerSentEvents } from './server-sent-events'
@@ -36,15 +37,6 @@ async function stop(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
 }
 
-async function failure(promise: Promise<unknown>): Promise<LLMKitError> {
-  try {
-    await promise
-  } catch (error) {
-    if (!LLMKitError.isInstance(error)) throw error
-    return error
-  }
-  throw new Error('expected an LLMKitError')
-}
 
 const echo: Handler = (request, response, body) => {
   response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req-42' })

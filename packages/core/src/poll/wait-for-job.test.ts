@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { recordingClock } from '../test-support'
 import { LLMKitClient } from '../client/llmkit-client'
 import { LLMKitError } from '../errors/llmkit-error'
 import type { ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
@@ -14,19 +15,7 @@ const queued: JobStatus = { state: 'pending', phase: 'queued', position: 1 }
 const running: JobStatus = { state: 'pending', phase: 'running', progress: 0.5 }
 const completed: JobStatus = { state: 'completed', images: [GeneratedImage.from_url('https://img.test/done.png')] }
 
-function fakeClock() {
-  let now = START
-  const sleeps: number[] = []
-  const clock: Clock = {
-    now: () => now,
-    async sleep(ms, signal) {
-      sleeps.push(ms)
-      if (signal?.aborted) throw signal.reason
-      now += ms
-    },
-  }
-  return { clock, sleeps }
-}
+const fakeClock = () => recordingClock(START)
 
 function context(clock: Clock, signal = new AbortController().signal, deadline = START + 60_000): ProviderContext {
   return { http: {} as ProviderContext['http'], signal, clock, env: {}, deadline, warn: () => undefined, progress: () => undefined }

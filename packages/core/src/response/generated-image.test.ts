@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { failure } from '../test-support'
 import { LLMKitError } from '../errors/llmkit-error'
 import { HttpClient } from '../http/http-client'
 import { GeneratedImage } from './generated-image'
@@ -43,15 +44,6 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true })
 })
 
-async function failure(promise: Promise<unknown>): Promise<LLMKitError> {
-  try {
-    await promise
-  } catch (error) {
-    if (!LLMKitError.isInstance(error)) throw error
-    return error
-  }
-  throw new Error('expected an LLMKitError')
-}
 
 describe('GeneratedImage', () => {
   it('from_url keeps the URL and metadata, and holds no bytes', () => {
