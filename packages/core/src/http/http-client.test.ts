@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { getEventListeners } from 'node:events'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { failure } from '../test-support'
@@ -141,6 +142,26 @@ describe('HttpClient limits', () => {
     expect(ok.body.length).toBe(5_000)
   })
 
+  it('returns a large body of declared length byte for byte, however it is split on the wire', async () => {
+    const payload = Buffer.alloc(300_000)
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) % 251
+    const { url } = await server((_request, response) => {
+      response.writeHead(200, { 'content-length': String(payload.length) })
+      // Uneven pieces, so the body arrives in several chunks.
+      let offset = 0
+      const next = () => {
+        if (offset >= payload.length) return response.end()
+        const end = Math.min(payload.length, offset + 7_777 + (offset % 3) * 20_000)
+        response.write(payload.subarray(offset, end), next)
+        offset = end
+      }
+      next()
+    })
+    const response = await http.send({ url })
+    expect(response.body.length).toBe(payload.length)
+    expect(response.body.equals(payload)).toBe(true)
+  })
+
   it('applies the client-wide maxBytes in MiB when the request sets none', async () => {
     const { url } = await server((_request, response) => {
       response.writeHead(200)
@@ -183,6 +204,71 @@ describe('HttpClient limits', () => {
       caught = error
     }
     expect(caught).toBe(reason)
+  })
+
+  it('stops a chunked response (no declared length) once it passes maxBytes, and the client keeps working', async () => {
+    let written = 0
+    const { url } = await server((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' })
+      written = 0
+      const timer = setInterval(() => {
+        // Chunked: Node sends no content-length when the body is written in pieces.
+        response.write(Buffer.alloc(1_000, 2))
+        written += 1_000
+        if (written >= 50_000) {
+          clearInterval(timer)
+          response.end()
+        }
+      }, 1)
+      response.on('close', () => clearInterval(timer))
+    })
+    const error = await failure(http.send({ url: `${url}/stream`, maxBytes: 4_000 }))
+    expect(error.message).toBe(`Response from ${url}/stream is larger than the 4000 byte limit; raise maxBytes if you expect images this large`)
+    // The server stops writing when the client leaves, well before the end.
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(written).toBeLessThan(50_000)
+    const whole = await http.send({ url: `${url}/stream`, maxBytes: 100_000 })
+    expect(whole.body.length).toBe(50_000)
+  })
+
+  it('aborts a body that is arriving, with the caller\'s reason, and removes its abort listener when done', async () => {
+    const { url } = await server((_request, response) => {
+      response.writeHead(200, { 'content-length': '100' })
+      response.write('partial')
+    })
+    const controller = new AbortController()
+    const reason = new DOMException('user stop', 'AbortError')
+    const sending = http.send({ url, signal: controller.signal, timeoutMs: 5_000 })
+    setTimeout(() => controller.abort(reason), 50)
+    expect(await sending.catch((error: unknown) => error)).toBe(reason)
+
+    const finished = new AbortController()
+    const ok = await server(echo)
+    await http.send({ url: ok.url, signal: finished.signal })
+    expect(getEventListeners(finished.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('does not send at all when the signal is already aborted', async () => {
+    const { url, seen } = await server(echo)
+    const reason = new Error('gone')
+    expect(await http.send({ url, signal: AbortSignal.abort(reason) }).catch((error: unknown) => error)).toBe(reason)
+    expect(seen).toHaveLength(0)
+  })
+
+  it('skips informational 1xx answers and returns the final one', async () => {
+    const { url } = await server((_request, response) => {
+      response.writeEarlyHints({ link: '</style.css>; rel=preload' })
+      response.writeHead(201, { 'content-type': 'text/plain' })
+      response.end('made')
+    })
+    const response = await http.send({ url })
+    expect([response.status, response.ok, response.text()]).toEqual([201, true, 'made'])
+  })
+
+  it('refuses a URL that is not http or https as invalid_request, before any connection', async () => {
+    const error = await failure(http.send({ url: 'ftp://127.0.0.1:1/file' }))
+    expect([error.code, error.isRetryable]).toEqual(['invalid_request', false])
+    expect(error.message).toContain('unsupported protocol ftp:')
   })
 
   it('maps a refused connection to a retryable network error', async () => {

@@ -1,5 +1,6 @@
 import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
+import { dispatchBuffered } from './buffered-dispatch'
 import { excerpt, redactSecrets } from '../errors/redact'
 import type { HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
 
@@ -45,6 +46,7 @@ export function isNotSentError(error: unknown): boolean {
 export class HttpClient {
   private readonly dispatcher: Dispatcher
   private readonly proxies = new Map<string, ProxyAgent>()
+  private readonly urlParts = new Map<string, UrlParts>()
   private readonly options: HttpClientOptions
 
   constructor(options: HttpClientOptions = {}) {
@@ -67,16 +69,27 @@ export class HttpClient {
    * `attempt` overrides the request's signal, time limit and proxy for this one
    * attempt (how core's retry loop sends, without copying the request).
    */
-  async send(request: HttpRequest, attempt?: AttemptSettings): Promise<HttpResponse> {
-    const timeoutMs = attempt?.timeoutMs ?? request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    const signal = attempt ? attempt.signal : request.signal
+  send(request: HttpRequest, attempt?: AttemptSettings): Promise<HttpResponse> {
+    return attempt
+      ? this.sendAttempt(request, attempt.signal, attempt.proxy ?? request.proxy, attempt.timeoutMs)
+      : this.sendAttempt(request, request.signal, request.proxy, request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  }
+
+  private async sendAttempt(request: HttpRequest, signal: AbortSignal | undefined, proxy: string | undefined, timeoutMs: number): Promise<HttpResponse> {
     try {
-      const response = await this.dispatch(request, signal, attempt?.proxy ?? request.proxy, timeoutMs)
+      const { origin, path } = splitUrl(this.urlParts, request.url)
+      const headers = this.headersFor(request)
+      const body = encodeBody(request, headers)
       const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
-      const length = response.headers['content-length']
-      // Known, acceptable length: let undici collect it in one go (much cheaper than async iteration).
-      const body = typeof length === 'string' && Number(length) <= limit ? Buffer.from(await response.body.arrayBuffer()) : await readBody(response.body, limit, request)
-      return toResponse(request.url, response.statusCode, response.headers, body, request)
+      const result = await dispatchBuffered(
+        proxy ? this.proxyAgent(proxy) : this.dispatcher,
+        // The attempt's limit applies to waiting for headers and to any silence in the body.
+        { origin, path, method: request.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+        signal,
+        limit,
+        () => tooLargeError(request, limit),
+      )
+      return new BufferedResponse(request, result.status, flattenHeaders(result.headers), result.body)
     } catch (error) {
       throw this.failure(error, request, signal, timeoutMs)
     }
@@ -117,8 +130,23 @@ export class HttpClient {
     await Promise.all([this.dispatcher.close(), ...[...this.proxies.values()].map((agent) => agent.close())])
   }
 
-  private dispatch(request: HttpRequest, signal: AbortSignal | undefined, proxy: string | undefined, timeoutMs: number, bodyTimeoutMs = timeoutMs) {
-    const { body, headers: bodyHeaders } = encodeBody(request)
+  /** Streams keep undici's `request()`: its body stream is what they hand out. */
+  private dispatch(request: HttpRequest, signal: AbortSignal | undefined, proxy: string | undefined, timeoutMs: number, bodyTimeoutMs: number) {
+    const headers = this.headersFor(request)
+    const body = encodeBody(request, headers)
+    return undiciRequest(request.url, {
+      method: request.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: body as never,
+      signal,
+      dispatcher: proxy ? this.proxyAgent(proxy) : this.dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: bodyTimeoutMs,
+    })
+  }
+
+  /** The request's headers with lower-case names, undefined ones left out, and the client's user agent. */
+  private headersFor(request: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = {}
     if (this.options.userAgent) headers['user-agent'] = this.options.userAgent
     const given = request.headers
@@ -126,17 +154,7 @@ export class HttpClient {
       const value = given[name]
       if (value !== undefined) headers[name.toLowerCase()] = value
     }
-    for (const name in bodyHeaders) headers[name] = bodyHeaders[name]!
-    return undiciRequest(request.url, {
-      method: request.method ?? (body === undefined ? 'GET' : 'POST'),
-      headers,
-      body: body as never,
-      signal,
-      dispatcher: proxy ? this.proxyAgent(proxy) : this.dispatcher,
-      // The attempt's limit applies to waiting for headers and to any silence in the body.
-      headersTimeout: timeoutMs,
-      bodyTimeout: bodyTimeoutMs,
-    })
+    return headers
   }
 
   private proxyAgent(proxy: string): Dispatcher {
@@ -176,82 +194,112 @@ export class HttpClient {
   }
 }
 
-function encodeBody(request: HttpRequest): { body?: string | Uint8Array | UndiciFormData; headers: Record<string, string> } {
-  if (request.json !== undefined) return { body: JSON.stringify(request.json), headers: { 'content-type': 'application/json' } }
+/** The body to send; sets its content type in `headers`. */
+function encodeBody(request: HttpRequest, headers: Record<string, string>): string | Uint8Array | UndiciFormData | undefined {
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json'
+    return JSON.stringify(request.json)
+  }
   if (request.form) {
     const params = new URLSearchParams()
     for (const [key, value] of Object.entries(request.form)) if (value !== undefined) params.append(key, String(value))
-    return { body: params.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+    headers['content-type'] = 'application/x-www-form-urlencoded'
+    return params.toString()
   }
   if (request.multipart) {
-    // undici's own FormData: Node's global one is not accepted by undici 7's request().
+    // undici's own FormData: Node's global one is not accepted by undici 7. It sets its own content type.
     const form = new UndiciFormData()
     for (const [key, value] of Object.entries(request.multipart)) {
       if (value === undefined) continue
       if (value instanceof Blob) form.append(key, value)
       else form.append(key, String(value))
     }
-    return { body: form, headers: {} }
+    return form
   }
-  return { body: request.body, headers: {} }
+  return request.body
 }
 
-type UndiciBody = AsyncIterable<unknown> & { destroy(): void; arrayBuffer(): Promise<ArrayBuffer> }
+type UrlParts = { readonly origin: string; readonly path: string }
 
-/** Reads a body of unknown or too-large declared length, stopping at the limit. */
-async function readBody(body: UndiciBody, maxBytes: number, request: HttpRequest): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer
-    size += buffer.length
-    if (size > maxBytes) {
-      body.destroy()
-      throw new LLMKitError({
-        code: 'provider_error',
-        message: `Response from ${safeUrl(request.url)} is larger than the ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${maxBytes} byte`} limit; raise maxBytes if you expect images this large`,
-        isRetryable: false,
-      })
-    }
-    chunks.push(buffer)
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
+/**
+ * Origin and path of a URL, as undici's dispatchers take them. Memoised: a
+ * client sends to the same few URLs over and over, and parsing one is a
+ * measurable part of a small request.
+ */
+function splitUrl(urlParts: Map<string, UrlParts>, url: string): UrlParts {
+  let parts = urlParts.get(url)
+  if (parts) return parts
+  const parsed = new URL(url)
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`unsupported protocol ${parsed.protocol} (use http: or https:)`)
+  parts = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
+  // Bounded: URLs with per-request query strings (signed download links) must not pile up.
+  if (urlParts.size >= 512) urlParts.clear()
+  urlParts.set(url, parts)
+  return parts
 }
 
+function tooLargeError(request: HttpRequest, maxBytes: number): LLMKitError {
+  return new LLMKitError({
+    code: 'provider_error',
+    message: `Response from ${safeUrl(request.url)} is larger than the ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${maxBytes} byte`} limit; raise maxBytes if you expect images this large`,
+    isRetryable: false,
+  })
+}
+
+/** undici's header object with repeated headers joined (in place: each response gets its own object). */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {}
   for (const name in headers) {
     const value = headers[name]
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
+    if (value === undefined) delete headers[name]
+    else if (Array.isArray(value)) headers[name] = value.join(', ')
   }
-  return flat
+  return headers as Record<string, string>
 }
 
-function toResponse(url: string, status: number, rawHeaders: Record<string, string | string[] | undefined>, body: Buffer, request: HttpRequest): HttpResponse {
-  const headers = flattenHeaders(rawHeaders)
-  const requestId = REQUEST_ID_HEADERS.map((name) => headers[name]).find(Boolean)
-  return {
-    status,
-    ok: status >= 200 && status < 300,
-    url,
-    headers,
-    body,
-    requestId,
-    text: () => body.toString('utf8'),
-    json<T>(): T {
-      try {
-        return JSON.parse(body.toString('utf8')) as T
-      } catch (error) {
-        throw new LLMKitError({
-          code: 'provider_error',
-          message: `${safeUrl(url)} answered ${status} with a body that is not JSON: ${excerpt(body.toString('utf8'), request.secrets, 200)}`,
-          status,
-          requestId,
-          isRetryable: status >= 500,
-          cause: error,
-        })
+/** A response read to the end. A class, so a response costs one object and no closures. */
+class BufferedResponse implements HttpResponse {
+  readonly url: string
+  readonly ok: boolean
+  readonly requestId: string | undefined
+  // Truly private (not shown by console.log or JSON): only for redacting error text.
+  readonly #secrets: HttpRequest['secrets']
+
+  constructor(
+    request: HttpRequest,
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: Buffer,
+  ) {
+    this.url = request.url
+    this.#secrets = request.secrets
+    this.ok = status >= 200 && status < 300
+    this.requestId = undefined
+    for (const name of REQUEST_ID_HEADERS) {
+      if (headers[name]) {
+        this.requestId = headers[name]
+        break
       }
-    },
+    }
+  }
+
+  text(): string {
+    return this.body.toString('utf8')
+  }
+
+  json<T>(): T {
+    const text = this.body.toString('utf8')
+    try {
+      return JSON.parse(text) as T
+    } catch (error) {
+      throw new LLMKitError({
+        code: 'provider_error',
+        message: `${safeUrl(this.url)} answered ${this.status} with a body that is not JSON: ${excerpt(text, this.#secrets, 200)}`,
+        status: this.status,
+        requestId: this.requestId,
+        isRetryable: this.status >= 500,
+        cause: error,
+      })
+    }
   }
 }
 
