@@ -35,8 +35,8 @@ export function withJob(error: unknown, job: ImageJob | undefined): unknown {
   return new LLMKitError({ code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs, job, cause: error.cause })
 }
 
-export function reportStatus(status: JobStatus, callIndex: number, emit: Emit): void {
-  if (status.state !== 'pending') return
+export function reportStatus(status: JobStatus, callIndex: number, emit: Emit | undefined): void {
+  if (!emit || status.state !== 'pending') return
   if (status.phase === 'queued') emit({ type: 'queued', callIndex, position: status.position, message: status.message })
   else emit({ type: 'running', callIndex, progress: status.progress, message: status.message })
 }

@@ -9,12 +9,15 @@ export class CallContext implements ProviderContext {
   constructor(
     readonly http: ProviderHttp,
     private readonly scope: CallScope,
-    readonly clock: Clock,
     readonly env: Readonly<Record<string, string | undefined>>,
-    private readonly emit: Emit,
+    private readonly emit: Emit | undefined,
     private readonly warnings: string[],
     private readonly callIndex: number,
   ) {}
+
+  get clock(): Clock {
+    return this.scope.clock
+  }
 
   get signal(): AbortSignal {
     return this.scope.signal
@@ -27,12 +30,13 @@ export class CallContext implements ProviderContext {
   warn(message: string): void {
     if (this.warnings.includes(message)) return
     this.warnings.push(message)
-    this.emit({ type: 'warning', message })
+    this.emit?.({ type: 'warning', message })
   }
 
   progress(update: ProviderProgress): void {
-    const { callIndex } = this
-    this.emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message })
+    const { callIndex, emit } = this
+    if (!emit) return
+    emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message })
   }
 }
 

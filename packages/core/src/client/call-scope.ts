@@ -1,4 +1,5 @@
 import { LLMKitError } from '../errors/llmkit-error'
+import type { Clock } from '../util/clock'
 
 /**
  * The abort signal of one `generateImage` call: the caller's signal plus the
@@ -10,15 +11,16 @@ export class CallScope {
   readonly deadline: number
   private controller?: AbortController
   private timer?: ReturnType<typeof setTimeout>
-  private readonly onAbort = () => this.controller!.abort(this.userSignal!.reason)
+  private onAbort?: () => void
 
   constructor(
     private readonly userSignal: AbortSignal | undefined,
     private readonly timeoutMs: number,
-    private readonly now: () => number,
+    readonly clock: Clock,
+    /** What the call is, for the timeout message (a function, so the text is only built when needed). */
     private readonly describe: () => string,
   ) {
-    this.deadline = now() + timeoutMs
+    this.deadline = clock.now() + timeoutMs
     if (userSignal) void this.signal
   }
 
@@ -26,11 +28,13 @@ export class CallScope {
   get signal(): AbortSignal {
     if (this.controller) return this.controller.signal
     const controller = (this.controller = new AbortController())
-    this.timer = setTimeout(() => {
-      controller.abort(new LLMKitError({ code: 'timeout', message: `${this.describe()} did not finish within ${this.timeoutMs} ms; raise timeoutMs` }))
-    }, Math.max(0, this.deadline - this.now()))
-    if (this.userSignal?.aborted) this.onAbort()
-    else this.userSignal?.addEventListener('abort', this.onAbort, { once: true })
+    this.timer = setTimeout(() => controller.abort(this.timeoutError()), Math.max(0, this.deadline - this.clock.now()))
+    const user = this.userSignal
+    if (user?.aborted) controller.abort(user.reason)
+    else if (user) {
+      this.onAbort = () => controller.abort(user.reason)
+      user.addEventListener('abort', this.onAbort, { once: true })
+    }
     return controller.signal
   }
 
@@ -42,16 +46,15 @@ export class CallScope {
   /** Throws the abort reason, or a timeout once the deadline has passed, without making a signal. */
   throwIfOver(): void {
     this.controller?.signal.throwIfAborted()
-    if (this.now() >= this.deadline) throw new LLMKitError({ code: 'timeout', message: `${this.describe()} did not finish within ${this.timeoutMs} ms; raise timeoutMs` })
+    if (this.clock.now() >= this.deadline) throw this.timeoutError()
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer)
-    this.userSignal?.removeEventListener('abort', this.onAbort)
+    if (this.onAbort) this.userSignal!.removeEventListener('abort', this.onAbort)
   }
-}
 
-/** Combines the caller's signal with a deadline. */
-export function createCallScope(userSignal: AbortSignal | undefined, timeoutMs: number, now: () => number, describe: () => string): CallScope {
-  return new CallScope(userSignal, timeoutMs, now, describe)
+  private timeoutError(): LLMKitError {
+    return new LLMKitError({ code: 'timeout', message: `${this.describe()} did not finish within ${this.timeoutMs} ms; raise timeoutMs` })
+  }
 }

@@ -8,12 +8,12 @@ import { ImageGenerationResponse, type CallFailure } from '../response/image-gen
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/retry-policy'
 import { systemClock, type Clock } from '../util/clock'
 import { mapBounded } from '../util/map-bounded'
-import { createCallScope, type CallScope } from './call-scope'
+import { CallScope } from './call-scope'
 import { finishImages } from './finish-images'
 import { ModelRegistry, type ModelListing } from './model-registry'
 import { planCalls } from './plan-calls'
 import type { ImageProgressEvent } from './progress-event'
-import { createProviderHttp } from './provider-http'
+import { BoundHttp } from './provider-http'
 import { eventStream } from './event-stream'
 import { mergeUsage, reportStatus, summarizeFailures, withJob, type CallOutcome } from './aggregate'
 import { CallContext, type Emit } from './call-context'
@@ -62,6 +62,7 @@ export interface FromEnvOptions extends Omit<LLMKitClientOptions, 'providers'> {
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000
+const NO_OPTIONS: GenerateOptions = Object.freeze({})
 
 /**
  * The client: register providers, then `generateImage(request)`.
@@ -122,20 +123,33 @@ export class LLMKitClient {
   }
 
   /** Generates images. Rejects with `LLMKitError`, or the platform's `AbortError` on abort. */
-  async generateImage(request: ImageGenerationRequest, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
-    const startedAt = this.clock.now()
-    const emit = this.emitter(options, startedAt)
-    const resolved = this.registry.resolve(request.model)
-    const plan = planCalls(request, resolved)
-    const warnings = [...plan.warnings]
-    for (const message of warnings) emit({ type: 'warning', message })
-    const scope = this.scope(options, startedAt, () => `${plan.provider.id}:${plan.model.id}`)
+  async generateImage(request: ImageGenerationRequest, options: GenerateOptions = NO_OPTIONS): Promise<ImageGenerationResponse> {
+    const emit = this.emitter(options)
+    const plan = planCalls(request, this.registry.resolve(request.model))
+    const { provider, model, calls, warnings } = plan
+    if (emit) for (const message of warnings) emit({ type: 'warning', message })
+    const scope = this.scope(options, () => `${provider.id}:${model.id}`)
     try {
-      const run = (call: ImageCall) => this.runCall(plan.provider, call, scope, options, emit, warnings)
-      const settled = plan.calls.length === 1 ? [await settle(run(plan.calls[0]!))] : await mapBounded(plan.calls, options.concurrency ?? this.settings.concurrency ?? 4, run)
-      const signal = scope.existingSignal
-      if (signal?.aborted && !LLMKitError.isInstance(signal.reason)) throw signal.reason
-      return this.respond(plan.provider.id, plan.model.id, plan.calls, settled, warnings, emit)
+      const outcomes: CallOutcome[] = []
+      const failures: CallFailure[] = []
+      if (calls.length === 1) {
+        // One call, the usual case: no worker pool, no settled records.
+        try {
+          outcomes.push(await this.runCall(provider, calls[0]!, scope, options, emit, warnings))
+        } catch (error) {
+          throw abortReason(scope) ?? error
+        }
+      } else {
+        const settled = await mapBounded(calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) => this.runCall(provider, call, scope, options, emit, warnings))
+        settled.forEach((result, index) => {
+          if (result.status === 'fulfilled') outcomes.push(result.value)
+          else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
+          else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
+        })
+      }
+      const aborted = abortReason(scope)
+      if (aborted) throw aborted
+      return this.respond(provider.id, model.id, calls.length, outcomes, failures, warnings, emit)
     } finally {
       scope.dispose()
     }
@@ -158,8 +172,7 @@ export class LLMKitClient {
     if (!isJobHandle(job)) {
       throw new LLMKitError({ code: 'invalid_request', message: 'resumeImage: expected a job handle as saved from a `submitted` event or error.job ({ provider, model, id, createdAt, call })' })
     }
-    const startedAt = this.clock.now()
-    const emit = this.emitter(options, startedAt)
+    const emit = this.emitter(options)
     const provider = this.registry.get(job.provider)
     if (!provider?.status) {
       throw new LLMKitError({ code: 'unknown_model', provider: job.provider, message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered` })
@@ -167,11 +180,11 @@ export class LLMKitClient {
     const { model } = this.registry.resolve(`${job.provider}:${job.model}`)
     const call: ImageCall = { model, prompt: '', options: {}, aspectRatio: `${job.call.width}:${job.call.height}`, ...job.call }
     const warnings: string[] = []
-    const scope = this.scope(options, startedAt, () => `${provider.id} job ${job.id}`)
+    const scope = this.scope(options, () => `${provider.id} job ${job.id}`)
     try {
       const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
       const outcome = await this.awaitJob(provider, call, job, undefined, context, emit)
-      return this.respond(provider.id, model.id, [call], [{ status: 'fulfilled', value: outcome }], warnings, emit)
+      return this.respond(provider.id, model.id, 1, [outcome], [], warnings, emit)
     } finally {
       scope.dispose()
     }
@@ -182,21 +195,21 @@ export class LLMKitClient {
     if (!this.settings.http) await this.http.close()
   }
 
-  private async runCall(provider: ImageProvider, call: ImageCall, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[]): Promise<CallOutcome> {
+  private async runCall(provider: ImageProvider, call: ImageCall, scope: CallScope, options: GenerateOptions, emit: Emit | undefined, warnings: string[]): Promise<CallOutcome> {
     const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
     // An aborted call (or a split call queued behind an abort) must not reach a paid API.
     scope.throwIfOver()
     if (provider.generate) {
       const result = await provider.generate(call, context)
       const images = finishImages(provider.id, result.images, call, context, emit)
-      return { ...result, images: Array.isArray(images) ? images : await images }
+      return { images: Array.isArray(images) ? images : await images, usage: result.usage, warnings: result.warnings }
     }
     const started = await provider.start!(call, context)
-    emit({ type: 'submitted', callIndex: call.callIndex, job: started.job })
+    emit?.({ type: 'submitted', callIndex: call.callIndex, job: started.job })
     return this.awaitJob(provider, call, started.job, started.status, context, emit)
   }
 
-  private async awaitJob(provider: ImageProvider, call: ImageCall, job: ImageJob, initialStatus: JobStatus | undefined, context: ProviderContext, emit: Emit): Promise<CallOutcome> {
+  private async awaitJob(provider: ImageProvider, call: ImageCall, job: ImageJob, initialStatus: JobStatus | undefined, context: ProviderContext, emit: Emit | undefined): Promise<CallOutcome> {
     const key = `${provider.id}:${job.model}`
     try {
       const result = await waitForJob({
@@ -222,9 +235,9 @@ export class LLMKitClient {
     const isOver = context.signal.aborted || (isTimeout && this.clock.now() >= context.deadline)
     const shouldCancel = isOver && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
-      const scope = createCallScope(undefined, 5_000, () => this.clock.now(), () => `cancel of ${provider.id} job ${job.id}`)
+      const scope = new CallScope(undefined, 5_000, this.clock, () => `cancel of ${provider.id} job ${job.id}`)
       try {
-        await provider.cancel(job, new CallContext(this.bindHttp(scope, {}), scope, this.clock, this.env, () => undefined, [], job.call.callIndex))
+        await provider.cancel(job, new CallContext(new BoundHttp(this.http, scope, this.retry, undefined), scope, this.env, undefined, [], job.call.callIndex))
       } catch {
         // Cancelling is a courtesy; the original failure is what the caller needs to see.
       } finally {
@@ -244,43 +257,35 @@ export class LLMKitClient {
     })
   }
 
-  private respond(provider: string, model: string, calls: readonly ImageCall[], settled: PromiseSettledResult<CallOutcome>[], warnings: string[], emit: Emit): ImageGenerationResponse {
-    const failures: CallFailure[] = []
-    const outcomes: CallOutcome[] = []
-    settled.forEach((result, index) => {
-      if (result.status === 'fulfilled') outcomes.push(result.value)
-      else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
-      else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
-    })
-    if (outcomes.length === 0) throw summarizeFailures(failures, calls.length)
+  private respond(provider: string, model: string, callCount: number, outcomes: CallOutcome[], failures: CallFailure[], warnings: string[], emit: Emit | undefined): ImageGenerationResponse {
+    if (outcomes.length === 0) throw summarizeFailures(failures, callCount)
     if (failures.length > 0) {
       const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
-      warnings.push(`${failures.length} of ${calls.length} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`)
+      warnings.push(`${failures.length} of ${callCount} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`)
     }
     for (const outcome of outcomes) if (outcome.warnings?.length) warnings.push(...outcome.warnings)
-    const images = outcomes.length === 1 ? outcomes[0]!.images : outcomes.flatMap((outcome) => outcome.images)
-    const usage = outcomes.length === 1 ? outcomes[0]!.usage : mergeUsage(outcomes)
-    const jobs = outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : []))
+    const single = outcomes.length === 1 ? outcomes[0]! : undefined
+    const images = single ? single.images : outcomes.flatMap((outcome) => outcome.images)
+    const usage = single ? single.usage : mergeUsage(outcomes)
+    const jobs = single ? (single.job ? [single.job] : undefined) : outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : []))
     const response = new ImageGenerationResponse({ images, model, provider, warnings: warnings.length > 1 ? [...new Set(warnings)] : warnings, failures, usage, jobs })
-    emit({ type: 'done', response })
+    emit?.({ type: 'done', response })
     return response
   }
 
-  private scope(options: GenerateOptions, startedAt: number, describe: () => string): CallScope {
-    return createCallScope(options.signal, options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => this.clock.now(), describe)
+  private scope(options: GenerateOptions, describe: () => string): CallScope {
+    return new CallScope(options.signal, options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.clock, describe)
   }
 
-  private bindHttp(scope: CallScope, options: GenerateOptions) {
-    return createProviderHttp({ client: this.http, clock: this.clock, signal: () => scope.existingSignal, requireSignal: () => scope.signal, deadline: scope.deadline, retry: this.retry, proxy: options.proxy })
+  private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit | undefined, warnings: string[], callIndex: number): ProviderContext {
+    return new CallContext(new BoundHttp(this.http, scope, this.retry, options.proxy), scope, this.env, emit, warnings, callIndex)
   }
 
-  private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit, warnings: string[], callIndex: number): ProviderContext {
-    return new CallContext(this.bindHttp(scope, options), scope, this.clock, this.env, emit, warnings, callIndex)
-  }
-
-  private emitter(options: GenerateOptions, startedAt: number): Emit {
+  /** Progress events go through this; undefined when nobody listens, so no event object is made. */
+  private emitter(options: GenerateOptions): Emit | undefined {
     const listener = options.onProgress
-    if (!listener) return () => undefined
+    if (!listener) return undefined
+    const startedAt = this.clock.now()
     return (event) => listener({ ...event, elapsedMs: this.clock.now() - startedAt } as ImageProgressEvent)
   }
 
@@ -290,11 +295,10 @@ export class LLMKitClient {
   }
 }
 
-function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
-  return promise.then(
-    (value) => ({ status: 'fulfilled', value }),
-    (reason: unknown) => ({ status: 'rejected', reason }),
-  )
+/** The caller's abort reason once the call's signal fired for anything but the deadline. */
+function abortReason(scope: CallScope): unknown {
+  const signal = scope.existingSignal
+  return signal?.aborted && !LLMKitError.isInstance(signal.reason) ? signal.reason : undefined
 }
 
 function isJobHandle(value: unknown): value is ImageJob {

@@ -13,7 +13,8 @@ export interface CallPlan {
   readonly provider: ImageProvider
   readonly model: ImageModelInfo
   readonly calls: readonly ImageCall[]
-  readonly warnings: readonly string[]
+  /** Fresh per plan: the call adds its own warnings to it. */
+  readonly warnings: string[]
 }
 
 /**
@@ -37,8 +38,8 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
   if (request.format === ImageFormat.Url && !supports.formats.includes(ImageFormat.Url)) {
     warnings.push(`${model.id} returns base64 only; image.url is unset, use b64_json, bytes() or save()`)
   }
-  const options = parseOptions(provider, model, request.provider_options[provider.id] ?? {})
-  for (const other of Object.keys(request.provider_options)) {
+  const options = parseOptions(provider, model, request.provider_options[provider.id] ?? NO_OPTIONS)
+  for (const other in request.provider_options) {
     if (other !== provider.id) warnings.push(`options for "${other}" are ignored: ${model.id} is served by ${provider.id}`)
   }
   const perCall = Math.max(1, model.maxImagesPerCall)
@@ -74,15 +75,16 @@ function keepIfSupported<T extends string>(value: T | undefined, supported: read
   return undefined
 }
 
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({})
 const emptyOptions = new WeakMap<object, Readonly<Record<string, unknown>>>()
 
 function parseOptions(provider: ImageProvider, model: ImageModelInfo, options: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const schema: z.ZodType<Record<string, unknown>> | undefined = model.optionsSchema ?? provider.optionsSchema
+  const isEmpty = !hasKeys(options)
   if (!schema) {
-    if (Object.keys(options).length === 0) return {}
+    if (isEmpty) return NO_OPTIONS
     throw invalidRequest(`${provider.id} takes no provider options; got ${Object.keys(options).join(', ')}`, { provider: provider.id, model: model.id })
   }
-  const isEmpty = Object.keys(options).length === 0
   if (isEmpty) {
     // No options is the usual case, and its answer never changes for a schema.
     const known = emptyOptions.get(schema)
@@ -96,4 +98,9 @@ function parseOptions(provider: ImageProvider, model: ImageModelInfo, options: R
   }
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ')
   throw invalidRequest(`Invalid ${provider.id} options for ${model.id}: ${problems}`, { provider: provider.id, model: model.id })
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true
+  return false
 }

@@ -2,7 +2,7 @@ import { LLMKitError } from '../errors/llmkit-error'
 import type { HttpClient } from '../http/http-client'
 import type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse } from '../http/http-types'
 import { backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, type RetryOptions } from '../retry/retry-policy'
-import type { Clock } from '../util/clock'
+import type { CallScope } from './call-scope'
 
 /** The HTTP client a provider sees: it retries per stage and respects the call's deadline and abort. */
 export interface ProviderHttp {
@@ -22,34 +22,25 @@ export const STAGE_TIMEOUT_MS: Readonly<Record<HttpStage, number>> = {
   auth: 30_000,
 }
 
-export interface ProviderHttpOptions {
-  client: HttpClient
-  clock: Clock
-  /** The call's signal if it exists yet, read at each send (sends are bounded by their own time limits). */
-  signal: () => AbortSignal | undefined
-  /** The call's signal, made if needed: streams have no time limit of their own, so they always get one. */
-  requireSignal: () => AbortSignal
-  deadline: number
-  retry: Required<RetryOptions>
-  /** Proxy for this call's requests. */
-  proxy?: string
-}
-
-/** Binds the shared client to one call: retries per stage, deadline, abort. */
-export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
-  return new BoundHttp(options)
-}
-
-class BoundHttp implements ProviderHttp {
-  constructor(private readonly options: ProviderHttpOptions) {}
+/** Binds the shared client to one call (its scope: deadline and abort): retries per stage. */
+export class BoundHttp implements ProviderHttp {
+  constructor(
+    private readonly client: HttpClient,
+    private readonly scope: CallScope,
+    private readonly retry: Required<RetryOptions>,
+    /** Proxy for this call's requests. */
+    private readonly proxy: string | undefined,
+  ) {}
 
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const { client, clock, retry } = this.options
+    const { client, scope, retry } = this
+    const clock = scope.clock
     const stage = request.stage ?? 'generate'
-    const proxy = request.proxy ?? this.options.proxy
+    const proxy = request.proxy ?? this.proxy
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < retry.maxRetries
-      const signal = this.options.signal()
+      // Sends are bounded by their own time limits, so they do not force the call's signal into being.
+      const signal = scope.existingSignal
       try {
         const response = await client.send(request, { signal, proxy, timeoutMs: this.remaining(request, stage) })
         if (response.ok || !canRetry || !isRetryableStatus(response.status, stage) || request.shouldRetry?.(response) === false) return response
@@ -65,19 +56,20 @@ class BoundHttp implements ProviderHttp {
   }
 
   stream(request: HttpRequest): Promise<HttpStreamResponse> {
-    const { client, proxy } = this.options
-    return client.stream({ ...request, signal: this.options.requireSignal(), proxy: request.proxy ?? proxy, timeoutMs: this.remaining(request, request.stage ?? 'status') })
+    // Streams have no time limit of their own once open, so they always get the call's signal.
+    return this.client.stream({ ...request, signal: this.scope.signal, proxy: request.proxy ?? this.proxy, timeoutMs: this.remaining(request, request.stage ?? 'status') })
   }
 
   private remaining(request: HttpRequest, stage: HttpStage): number {
-    const left = this.options.deadline - this.options.clock.now()
+    const left = this.scope.deadline - this.scope.clock.now()
     if (left <= 0) throw deadlineError(request)
     return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[stage], left)
   }
 
   private async waitFor(delay: number, signal: AbortSignal | undefined): Promise<boolean> {
-    if (this.options.clock.now() + delay >= this.options.deadline) return false
-    await this.options.clock.sleep(delay, signal)
+    const { clock, deadline } = this.scope
+    if (clock.now() + delay >= deadline) return false
+    await clock.sleep(delay, signal)
     return true
   }
 }

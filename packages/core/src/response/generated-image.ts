@@ -18,6 +18,8 @@ export interface GeneratedImageMetadata {
   content_filtered?: boolean
 }
 
+const NO_METADATA: GeneratedImageMetadata = Object.freeze({})
+
 const FIELDS = ['url', 'b64_json', 'revised_prompt', 'media_type', 'width', 'height', 'seed', 'content_filtered'] as const
 
 /** Options for {@link GeneratedImage.bytes} and {@link GeneratedImage.save}. */
@@ -49,30 +51,41 @@ export class GeneratedImage {
   declare readonly seed?: number
   declare readonly content_filtered?: boolean
 
-  private constructor(data: { url?: string; b64_json?: string } & GeneratedImageMetadata) {
-    // Every field, always, in one order: one object shape for all images keeps this cheap.
-    // (JSON drops the undefined ones.)
-    this.url = data.url
-    this.b64_json = data.b64_json
-    this.revised_prompt = data.revised_prompt
-    this.media_type = data.media_type
-    this.width = data.width
-    this.height = data.height
-    this.seed = data.seed
-    this.content_filtered = data.content_filtered
+  // Positional and always every field, in one order: one object shape for all
+  // images, and no intermediate objects. (JSON drops the undefined ones.)
+  private constructor(
+    url: string | undefined,
+    b64_json: string | undefined,
+    revised_prompt: string | undefined,
+    media_type: string | undefined,
+    width: number | undefined,
+    height: number | undefined,
+    seed: number | undefined,
+    content_filtered: boolean | undefined,
+  ) {
+    this.url = url
+    this.b64_json = b64_json
+    this.revised_prompt = revised_prompt
+    this.media_type = media_type
+    this.width = width
+    this.height = height
+    this.seed = seed
+    this.content_filtered = content_filtered
     Object.freeze(this)
   }
 
   /** An image known by its URL. */
-  static from_url(url: string, metadata: GeneratedImageMetadata = {}): GeneratedImage {
+  static from_url(url: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
     if (typeof url !== 'string' || url.trim() === '') throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_url: url must be a non-empty string' })
-    return new GeneratedImage({ ...metadata, url })
+    const m = metadata
+    return new GeneratedImage(url, undefined, m.revised_prompt, m.media_type, m.width, m.height, m.seed, m.content_filtered)
   }
 
   /** An image from base64 data; the media type is read from the data when not given. */
-  static from_b64(data: string, metadata: GeneratedImageMetadata = {}): GeneratedImage {
+  static from_b64(data: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
     if (typeof data !== 'string' || data.length === 0) throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_b64: data must be non-empty base64 text' })
-    return new GeneratedImage({ ...metadata, media_type: metadata.media_type ?? sniffBase64MediaType(data), b64_json: data })
+    const m = metadata
+    return new GeneratedImage(undefined, data, m.revised_prompt, m.media_type ?? sniffBase64MediaType(data), m.width, m.height, m.seed, m.content_filtered)
   }
 
   /** A copy with another revised prompt. */
@@ -82,9 +95,17 @@ export class GeneratedImage {
 
   /** A copy with more metadata or data (for example base64 after a download). */
   with(patch: { url?: string; b64_json?: string } & GeneratedImageMetadata): GeneratedImage {
-    const merged: Record<string, unknown> = { ...(this as object) }
-    for (const key of FIELDS) if (patch[key] !== undefined) merged[key] = patch[key]
-    return new GeneratedImage(merged)
+    const p = patch
+    return new GeneratedImage(
+      p.url ?? this.url,
+      p.b64_json ?? this.b64_json,
+      p.revised_prompt ?? this.revised_prompt,
+      p.media_type ?? this.media_type,
+      p.width ?? this.width,
+      p.height ?? this.height,
+      p.seed ?? this.seed,
+      p.content_filtered ?? this.content_filtered,
+    )
   }
 
   /** Bytes of image data held in `b64_json`, without decoding; 0 for a URL-only image. */
