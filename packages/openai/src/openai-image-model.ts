@@ -6,6 +6,7 @@ import {
   ImageStyle,
   LLMKitError,
   type GenerateResult,
+  type HttpResponse,
   type ImageCall,
   type ImageModelInfo,
   type ProviderContext,
@@ -65,6 +66,8 @@ const isGptImage = (modelId: string) => modelId.startsWith('gpt-image') || model
 /** What the caller's settings resolve to for one request. */
 export interface OpenAIRequestConfig {
   baseURL: string
+  /** `${baseURL}/images/generations`, worked out once. */
+  generationsURL: string
   headers: () => Record<string, string | undefined>
   secrets: () => readonly string[]
 }
@@ -73,34 +76,39 @@ export interface OpenAIRequestConfig {
 export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
   const options = call.options as OpenAIImageOptions
   const body: Record<string, unknown> = { model: call.model.id, prompt: call.prompt, n: call.n, size: `${call.width}x${call.height}` }
-  const set = (key: string, value: unknown) => value !== undefined && (body[key] = value)
   if (isGptImage(call.model.id)) {
-    set('quality', options.quality ?? (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined))
-    set('output_format', options.output_format)
-    set('output_compression', options.output_compression)
-    set('background', options.background)
-    set('moderation', options.moderation)
+    setDefined(body, 'quality', options.quality ?? (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined))
+    setDefined(body, 'output_format', options.output_format)
+    setDefined(body, 'output_compression', options.output_compression)
+    setDefined(body, 'background', options.background)
+    setDefined(body, 'moderation', options.moderation)
   } else {
-    set('quality', call.quality)
-    set('style', call.style)
+    setDefined(body, 'quality', call.quality)
+    setDefined(body, 'style', call.style)
     body.response_format = call.format === ImageFormat.B64Json ? 'b64_json' : 'url'
   }
-  set('user', options.user)
+  setDefined(body, 'user', options.user)
   return body
 }
+
+function setDefined(body: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) body[key] = value
+}
+
+/** A 429 for an exhausted quota needs the user, not a wait. */
+const retryUnlessQuota = (failed: HttpResponse) => readOpenAIError(failed.text()).code !== 'quota_exceeded'
 
 /** One call: map → send → map images. */
 export async function generateOpenAIImages(call: ImageCall, context: ProviderContext, config: OpenAIRequestConfig): Promise<GenerateResult> {
   const headers = config.headers()
   const response = await context.http.send({
     method: 'POST',
-    url: `${config.baseURL}/images/generations`,
+    url: config.generationsURL,
     headers,
     json: toOpenAIBody(call),
     stage: 'generate',
     secrets: config.secrets(),
-    // A 429 for an exhausted quota needs the user, not a wait.
-    shouldRetry: (failed) => readOpenAIError(failed.text()).code !== 'quota_exceeded',
+    shouldRetry: retryUnlessQuota,
   })
   if (!response.ok) {
     const { message, code } = readOpenAIError(response.text())

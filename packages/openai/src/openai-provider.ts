@@ -28,8 +28,11 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvid
   // Key, URL and headers depend only on the settings and four variables: work them out again only when those change.
   let cache: { key: string | undefined; url: string | undefined; org: string | undefined; project: string | undefined; config: OpenAIRequestConfig } | undefined
   function configFor(env: ProviderContext['env']): OpenAIRequestConfig {
-    const inputs = { key: env.OPENAI_API_KEY, url: env.OPENAI_BASE_URL, org: env.OPENAI_ORG_ID, project: env.OPENAI_PROJECT_ID }
-    if (cache && cache.key === inputs.key && cache.url === inputs.url && cache.org === inputs.org && cache.project === inputs.project) return cache.config
+    const key = env.OPENAI_API_KEY
+    const url = env.OPENAI_BASE_URL
+    const org = env.OPENAI_ORG_ID
+    const project = env.OPENAI_PROJECT_ID
+    if (cache && cache.key === key && cache.url === url && cache.org === org && cache.project === project) return cache.config
     const apiKey = loadApiKey({ apiKey: settings.apiKey, env, names: KEY_ENV, provider: 'openai', factory: 'createOpenAI' })
     const headers: Record<string, string | undefined> = {
       ...settings.headers,
@@ -38,12 +41,14 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvid
       'openai-project': settings.project ?? env.OPENAI_PROJECT_ID,
     }
     const secrets = [apiKey]
+    const baseURL = normalizeOpenAIBaseURL(resolveBaseURL(settings.baseURL, env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'))
     const config: OpenAIRequestConfig = {
-      baseURL: normalizeOpenAIBaseURL(resolveBaseURL(settings.baseURL, env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1')),
+      baseURL,
+      generationsURL: `${baseURL}/images/generations`,
       headers: () => headers,
       secrets: () => secrets,
     }
-    cache = { ...inputs, config }
+    cache = { key, url, org, project, config }
     return config
   }
 
