@@ -63,8 +63,12 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     private readonly tooLarge: () => Error,
   ) {
     if (signal) {
-      // Before the request has a connection there is nothing to abort yet: onRequestStart checks again.
-      this.onAbort = () => this.controller?.abort(signal.reason as Error)
+      this.onAbort = () => {
+        if (this.controller) return this.controller.abort(signal.reason as Error)
+        // Still queued for a connection: answer the caller now; onRequestStart ends the request when it gets one.
+        this.settle()
+        this.reject(signal.reason)
+      }
       signal.addEventListener('abort', this.onAbort, { once: true })
     }
   }

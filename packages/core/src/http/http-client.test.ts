@@ -248,6 +248,25 @@ describe('HttpClient limits', () => {
     expect(getEventListeners(finished.signal, 'abort')).toHaveLength(0)
   })
 
+  it('answers an abort at once while the request still waits for a free connection', async () => {
+    const { url, seen } = await server(() => undefined)
+    const single = new HttpClient({ env: {}, connections: 1 })
+    cleanup.push(() => single.close())
+    const first = single.send({ url: `${url}/first`, timeoutMs: 300 }).catch((error: unknown) => error)
+    const controller = new AbortController()
+    const queued = single.send({ url: `${url}/second`, signal: controller.signal, timeoutMs: 5_000 }).catch((error: unknown) => error)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const reason = new Error('changed my mind')
+    const started = Date.now()
+    controller.abort(reason)
+    expect(await queued).toBe(reason)
+    expect(Date.now() - started).toBeLessThan(100)
+    expect((await first as LLMKitError).code).toBe('timeout')
+    // The connection freed by the first request's timeout is not used for the aborted one.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(seen.map((request) => request.url)).toEqual(['/first'])
+  })
+
   it('does not send at all when the signal is already aborted', async () => {
     const { url, seen } = await server(echo)
     const reason = new Error('gone')
