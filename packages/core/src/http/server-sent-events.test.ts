@@ -42,6 +42,18 @@ describe('parseServerSentEvents', () => {
     ])
   })
 
+  it.each([1, 2, 5, 1000])('reads lone CR and mixed line ends as the format allows (chunks of %s)', async (size) => {
+    const crOnly = STREAM.replaceAll('\n', '\r')
+    expect(await parse(every(crOnly, size))).toEqual(EXPECTED)
+    const mixed = 'data: a\r\rdata: b\n\ndata: c\r\n\r\ndata: d\rdata: e\n\r'
+    expect(await parse(every(mixed, size))).toEqual([
+      { event: 'message', data: 'a', id: undefined },
+      { event: 'message', data: 'b', id: undefined },
+      { event: 'message', data: 'c', id: undefined },
+      { event: 'message', data: 'd\ne', id: undefined },
+    ])
+  })
+
   it('decodes a multi-byte character split across chunks', async () => {
     const bytes = new TextEncoder().encode('data: café ☕\n\n')
     const cut = bytes.indexOf(0xe2) + 1

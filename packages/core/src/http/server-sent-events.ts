@@ -12,12 +12,22 @@ export async function* parseServerSentEvents(body: AsyncIterable<Uint8Array>): A
   let event = 'message'
   let data: string[] = []
   let id: string | undefined
+  // A CR that ended the last chunk: an LF starting the next one belongs to it.
+  let afterCR = false
   for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true })
-    let newline: number
-    while ((newline = buffer.search(/\r?\n/)) !== -1) {
-      const line = buffer.slice(0, newline)
-      buffer = buffer.slice(buffer[newline] === '\r' ? newline + 2 : newline + 1)
+    for (;;) {
+      if (afterCR && buffer.length > 0) {
+        if (buffer[0] === '\n') buffer = buffer.slice(1)
+        afterCR = false
+      }
+      // Lines end with CRLF, LF or a lone CR (the event-stream format allows all three).
+      const end = buffer.search(/[\r\n]/)
+      if (end === -1) break
+      const line = buffer.slice(0, end)
+      const isCRLF = buffer[end] === '\r' && buffer[end + 1] === '\n'
+      afterCR = buffer[end] === '\r' && end + 1 === buffer.length
+      buffer = buffer.slice(isCRLF ? end + 2 : end + 1)
       if (line === '') {
         if (data.length > 0) yield { event, data: data.join('\n'), id }
         event = 'message'
