@@ -206,7 +206,7 @@ export function toJobStatus(prediction: ReplicatePrediction, job: ImageJob): Job
     }
     case 'canceled':
     case 'aborted':
-      return { state: 'failed', error: new LLMKitError({ code: 'provider_error', provider: 'replicate', model: job.model, isRetryable: false, message: `replicate: prediction ${prediction.id} was ${prediction.status} upstream before it finished` }) }
+      return { state: 'failed', error: new LLMKitError({ code: 'aborted', provider: 'replicate', model: job.model, isRetryable: false, message: `replicate: prediction ${prediction.id} was ${prediction.status} upstream (from another client or the dashboard) before it finished; start a new one if you still want the image` }) }
     default:
       return { state: 'pending', phase: 'running', message: prediction.status }
   }

@@ -197,6 +197,18 @@ describe('jobs', () => {
     expect(emulator.requestsFor('replicate', 'submit')).toHaveLength(1)
   })
 
+  it('reports a prediction cancelled by someone else as aborted, not as a failure to retry', async () => {
+    const run = client(polling).generateImage(schnell(), {
+      onProgress: (event) => {
+        if (event.type === 'submitted') emulator.jobs.cancel(event.job.id)
+      },
+    })
+    const error = (await rejection(run)) as LLMKitError
+    expect([error.code, error.isRetryable, error.provider]).toEqual(['aborted', false, 'replicate'])
+    expect(error.message).toMatch(/^replicate: prediction \S+ was canceled upstream \(from another client or the dashboard\)/)
+    expect(emulator.requestsFor('replicate', 'submit')).toHaveLength(1)
+  })
+
   it('retries a 5xx and a 429 on status without submitting again', async () => {
     emulator.inject({ kind: 'server_error', provider: 'replicate', endpoint: 'status', status: 502 })
     emulator.inject({ kind: 'rate_limit', provider: 'replicate', endpoint: 'status', retryAfterSeconds: 0 })

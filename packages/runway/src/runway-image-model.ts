@@ -115,7 +115,7 @@ export function toJobStatus(task: RunwayTask, job: ImageJob): JobStatus {
       return { state: 'failed', error: new LLMKitError({ code, isRetryable, provider: 'runway', model: job.model, message: `runway: task ${task.id} failed: ${reason}${code === 'content_policy' ? ' — rephrase the prompt; retrying the same input will fail again' : ''}` }) }
     }
     case 'CANCELLED':
-      return { state: 'failed', error: new LLMKitError({ code: 'provider_error', isRetryable: false, provider: 'runway', model: job.model, message: `runway: task ${task.id} was cancelled or deleted upstream` }) }
+      return { state: 'failed', error: new LLMKitError({ code: 'aborted', isRetryable: false, provider: 'runway', model: job.model, message: `runway: task ${task.id} was cancelled or deleted upstream (from another client or the dashboard); start a new one if you still want the image` }) }
     default:
       return { state: 'pending', phase: 'running', message: task.status }
   }

@@ -130,6 +130,18 @@ describe('tasks', () => {
     expect(emulator.jobs.view(emulator.jobs.get(id)!).phase).toBe('canceled')
   })
 
+  it('reports a task cancelled by someone else as aborted', async () => {
+    const run = client().generateImage(gen4(), {
+      onProgress: (event) => {
+        if (event.type === 'submitted') emulator.jobs.cancel(event.job.id)
+      },
+    })
+    const error = (await rejection(run)) as LLMKitError
+    expect([error.code, error.isRetryable, error.provider]).toEqual(['aborted', false, 'runway'])
+    expect(error.message).toContain('was cancelled or deleted upstream (from another client or the dashboard)')
+    expect(emulator.requestsFor('runway', 'submit')).toHaveLength(1)
+  })
+
   it('times out a task that never finishes, and cancels it', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'runway' })
     const error = (await rejection(client({ timeoutMs: 500 }).generateImage(gen4()))) as LLMKitError

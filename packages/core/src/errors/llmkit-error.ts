@@ -8,6 +8,7 @@ export type LLMKitErrorCode =
   | 'quota_exceeded'
   | 'content_policy'
   | 'timeout'
+  /** A job was cancelled upstream by something else (another client, a dashboard). The caller's own abort rethrows its AbortError instead. */
   | 'aborted'
   | 'provider_error'
   | 'network'
