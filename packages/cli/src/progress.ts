@@ -43,6 +43,8 @@ export class ProgressLine {
   private phase = 'starting'
   private timer?: NodeJS.Timeout
   private readonly stream: NodeJS.WritableStream
+  /** A live terminal: colours and redraws. Otherwise (a pipe, a log file) plain lines. */
+  private readonly isTerminal: boolean
 
   constructor(
     private label: string,
@@ -52,8 +54,8 @@ export class ProgressLine {
     this.startedAt = options.startedAt ?? Date.now()
     // A terminal that reports zero columns (some pseudo-terminals) sends ora's redraw into a loop: treat it as no terminal.
     const terminal = options.stream as NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
-    const isEnabled = Boolean(terminal.isTTY) && (terminal.columns ?? 0) > 0 && !process.env.CI
-    this.spinner = ora({ stream: options.stream, isSilent: options.isSilent, isEnabled, discardStdin: false, text: this.text() })
+    this.isTerminal = Boolean(terminal.isTTY) && (terminal.columns ?? 0) > 0 && !process.env.CI
+    this.spinner = ora({ stream: options.stream, isSilent: options.isSilent, isEnabled: this.isTerminal, discardStdin: false, text: this.text() })
   }
 
   start(): this {
@@ -87,12 +89,16 @@ export class ProgressLine {
 
   succeed(text: string): void {
     this.stop()
-    this.spinner.succeed(`${text} in ${this.elapsed()}`)
+    const line = `${text} in ${this.elapsed()}`
+    // ora colours its symbols even on a pipe; a log file should get plain text.
+    if (this.isTerminal) this.spinner.succeed(line)
+    else this.spinner.stopAndPersist({ symbol: '✔', text: line })
   }
 
   fail(text: string): void {
     this.stop()
-    this.spinner.fail(text)
+    if (this.isTerminal) this.spinner.fail(text)
+    else this.spinner.stopAndPersist({ symbol: '✖', text })
   }
 
   /** Stops without a final line. */
