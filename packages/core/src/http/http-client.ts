@@ -222,9 +222,10 @@ function encodeBody(request: HttpRequest, headers: Record<string, string>): stri
 type UrlParts = { readonly origin: string; readonly path: string }
 
 /**
- * Origin and path of a URL, as undici's dispatchers take them. Memoised: a
- * client sends to the same few URLs over and over, and parsing one is a
- * measurable part of a small request.
+ * Origin and path of a URL, as undici's dispatchers take them. Memoised for
+ * URLs without a query string: a client sends to the same few API endpoints
+ * over and over, and parsing one is a measurable part of a small request.
+ * Query strings (signed download links, tokens) are never kept.
  */
 function splitUrl(urlParts: Map<string, UrlParts>, url: string): UrlParts {
   let parts = urlParts.get(url)
@@ -232,8 +233,9 @@ function splitUrl(urlParts: Map<string, UrlParts>, url: string): UrlParts {
   const parsed = new URL(url)
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`unsupported protocol ${parsed.protocol} (use http: or https:)`)
   parts = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
-  // Bounded: URLs with per-request query strings (signed download links) must not pile up.
-  if (urlParts.size >= 512) urlParts.clear()
+  if (parsed.search || url.includes('@')) return parts
+  // Bounded all the same: job status URLs carry ids.
+  if (urlParts.size >= 256) urlParts.clear()
   urlParts.set(url, parts)
   return parts
 }
