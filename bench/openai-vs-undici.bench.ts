@@ -82,12 +82,19 @@ async function pairedSequentialMicros(raw: Call, kit: Call, pairs: number): Prom
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-/** Child mode: one variant against a large response, reporting time per call and peak RSS. */
+/**
+ * Child mode: one variant against a large response, reporting time per call and
+ * peak RSS. A full collection before each call (outside the timing) makes the
+ * peak the largest single call's footprint, not an accident of when V8's
+ * collector happened to run.
+ */
 async function largeChild(variant: 'raw' | 'llmkit', port: number): Promise<void> {
   const call = variant === 'raw' ? rawCall(port) : llmkitCall(port)
+  const collect = (globalThis as { gc?: () => void }).gc!
   for (let i = 0; i < 3; i++) await call()
   const times: number[] = []
   for (let i = 0; i < 15; i++) {
+    collect()
     const started = performance.now()
     await call()
     times.push(performance.now() - started)
@@ -97,7 +104,7 @@ async function largeChild(variant: 'raw' | 'llmkit', port: number): Promise<void
 }
 
 async function runChild(variant: 'raw' | 'llmkit', port: number): Promise<{ ms: number; maxRssMB: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'large-child', variant, String(port)], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'large-child', variant, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '--conditions=@llmkit/source' },
   })
