@@ -290,6 +290,14 @@ describe('HttpClient limits', () => {
     expect(error.message).toContain('unsupported protocol ftp:')
   })
 
+  it('says a closed client is closed, without retrying or blaming the network', async () => {
+    const closed = new HttpClient({ env: {} })
+    await closed.close()
+    const error = await failure(closed.send({ url: 'http://127.0.0.1:1/x' }))
+    expect([error.code, error.isRetryable]).toEqual(['invalid_request', false])
+    expect(error.message).toBe('generate request to http://127.0.0.1:1/x: this client was closed (close() ends its connections for good); make a new client')
+  })
+
   it('maps a refused connection to a retryable network error', async () => {
     const { server: closed, port } = await startServer(echo)
     await stop(closed)

@@ -172,6 +172,9 @@ export class HttpClient {
     const stage = request.stage ?? 'generate'
     const where = `${stage} request to ${safeUrl(request.url)}`
     const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code
+    if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') {
+      return new LLMKitError({ code: 'invalid_request', message: `${where}: this client was closed (close() ends its connections for good); make a new client`, isRetryable: false, cause: error })
+    }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       const phase = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'no answer' : 'the answer stalled'
       return new LLMKitError({ code: 'timeout', message: `${where}: ${phase} within ${timeoutMs} ms`, isRetryable: true, cause: error })
