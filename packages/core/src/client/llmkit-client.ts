@@ -132,6 +132,7 @@ export class LLMKitClient {
     try {
       const outcomes: CallOutcome[] = []
       const failures: CallFailure[] = []
+      let settled: PromiseSettledResult<CallOutcome>[] | undefined
       if (calls.length === 1) {
         // One call, the usual case: no worker pool, no settled records.
         try {
@@ -140,15 +141,16 @@ export class LLMKitClient {
           throw abortReason(scope) ?? error
         }
       } else {
-        const settled = await mapBounded(calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) => this.runCall(provider, call, scope, options, emit, warnings))
-        settled.forEach((result, index) => {
-          if (result.status === 'fulfilled') outcomes.push(result.value)
-          else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
-          else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
-        })
+        settled = await mapBounded(calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) => this.runCall(provider, call, scope, options, emit, warnings))
       }
+      // The caller's abort wins over whatever the calls made of it.
       const aborted = abortReason(scope)
       if (aborted) throw aborted
+      settled?.forEach((result, index) => {
+        if (result.status === 'fulfilled') outcomes.push(result.value)
+        else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
+        else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
+      })
       return this.respond(provider.id, model.id, calls.length, outcomes, failures, warnings, emit)
     } finally {
       scope.dispose()
