@@ -5,7 +5,7 @@ import { manualClock, realClock, type EmulatorClock } from './server/emulator-cl
 import type { EmulatedProvider, EmulatorContext } from './server/emulated-provider'
 import { createRequestListener, listen, type Mount } from './server/emulator-server'
 import type { RecordedRequest } from './server/request-log'
-import { renderPng } from './server/render'
+import { createRenderPool } from './server/render-pool'
 import { EMULATED_PROVIDERS, type EmulatedProviderId } from './providers/registry'
 
 /** Settings for {@link startEmulator}. */
@@ -49,7 +49,7 @@ export interface Emulator {
   clearRequests(): void
   /** Moves a manual clock forward. */
   advance(ms: number): void
-  /** Stops the server, ends streams and stalls, frees the port. */
+  /** Stops the server, ends streams and stalls, frees the port, ends the render threads. */
   close(): Promise<void>
 }
 
@@ -74,6 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const jobs = new JobStore(clock, timing)
   const log: RecordedRequest[] = []
   const lifetime = new AbortController()
+  const renderer = createRenderPool()
   const providers = (options.providers ?? Object.keys(EMULATED_PROVIDERS)).map((entry) =>
     typeof entry === 'string' ? EMULATED_PROVIDERS[entry as EmulatedProviderId] : entry,
   )
@@ -94,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       timing,
       files,
       signal: lifetime.signal,
-      render: renderPng,
+      render: (prompt, width, height, seed) => renderer.render(prompt, width, height, seed),
       take: (kind, endpoint) => faults.take(kind, provider.id, endpoint),
       isValidKey: (presented) => (presented ? presented === apiKey || ((options.acceptAnyKey ?? false) && presented.trim() !== '') : false),
     }
@@ -120,12 +121,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearRequests: () => void log.splice(0),
     advance: (ms) => clock.advance(ms),
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        lifetime.abort()
-        server.close(() => resolve())
-        server.closeAllConnections()
-        for (const socket of sockets) socket.destroy()
-      })
+      closed ??= Promise.all([
+        new Promise<void>((resolve) => {
+          lifetime.abort()
+          server.close(() => resolve())
+          server.closeAllConnections()
+          for (const socket of sockets) socket.destroy()
+        }),
+        renderer.close(),
+      ]).then(() => undefined)
       return closed
     },
   }

@@ -22,8 +22,8 @@ export interface EmulatorContext {
   readonly files: FileStore
   /** Aborts when the emulator closes: end streams and waits on it. */
   readonly signal: AbortSignal
-  /** A real PNG of exactly this size, drawn by the local renderer from the prompt. */
-  render(prompt: string, width: number, height: number, seed: number): Buffer
+  /** A real PNG of exactly this size, drawn from the prompt by the local renderer on a worker thread. */
+  render(prompt: string, width: number, height: number, seed: number): Promise<Buffer>
   /** Uses up one armed fault of `kind` for this provider's `endpoint`, if any. */
   take(kind: FaultKind | readonly FaultKind[], endpoint: string): Fault | undefined
   /** Whether `presented` is an acceptable key. */

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
+import { memoOnce } from '../../server/job-memo'
 import type { EmulatedJob } from '../../server/job-store'
 import { artaDimensions, validateArtaForm, type ArtaGeneration } from './arta-rules'
 
@@ -116,17 +117,24 @@ async function submit(request: Request, context: EmulatorContext, book: TokenBoo
   return HttpResponse.json({ record_id: job.id, status: 'IN_QUEUE', response: null, error_code: null, error_details: null, seed: value.seed })
 }
 
-function images(job: EmulatedJob<ArtaJobInput>, context: EmulatorContext) {
-  if (job.input.isEmpty) return []
-  job.memo.images ??= Array.from({ length: job.input.imagesNum }, (_, index) => {
-    const { width, height } = artaDimensions(job.input.aspectRatio)
-    const url = context.files.put('arta', context.render(`${job.input.prompt}, ${job.input.style} style`, width, height, job.input.seed + index))
-    return { name: `${job.id}_${index}.png`, url, isBlur: false, MIME: 'image/png' }
-  })
-  return job.memo.images
+interface ArtaImage {
+  name: string
+  url: string
+  isBlur: boolean
+  MIME: string
 }
 
-function status(request: Request, id: string, context: EmulatorContext, book: TokenBook): Response {
+function images(job: EmulatedJob<ArtaJobInput>, context: EmulatorContext): Promise<ArtaImage[]> {
+  if (job.input.isEmpty) return Promise.resolve([])
+  const { width, height } = artaDimensions(job.input.aspectRatio)
+  const draw = async (index: number): Promise<ArtaImage> => {
+    const png = await context.render(`${job.input.prompt}, ${job.input.style} style`, width, height, job.input.seed + index)
+    return { name: `${job.id}_${index}.png`, url: context.files.put('arta', png), isBlur: false, MIME: 'image/png' }
+  }
+  return memoOnce(job.memo, 'images', () => Promise.all(Array.from({ length: job.input.imagesNum }, (_, index) => draw(index))))
+}
+
+async function status(request: Request, id: string, context: EmulatorContext, book: TokenBook): Promise<Response> {
   const denied = authorize(request, context, book, 'status')
   if (denied) return denied
   const job = context.jobs.get<ArtaJobInput>(id)
@@ -135,7 +143,7 @@ function status(request: Request, id: string, context: EmulatorContext, book: To
   const base = { record_id: job.id, response: null, error_code: null, error_details: null, seed: job.input.seed }
   if (view.phase === 'queued') return HttpResponse.json({ ...base, status: 'IN_QUEUE' })
   if (view.phase === 'running') return HttpResponse.json({ ...base, status: 'IN_PROGRESS' })
-  if (view.phase === 'succeeded') return HttpResponse.json({ ...base, status: 'DONE', response: images(job, context) })
+  if (view.phase === 'succeeded') return HttpResponse.json({ ...base, status: 'DONE', response: await images(job, context) })
   return HttpResponse.json({ ...base, status: 'FAILED', error_code: 'GENERATION_FAILED', error_details: job.input.failure ?? 'Image generation failed' })
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { encodePng } from '@llmkit/local'
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
+import { memoOnce } from '../../server/job-memo'
 import { FAL_MODEL_RULES, imageSizeOf, validateFalInput } from './fal-rules'
 import { queueURLs, statusOf, statusStream, type FalJob, type FalJobInput } from './fal-status'
 
@@ -91,19 +92,23 @@ function blackPng(width: number, height: number): Buffer {
 const seedOf = (id: string) => Number.parseInt(id.replaceAll('-', '').slice(0, 8), 16) % 2 ** 31
 
 /** fal's output for a finished request; drawn once and kept, as fal keeps results. */
-function outputOf(context: EmulatorContext, job: FalJob): Record<string, unknown> {
-  if (job.memo.output) return job.memo.output as Record<string, unknown>
+function outputOf(context: EmulatorContext, job: FalJob): Promise<Record<string, unknown>> {
+  return memoOnce(job.memo, 'output', () => drawOutput(context, job))
+}
+
+async function drawOutput(context: EmulatorContext, job: FalJob): Promise<Record<string, unknown>> {
   const { input, rules, flagged, empty } = job.input
   const { width, height } = imageSizeOf(rules, input)
   const count = empty ? 0 : Number(input.num_images ?? 1)
   const seed = typeof input.seed === 'number' ? input.seed : seedOf(job.id)
   const prompt = String(input.prompt)
-  const images = Array.from({ length: count }, (_, index) => {
-    const bytes = index < flagged ? blackPng(width, height) : Buffer.from(context.render(prompt, width, height, seed + index))
+  const draw = async (index: number) => {
+    const bytes = index < flagged ? blackPng(width, height) : await context.render(prompt, width, height, seed + index)
     const url = input.sync_mode === true ? `data:image/png;base64,${bytes.toString('base64')}` : context.files.put('fal', bytes, 'image/png')
     // The local renderer draws PNGs; fal's default output_format would be jpeg.
     return { url, width, height, content_type: 'image/png', file_name: `${job.id}-${index}.png`, file_size: bytes.length }
-  })
+  }
+  const images = await Promise.all(Array.from({ length: count }, (_, index) => draw(index)))
   const output: Record<string, unknown> = {
     images,
     timings: { inference: job.runMs / 1000 },
@@ -112,24 +117,20 @@ function outputOf(context: EmulatorContext, job: FalJob): Record<string, unknown
     prompt,
   }
   if (rules.echoesNumImages) output.num_images = count
-  job.memo.output = output
   return output
 }
 
 function prepare(context: EmulatorContext, job: FalJob): void {
-  try {
-    if (!context.signal.aborted) outputOf(context, job)
-  } catch {
-    // The result request draws again and reports the failure to its caller.
-  }
+  // A failure is forgotten: the result request draws again and reports it to its caller.
+  if (!context.signal.aborted) outputOf(context, job).catch(() => undefined)
 }
 
-function result(context: EmulatorContext, job: FalJob): Response {
+async function result(context: EmulatorContext, job: FalJob): Promise<Response> {
   const view = context.jobs.view(job)
   if (view.phase === 'queued' || view.phase === 'running') return falError(400, 'Request is still in progress')
   if (view.phase === 'canceled') return requestError(499, 'The request was cancelled by the client', 'client_cancelled')
   if (view.phase === 'failed') return requestError(500, job.input.failMessage!, 'runner_server_error')
-  return HttpResponse.json(outputOf(context, job), { headers: { 'x-fal-request-id': job.id } })
+  return HttpResponse.json(await outputOf(context, job), { headers: { 'x-fal-request-id': job.id } })
 }
 
 function cancel(context: EmulatorContext, job: FalJob | undefined): Response {

@@ -32,6 +32,15 @@ describe('ImageLabs emulator', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 384])
   })
 
+  it('draws a finished task once: polls that arrive together all get the same image', async () => {
+    const taskId = await submit()
+    emulator.advance(3000)
+    const answers = (await Promise.all(Array.from({ length: 4 }, () => progress(taskId)))) as { final_image_url: string }[]
+    const urls = new Set(answers.map((answer) => answer.final_image_url))
+    expect(urls.size).toBe(1)
+    expect((await progress(taskId)) as { final_image_url: string }).toMatchObject({ status: 'Done', final_image_url: [...urls][0] })
+  })
+
   it('uses 1152x896 when the body sets no size', async () => {
     const { width: _w, height: _h, ...rest } = BODY
     const taskId = await submit(rest)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
+import { memoOnce } from '../../server/job-memo'
 import type { EmulatedJob } from '../../server/job-store'
 
 /** The txt2img fields the emulator keeps. */
@@ -53,10 +54,10 @@ async function txt2img(request: Request, context: EmulatorContext): Promise<Resp
   return HttpResponse.json({ task_id: job.id })
 }
 
-function finalImage(job: EmulatedJob<ImageLabsJobInput>, context: EmulatorContext): string | null {
+async function finalImage(job: EmulatedJob<ImageLabsJobInput>, context: EmulatorContext): Promise<string | null> {
   if (job.input.isEmpty) return null
-  job.memo.url ??= context.files.put('imagelabs', context.render(job.input.prompt, job.input.width, job.input.height, job.input.seed))
-  return job.memo.url as string
+  const { prompt, width, height, seed } = job.input
+  return memoOnce(job.memo, 'url', async () => context.files.put('imagelabs', await context.render(prompt, width, height, seed)))
 }
 
 /** `POST /progress` with `{task_id}` → `{status, progress, final_image_url}`; `Done` carries the URL. */
@@ -69,7 +70,7 @@ async function progress(request: Request, context: EmulatorContext): Promise<Res
   const view = context.jobs.view(job)
   if (view.phase === 'queued') return HttpResponse.json({ status: 'Queued', progress: 0, final_image_url: null })
   if (view.phase === 'running') return HttpResponse.json({ status: 'Processing', progress: Math.round(view.progress * 100) / 100, final_image_url: null })
-  if (view.phase === 'succeeded') return HttpResponse.json({ status: 'Done', progress: 1, final_image_url: finalImage(job, context) })
+  if (view.phase === 'succeeded') return HttpResponse.json({ status: 'Done', progress: 1, final_image_url: await finalImage(job, context) })
   return HttpResponse.json({ status: job.input.failure ?? 'Error: image generation failed', progress: 0, final_image_url: null })
 }
 

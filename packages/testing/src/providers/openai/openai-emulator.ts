@@ -51,13 +51,15 @@ async function generate(request: Request, context: EmulatorContext, callNumber: 
   const [width, height] = (body.size && body.size !== 'auto' ? body.size : '1024x1024').split('x').map(Number) as [number, number]
   const n = body.n ?? 1
   const asUrl = !isGptImage && (body.response_format ?? 'url') === 'url'
-  const data = Array.from({ length: n }, (_, index) => {
-    // Like the real service, every call draws new pictures (dall-e-3's split calls must not repeat one).
-    const png = context.render(body.prompt, width, height, hash(body.prompt) + callNumber * 16 + index)
-    const image: Record<string, string> = asUrl ? { url: context.files.put('openai', png) } : { b64_json: png.toString('base64') }
-    if (model === 'dall-e-3') image.revised_prompt = `${body.prompt}, rendered in rich detail with balanced composition`
-    return image
-  })
+  const data = await Promise.all(
+    Array.from({ length: n }, async (_, index) => {
+      // Like the real service, every call draws new pictures (dall-e-3's split calls must not repeat one).
+      const png = await context.render(body.prompt, width, height, hash(body.prompt) + callNumber * 16 + index)
+      const image: Record<string, string> = asUrl ? { url: context.files.put('openai', png) } : { b64_json: png.toString('base64') }
+      if (model === 'dall-e-3') image.revised_prompt = `${body.prompt}, rendered in rich detail with balanced composition`
+      return image
+    }),
+  )
   if (!isGptImage) return HttpResponse.json({ created, data }, { headers })
   const promptTokens = Math.ceil(body.prompt.length / 4)
   const imageTokens = n * 272

@@ -16,8 +16,8 @@ function authenticate(request: Request, context: EmulatorContext): Response | un
 }
 
 /** A small real SVG of the given size: the rendered picture (at a quarter of the edge) inside a framed vector drawing. */
-export function renderSvg(context: EmulatorContext, prompt: string, width: number, height: number, seed: number): Buffer {
-  const png = context.render(prompt, Math.max(16, Math.round(width / 4)), Math.max(16, Math.round(height / 4)), seed)
+export async function renderSvg(context: EmulatorContext, prompt: string, width: number, height: number, seed: number): Promise<Buffer> {
+  const png = await context.render(prompt, Math.max(16, Math.round(width / 4)), Math.max(16, Math.round(height / 4)), seed)
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<image href="data:image/png;base64,${png.toString('base64')}" width="${width}" height="${height}" preserveAspectRatio="none"/>`,
@@ -49,13 +49,15 @@ async function generate(request: Request, context: EmulatorContext): Promise<Res
   const [width, height] = resolveRecraftSize(rules, (body.size as string | undefined) ?? (rules.family === 'v4' ? '1:1' : '1024x1024'))!
   const isVector = rules.vector || (rules.family !== 'v4' && VECTOR_STYLES.has(body.style as string))
   const prompt = body.prompt as string
-  const data = Array.from({ length: (body.n as number | undefined) ?? 1 }, (_, index) => {
-    const seed = hash(prompt) + index
-    const bytes = isVector ? renderSvg(context, prompt, width, height, seed) : context.render(prompt, width, height, seed)
-    const image_id = randomUUID()
-    if (body.response_format === 'b64_json') return { image_id, b64_json: bytes.toString('base64') }
-    return { image_id, url: context.files.put('recraft', bytes, isVector ? 'image/svg+xml' : 'image/png') }
-  })
+  const data = await Promise.all(
+    Array.from({ length: (body.n as number | undefined) ?? 1 }, async (_, index) => {
+      const seed = hash(prompt) + index
+      const bytes = await (isVector ? renderSvg(context, prompt, width, height, seed) : context.render(prompt, width, height, seed))
+      const image_id = randomUUID()
+      if (body.response_format === 'b64_json') return { image_id, b64_json: bytes.toString('base64') }
+      return { image_id, url: context.files.put('recraft', bytes, isVector ? 'image/svg+xml' : 'image/png') }
+    }),
+  )
   return HttpResponse.json({ created, credits: data.length * (isVector ? 80 : 40), data }, { headers })
 }
 

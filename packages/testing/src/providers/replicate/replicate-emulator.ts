@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
+import { memoOnce } from '../../server/job-memo'
 import type { EmulatedJob, JobView } from '../../server/job-store'
 import { renderCached } from './render-cache'
 import { lenientModel, progressLogs, REPLICATE_MODELS, REPLICATE_VERSIONS, type EmulatedReplicateModel, type InvalidField } from './replicate-models'
@@ -49,16 +50,13 @@ function modelOf(job: Prediction): EmulatedReplicateModel {
 }
 
 /** Renders the output once and keeps it: a list of URLs or one URL. */
-function outputOf(job: Prediction, context: EmulatorContext): string[] | string | null {
+async function outputOf(job: Prediction, context: EmulatorContext): Promise<string[] | string | null> {
   const model = modelOf(job)
   if (job.input.isEmpty) return model.output === 'list' ? [] : null
-  if (!job.memo.output) {
-    const { width, height } = model.size(job.input.input)
-    const prompt = String(job.input.input.prompt)
-    const urls = Array.from({ length: model.count(job.input.input) }, (_, index) => context.files.put('replicate', renderCached(context, prompt, width, height, job.input.seed + index)))
-    job.memo.output = urls
-  }
-  const urls = job.memo.output as string[]
+  const { width, height } = model.size(job.input.input)
+  const prompt = String(job.input.input.prompt)
+  const draw = async (index: number) => context.files.put('replicate', await renderCached(context, prompt, width, height, job.input.seed + index))
+  const urls = await memoOnce(job.memo, 'output', () => Promise.all(Array.from({ length: model.count(job.input.input) }, (_, index) => draw(index))))
   return model.output === 'list' ? urls : (urls[0] ?? null)
 }
 
@@ -66,17 +64,14 @@ function outputOf(job: Prediction, context: EmulatorContext): string[] | string 
 function prerender(job: Prediction, context: EmulatorContext): void {
   const timer = setTimeout(() => {
     if (context.signal.aborted || job.canceledAt !== undefined) return
-    try {
-      outputOf(job, context)
-    } catch {
-      // The status request renders again and reports the failure there.
-    }
+    // A failure is forgotten: the status request renders again and reports it there.
+    outputOf(job, context).catch(() => undefined)
   }, job.queueMs)
   timer.unref()
 }
 
 /** The prediction object as `GET /v1/predictions/{id}` returns it, at the clock's current time. */
-export function predictionBody(job: Prediction, context: EmulatorContext, view: JobView = context.jobs.view(job)): Record<string, unknown> {
+export async function predictionBody(job: Prediction, context: EmulatorContext, view: JobView = context.jobs.view(job)): Promise<Record<string, unknown>> {
   const base = `${context.mountURL}/v1/predictions/${job.id}`
   const startedAt = view.phase === 'queued' || (view.phase === 'canceled' && job.canceledAt! < job.createdAt + job.queueMs) ? undefined : job.createdAt + job.queueMs
   const steps = modelOf(job).steps(job.input.input)
@@ -87,7 +82,7 @@ export function predictionBody(job: Prediction, context: EmulatorContext, view: 
     version: job.input.version,
     input: job.input.input,
     logs,
-    output: view.phase === 'succeeded' ? outputOf(job, context) : null,
+    output: view.phase === 'succeeded' ? await outputOf(job, context) : null,
     data_removed: false,
     error: view.phase === 'failed' ? (job.input.error ?? 'Prediction failed') : null,
     status: STATUS_BY_PHASE[view.phase],
@@ -185,12 +180,12 @@ async function create(request: Request, context: EmulatorContext, target: { mode
     predictionId(),
   )
   if (outcome === 'succeed' && !context.clock.isManual) prerender(job, context)
-  const snapshot = predictionBody(job, context)
+  const snapshot = await predictionBody(job, context)
   const wait = preferWaitSeconds(request.headers.get('prefer'))
   if (wait === undefined) return HttpResponse.json(snapshot, { status: 201 })
   const isDone = await holdUntilDone(job, wait, context)
   // A wait that runs out answers with the prediction as created (status `starting`), as the docs and the JS SDK expect.
-  return HttpResponse.json(isDone ? predictionBody(job, context) : snapshot, { status: 201 })
+  return HttpResponse.json(isDone ? await predictionBody(job, context) : snapshot, { status: 201 })
 }
 
 function findPrediction(request: Request, context: EmulatorContext, id: string, endpoint: string): Prediction | Response {
@@ -211,15 +206,15 @@ export const replicateEmulator = defineEmulatedProvider({
     return [
       http.post(`${v1}/predictions`, ({ request }) => create(request, context, {})),
       http.post(`${v1}/models/:owner/:name/predictions`, ({ request, params }) => create(request, context, { model: `${String(params.owner)}/${String(params.name)}` })),
-      http.get(`${v1}/predictions/:id`, ({ request, params }) => {
+      http.get(`${v1}/predictions/:id`, async ({ request, params }) => {
         const job = findPrediction(request, context, String(params.id), 'status')
-        return job instanceof Response ? job : HttpResponse.json(predictionBody(job, context))
+        return job instanceof Response ? job : HttpResponse.json(await predictionBody(job, context))
       }),
-      http.post(`${v1}/predictions/:id/cancel`, ({ request, params }) => {
+      http.post(`${v1}/predictions/:id/cancel`, async ({ request, params }) => {
         const job = findPrediction(request, context, String(params.id), 'cancel')
         if (job instanceof Response) return job
         context.jobs.cancel(job.id)
-        return HttpResponse.json(predictionBody(job, context))
+        return HttpResponse.json(await predictionBody(job, context))
       }),
     ]
   },

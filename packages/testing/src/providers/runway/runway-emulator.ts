@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import { defineEmulatedProvider, type EmulatorContext } from '../../server/emulated-provider'
+import { memoOnce } from '../../server/job-memo'
 import type { EmulatedJob, JobView } from '../../server/job-store'
 import { renderCached } from '../replicate/render-cache'
 
@@ -65,7 +66,7 @@ function validate(body: Record<string, unknown>): Issue | undefined {
 const STATUS_BY_PHASE: Readonly<Record<JobView['phase'], string>> = { queued: 'PENDING', running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED', canceled: 'CANCELLED' }
 
 /** The task as `GET /v1/tasks/{id}` returns it now. Queued tasks behind two or more others show as THROTTLED. */
-export function taskBody(task: Task, context: EmulatorContext): Record<string, unknown> {
+export async function taskBody(task: Task, context: EmulatorContext): Promise<Record<string, unknown>> {
   const view = context.jobs.view(task)
   const status = view.phase === 'queued' && view.position >= 2 ? 'THROTTLED' : STATUS_BY_PHASE[view.phase]
   const body: Record<string, unknown> = { id: task.id, status, createdAt: new Date(task.createdAt).toISOString() }
@@ -73,17 +74,14 @@ export function taskBody(task: Task, context: EmulatorContext): Record<string, u
   else body.cost = { credits: view.phase === 'succeeded' ? CREDITS_PER_IMAGE : 0 }
   if (view.phase === 'running') body.progress = Math.round(view.progress * 100) / 100
   if (view.phase === 'failed') Object.assign(body, task.input.failure ?? { failure: 'An unexpected error occurred.', failureCode: 'INTERNAL' })
-  if (view.phase === 'succeeded') body.output = outputOf(task, context)
+  if (view.phase === 'succeeded') body.output = await outputOf(task, context)
   return body
 }
 
-function outputOf(task: Task, context: EmulatorContext): string[] {
-  if (task.input.isEmpty) return []
-  if (!task.memo.output) {
-    const [width, height] = task.input.ratio.split(':').map(Number) as [number, number]
-    task.memo.output = [context.files.put('runway', renderCached(context, task.input.promptText, width, height, task.input.seed))]
-  }
-  return task.memo.output as string[]
+function outputOf(task: Task, context: EmulatorContext): Promise<string[]> {
+  if (task.input.isEmpty) return Promise.resolve([])
+  const [width, height] = task.input.ratio.split(':').map(Number) as [number, number]
+  return memoOnce(task.memo, 'output', async () => [context.files.put('runway', await renderCached(context, task.input.promptText, width, height, task.input.seed))])
 }
 
 function failureFor(context: EmulatorContext): TaskInput['failure'] {
@@ -114,11 +112,8 @@ async function submit(request: Request, context: EmulatorContext): Promise<Respo
     // Drawn once the task runs, so the poll that sees SUCCEEDED is not held up by rendering.
     const timer = setTimeout(() => {
       if (context.signal.aborted || task.canceledAt !== undefined) return
-      try {
-        outputOf(task, context)
-      } catch {
-        // The status request renders again and reports the failure there.
-      }
+      // A failure is forgotten: the status request renders again and reports it there.
+      outputOf(task, context).catch(() => undefined)
     }, task.queueMs)
     timer.unref()
   }
@@ -140,9 +135,9 @@ export const runwayEmulator = defineEmulatedProvider({
   environment: (context) => ({ RUNWAYML_API_SECRET: context.apiKey, RUNWAYML_BASE_URL: context.mountURL }),
   handlers: (context) => [
     http.post(`${context.mountURL}/v1/text_to_image`, ({ request }) => submit(request, context)),
-    http.get(`${context.mountURL}/v1/tasks/:id`, ({ request, params }) => {
+    http.get(`${context.mountURL}/v1/tasks/:id`, async ({ request, params }) => {
       const task = findTask(request, context, String(params.id), 'status')
-      return task instanceof Response ? task : HttpResponse.json(taskBody(task, context))
+      return task instanceof Response ? task : HttpResponse.json(await taskBody(task, context))
     }),
     http.delete(`${context.mountURL}/v1/tasks/:id`, ({ request, params }) => {
       const task = findTask(request, context, String(params.id), 'cancel')

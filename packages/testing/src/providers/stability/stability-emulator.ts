@@ -83,10 +83,12 @@ async function textToImage(engine: string, request: Request, context: EmulatorCo
   const prompt = body.text_prompts!.filter((p) => typeof p.weight !== 'number' || p.weight > 0).map((p) => p.text as string).join(', ')
   const [width, height] = [Number(body.width ?? defaultEdge(engine)), Number(body.height ?? defaultEdge(engine))]
   const finishReason = filtered ? 'CONTENT_FILTERED' : 'SUCCESS'
-  const artifacts = Array.from({ length: Number(body.samples ?? 1) }, (_, index) => {
-    const seed = seedFor(body.seed as number | undefined, prompt, index)
-    return { base64: context.render(prompt, width, height, seed).toString('base64'), seed, finishReason }
-  })
+  const artifacts = await Promise.all(
+    Array.from({ length: Number(body.samples ?? 1) }, async (_, index) => {
+      const seed = seedFor(body.seed as number | undefined, prompt, index)
+      return { base64: (await context.render(prompt, width, height, seed)).toString('base64'), seed, finishReason }
+    }),
+  )
   if (!acceptsPng) return HttpResponse.json({ artifacts }, { headers: { 'x-request-id': newId() } })
   const [artifact] = artifacts
   return new HttpResponse(Buffer.from(artifact!.base64, 'base64'), {
@@ -130,7 +132,7 @@ async function stableImage(endpoint: V2Endpoint, request: Request, context: Emul
   const [width, height] = V2_OUTPUT_SIZES[endpoint === 'core' ? 'core' : 'megapixel'][(fields.aspect_ratio as string | undefined) ?? '1:1']!
   const empty = Boolean(context.take('empty_result', 'generate'))
   // The local renderer draws PNG only; jpeg/webp requests get PNG bytes under the declared type.
-  const image = empty ? Buffer.alloc(0) : context.render(prompt, width, height, seed)
+  const image = empty ? Buffer.alloc(0) : await context.render(prompt, width, height, seed)
   const headers = { 'x-request-id': newId() }
   if (asJson) {
     const body = JSON.stringify({ image: image.toString('base64'), finish_reason: finishReason, seed })
