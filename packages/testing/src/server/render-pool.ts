@@ -69,13 +69,18 @@ interface Slot {
   error?: Error
 }
 
-/** Where `@llmkit/local`'s CommonJS build is (its `main`), whether or not it has been built. */
+/**
+ * Where the CommonJS build of `@llmkit/local/renderer` is (the renderer alone: a
+ * thread loads it in milliseconds, where the whole package pulls in core), whether
+ * or not it has been built.
+ */
 function localRendererPath(): string | undefined {
   try {
-    // Not `resolve('@llmkit/local')`: under a custom condition (vitest runs with `--conditions=@llmkit/source`) that is the TypeScript source.
+    // Not `resolve('@llmkit/local/renderer')`: under a custom condition (vitest runs with `--conditions=@llmkit/source`) that is the TypeScript source.
     const manifestPath = createRequire(import.meta.url).resolve('@llmkit/local/package.json')
-    const { main } = JSON.parse(readFileSync(manifestPath, 'utf8')) as { main?: string }
-    return main ? join(dirname(manifestPath), main) : undefined
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { main?: string; exports?: Record<string, { require?: { default?: string } }> }
+    const file = manifest.exports?.['./renderer']?.require?.default ?? manifest.main
+    return file ? join(dirname(manifestPath), file) : undefined
   } catch {
     return undefined
   }
