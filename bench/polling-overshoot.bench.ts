@@ -70,7 +70,7 @@ async function viaFixedPoll(emulator: Emulator, provider: 'runway' | 'replicate'
 const batch = (run: () => Promise<Sample>, runs = RUNS) => staggered(run, runs, STAGGER_MS)
 
 
-// Warm-up: JIT, and one render of each image (the emulators cache renders; a megapixel takes the renderer about a second).
+// Warm-up: JIT, and one render of each image (the emulators cache renders; a megapixel takes the renderer about 0.1 s, on a worker thread).
 const warmup = await startEmulator({ providers: ['runway', 'replicate'], timing: { queueMs: 10, runMs: 50, initialPosition: 0 } })
 await batch(() => viaLlmkit(warmup, 'runway'), 2)
 await batch(() => viaLlmkit(warmup, 'replicate', undefined, 0), 2)
