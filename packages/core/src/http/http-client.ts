@@ -84,7 +84,7 @@ export class HttpClient {
       const result = await dispatchBuffered(
         proxy ? this.proxyAgent(proxy) : this.dispatcher,
         // The attempt's limit applies to waiting for headers and to any silence in the body.
-        { origin, path, method: request.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+        { origin, path, method: methodOf(request, body), headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
         signal,
         limit,
         () => tooLargeError(request, limit),
@@ -135,7 +135,7 @@ export class HttpClient {
     const headers = this.headersFor(request)
     const body = encodeBody(request, headers)
     return undiciRequest(request.url, {
-      method: request.method ?? (body === undefined ? 'GET' : 'POST'),
+      method: methodOf(request, body),
       headers,
       body: body as never,
       signal,
@@ -220,6 +220,11 @@ function encodeBody(request: HttpRequest, headers: Record<string, string>): stri
     return form
   }
   return request.body
+}
+
+/** The request's method: as given, else GET, or POST when there is a body. */
+function methodOf(request: HttpRequest, body: unknown): NonNullable<HttpRequest['method']> {
+  return request.method ?? (body === undefined ? 'GET' : 'POST')
 }
 
 type UrlParts = { readonly origin: string; readonly path: string }
