@@ -10,7 +10,12 @@ import { encodePng, parseScene, renderScene } from '../packages/local/src/index'
 const SIZE = 1024
 const RUNS = Number(process.argv[2] ?? 15)
 const WARMUP = 3
-const PROMPTS = ['A serene mountain landscape', 'a futuristic city at night', 'a peaceful forest with sunlight', 'a lake at sunset with purple sky']
+const PROMPTS = [
+  'A serene mountain landscape',
+  'a futuristic city at night',
+  'a peaceful forest with sunlight',
+  'a lake at sunset with purple sky',
+]
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -44,7 +49,9 @@ for (let i = 0; i < flat.length; i += 3) [flat[i], flat[i + 1], flat[i + 2]] = [
 const baselineMs = measure(() => encodePng(flat, SIZE, SIZE))
 
 console.log(`local renderer, ${SIZE}x${SIZE}, median of ${RUNS} runs after ${WARMUP} warm-up (node ${process.version})`)
-console.log(`baseline: encodePng of a flat buffer  ${baselineMs.toFixed(1).padStart(7)} ms        (cpu ${lastCpuMs.toFixed(0)} ms)`)
+console.log(
+  `baseline: encodePng of a flat buffer  ${baselineMs.toFixed(1).padStart(7)} ms        (cpu ${lastCpuMs.toFixed(0)} ms)`,
+)
 const all: number[] = []
 for (const prompt of PROMPTS) {
   const scene = parseScene(prompt)
@@ -57,7 +64,11 @@ for (const prompt of PROMPTS) {
   })
   all.push(totalMs)
   const paintMs = renderMs / (RUNS + WARMUP)
-  console.log(`${prompt.padEnd(36)} ${totalMs.toFixed(1).padStart(7)} ms/image  (cpu ${lastCpuMs.toFixed(0)} ms, paint ~${paintMs.toFixed(0)} ms)  ${(totalMs / baselineMs).toFixed(2)}x baseline`)
+  console.log(
+    `${prompt.padEnd(36)} ${totalMs.toFixed(1).padStart(7)} ms/image  (cpu ${lastCpuMs.toFixed(0)} ms, paint ~${paintMs.toFixed(0)} ms)  ${(totalMs / baselineMs).toFixed(2)}x baseline`,
+  )
 }
 const overall = median(all)
-console.log(`median over prompts                  ${overall.toFixed(1).padStart(7)} ms/image  ${(overall / baselineMs).toFixed(2)}x baseline`)
+console.log(
+  `median over prompts                  ${overall.toFixed(1).padStart(7)} ms/image  ${(overall / baselineMs).toFixed(2)}x baseline`,
+)

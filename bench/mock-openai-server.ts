@@ -19,12 +19,19 @@ function fakePng(size: number, seed: number): Buffer {
 }
 
 const body = Buffer.from(
-  JSON.stringify({ created: 1_700_000_000, data: Array.from({ length: images }, (_, i) => ({ b64_json: fakePng(imageBytes, i + 1).toString('base64') })) }),
+  JSON.stringify({
+    created: 1_700_000_000,
+    data: Array.from({ length: images }, (_, i) => ({ b64_json: fakePng(imageBytes, i + 1).toString('base64') })),
+  }),
 )
 const server = createServer((request, response) => {
   request.resume()
   request.on('end', () => {
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'x-request-id': 'req_bench' })
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      'x-request-id': 'req_bench',
+    })
     response.end(body)
   })
 })

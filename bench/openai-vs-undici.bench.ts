@@ -17,7 +17,9 @@ async function startServer(images: number, imageBytes: number): Promise<{ port: 
     env: { ...process.env, MOCK_IMAGES: String(images), MOCK_IMAGE_BYTES: String(imageBytes) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))
+  const port = await new Promise<number>((resolve) =>
+    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  )
   return { port, child }
 }
 
@@ -28,8 +30,19 @@ function rawCall(port: number): Call {
   const url = `http://127.0.0.1:${port}/v1/images/generations`
   return async () => {
     // The same work any client does per call: build the JSON body, send, parse, decode.
-    const payload = JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' })
-    const response = await request(url, { method: 'POST', body: payload, headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' }, dispatcher })
+    const payload = JSON.stringify({
+      model: 'dall-e-2',
+      prompt: 'a cat',
+      n: 1,
+      size: '1024x1024',
+      response_format: 'b64_json',
+    })
+    const response = await request(url, {
+      method: 'POST',
+      body: payload,
+      headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
+      dispatcher,
+    })
     const json = (await response.body.json()) as { data: { b64_json: string }[] }
     let bytes = 0
     for (const item of json.data) bytes += Buffer.from(item.b64_json, 'base64').length
@@ -38,7 +51,9 @@ function rawCall(port: number): Call {
 }
 
 function llmkitCall(port: number): Call {
-  const client = new LLMKitClient({ providers: [createOpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${port}/v1` })] })
+  const client = new LLMKitClient({
+    providers: [createOpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${port}/v1` })],
+  })
   const imageRequest = new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json)
   return async () => {
     const response = await client.generateImage(imageRequest)
@@ -104,10 +119,14 @@ async function largeChild(variant: 'raw' | 'llmkit', port: number): Promise<void
 }
 
 async function runChild(variant: 'raw' | 'llmkit', port: number): Promise<{ ms: number; maxRssMB: number }> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'large-child', variant, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '--conditions=@llmkit/source' },
-  })
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'large-child', variant, String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '--conditions=@llmkit/source' },
+    },
+  )
   let out = ''
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
   await new Promise((resolve) => child.once('exit', resolve))
@@ -143,10 +162,18 @@ async function main(): Promise<void> {
       ratios.push(rps.kit! / rps.raw!)
       overheads.push(...(await pairedSequentialMicros(raw, kit, 300)))
     }
-    console.log('openai generateImage vs raw undici.request (loopback mock server, 1 small image per call; medians of 12 alternating rounds)')
-    console.log(`  concurrency 32: raw ${median(rawRps).toFixed(0)} req/s, llmkit ${median(kitRps).toFixed(0)} req/s, ratio ${median(ratios).toFixed(2)}x  (target >= 0.90x)`)
-    console.log(`  client CPU per call at concurrency 32: raw ${median(cpu.raw).toFixed(0)} us, llmkit ${median(cpu.kit).toFixed(0)} us`)
-    console.log(`  sequential: llmkit adds ${median(overheads).toFixed(0)} us/call over raw (median of ${overheads.length} back-to-back pairs)  (target <= ~40 us)`)
+    console.log(
+      'openai generateImage vs raw undici.request (loopback mock server, 1 small image per call; medians of 12 alternating rounds)',
+    )
+    console.log(
+      `  concurrency 32: raw ${median(rawRps).toFixed(0)} req/s, llmkit ${median(kitRps).toFixed(0)} req/s, ratio ${median(ratios).toFixed(2)}x  (target >= 0.90x)`,
+    )
+    console.log(
+      `  client CPU per call at concurrency 32: raw ${median(cpu.raw).toFixed(0)} us, llmkit ${median(cpu.kit).toFixed(0)} us`,
+    )
+    console.log(
+      `  sequential: llmkit adds ${median(overheads).toFixed(0)} us/call over raw (median of ${overheads.length} back-to-back pairs)  (target <= ~40 us)`,
+    )
   } finally {
     small.child.kill('SIGTERM')
   }
@@ -163,9 +190,15 @@ async function main(): Promise<void> {
     const kitMs = median(kitLarge.map((r) => r.ms))
     const rawRss = median(rawLarge.map((r) => r.maxRssMB))
     const kitRss = median(kitLarge.map((r) => r.maxRssMB))
-    console.log('4 images of ~1.5 MB base64 each per call (medians over 5 processes per side, each the median of 15 calls)')
-    console.log(`  time:     raw ${rawMs.toFixed(1)} ms, llmkit ${kitMs.toFixed(1)} ms, ratio ${(kitMs / rawMs).toFixed(2)}x  (target <= 1.10x)`)
-    console.log(`  peak RSS: raw ${rawRss.toFixed(0)} MB, llmkit ${kitRss.toFixed(0)} MB, ratio ${(kitRss / rawRss).toFixed(2)}x  (target <= 1.00x)`)
+    console.log(
+      '4 images of ~1.5 MB base64 each per call (medians over 5 processes per side, each the median of 15 calls)',
+    )
+    console.log(
+      `  time:     raw ${rawMs.toFixed(1)} ms, llmkit ${kitMs.toFixed(1)} ms, ratio ${(kitMs / rawMs).toFixed(2)}x  (target <= 1.10x)`,
+    )
+    console.log(
+      `  peak RSS: raw ${rawRss.toFixed(0)} MB, llmkit ${kitRss.toFixed(0)} MB, ratio ${(kitRss / rawRss).toFixed(2)}x  (target <= 1.00x)`,
+    )
   } finally {
     large.child.kill('SIGTERM')
   }

@@ -19,7 +19,14 @@ function quantile(sorted: readonly number[], q: number): number {
 export function summarize(samples: readonly Sample[]) {
   const overshoot = samples.map((s) => s.overshootMs).sort((a, b) => a - b)
   const requests = samples.map((s) => s.statusRequests).sort((a, b) => a - b)
-  return { median: quantile(overshoot, 0.5), p90: quantile(overshoot, 0.9), min: overshoot[0]!, max: overshoot.at(-1)!, requestsMedian: quantile(requests, 0.5), requestsMax: requests.at(-1)! }
+  return {
+    median: quantile(overshoot, 0.5),
+    p90: quantile(overshoot, 0.9),
+    min: overshoot[0]!,
+    max: overshoot.at(-1)!,
+    requestsMedian: quantile(requests, 0.5),
+    requestsMax: requests.at(-1)!,
+  }
 }
 
 export type Summary = ReturnType<typeof summarize>
@@ -28,4 +35,5 @@ export type Summary = ReturnType<typeof summarize>
 export const row = (name: string, s: Summary, width = 34) =>
   `${name.padEnd(width)} ${String(s.median).padStart(6)} ${String(s.p90).padStart(6)} ${`${s.min}–${s.max}`.padStart(10)} ${String(s.requestsMedian).padStart(9)} ${String(s.requestsMax).padStart(6)}`
 
-export const header = (width = 34) => `${'mode'.padEnd(width)} ${'median'.padStart(6)} ${'p90'.padStart(6)} ${'range ms'.padStart(10)} ${'status rq'.padStart(9)} ${'max'.padStart(6)}`
+export const header = (width = 34) =>
+  `${'mode'.padEnd(width)} ${'median'.padStart(6)} ${'p90'.padStart(6)} ${'range ms'.padStart(10)} ${'status rq'.padStart(9)} ${'max'.padStart(6)}`

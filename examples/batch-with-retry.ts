@@ -3,7 +3,11 @@
 // retries only what is worth retrying again, using the error's code.
 import { LLMKitClient, LLMKitError, ImageGenerationRequest, ImageSize, type ImageGenerationResponse } from 'llmkit'
 
-async function generateWithRetry(client: LLMKitClient, prompt: string, maxRetries = 3): Promise<ImageGenerationResponse> {
+async function generateWithRetry(
+  client: LLMKitClient,
+  prompt: string,
+  maxRetries = 3,
+): Promise<ImageGenerationResponse> {
   const model = process.env.OPENAI_API_KEY ? 'dall-e-3' : 'local:sketch'
   for (let attempt = 1; ; attempt++) {
     try {

@@ -20,7 +20,9 @@ async function generateAndSaveImages(prompts: string[], outputDir = 'generated_i
     if (image) {
       const filepath = await image.save(resolve(outputDir, `image_${i}.png`))
       saved.push(filepath)
-      console.log(`✓ Saved: ${filepath}  (${response.provider}:${response.model}, ${image.width}x${image.height}, seed ${image.seed ?? 'n/a'})`)
+      console.log(
+        `✓ Saved: ${filepath}  (${response.provider}:${response.model}, ${image.width}x${image.height}, seed ${image.seed ?? 'n/a'})`,
+      )
     }
   }
   await client.close()
@@ -30,7 +32,12 @@ async function generateAndSaveImages(prompts: string[], outputDir = 'generated_i
 // generated_images/ at the repository root (this file lives in examples/).
 const outputDir = fileURLToPath(new URL('../generated_images/', import.meta.url))
 const files = await generateAndSaveImages(
-  ['A serene mountain landscape', 'A futuristic city at night', 'A peaceful forest with sunlight', 'A lake at sunset with purple sky'],
+  [
+    'A serene mountain landscape',
+    'A futuristic city at night',
+    'A peaceful forest with sunlight',
+    'A lake at sunset with purple sky',
+  ],
   outputDir,
 )
 console.log(`\n${files.length} images written to ${outputDir}`)

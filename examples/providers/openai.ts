@@ -5,5 +5,7 @@ import { runProviderExample } from './run-example'
 await runProviderExample({
   provider: 'openai',
   keyEnv: ['OPENAI_API_KEY'],
-  request: new ImageGenerationRequest('dall-e-3', 'A serene mountain landscape at dawn').with_size(ImageSize.Landscape1792x1024),
+  request: new ImageGenerationRequest('dall-e-3', 'A serene mountain landscape at dawn').with_size(
+    ImageSize.Landscape1792x1024,
+  ),
 })

@@ -5,5 +5,7 @@ import { runProviderExample } from './run-example'
 await runProviderExample({
   provider: 'recraft',
   keyEnv: ['RECRAFT_API_TOKEN'],
-  request: new ImageGenerationRequest('recraft-v3', 'A lighthouse on a cliff, flat illustration').with_size(ImageSize.Square1024),
+  request: new ImageGenerationRequest('recraft-v3', 'A lighthouse on a cliff, flat illustration').with_size(
+    ImageSize.Square1024,
+  ),
 })

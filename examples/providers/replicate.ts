@@ -5,5 +5,8 @@ import { runProviderExample } from './run-example'
 await runProviderExample({
   provider: 'replicate',
   keyEnv: ['REPLICATE_API_TOKEN'],
-  request: new ImageGenerationRequest('replicate:black-forest-labs/flux-schnell', 'A red fox in a snowy forest').with_aspect_ratio('16:9'),
+  request: new ImageGenerationRequest(
+    'replicate:black-forest-labs/flux-schnell',
+    'A red fox in a snowy forest',
+  ).with_aspect_ratio('16:9'),
 })

@@ -5,5 +5,7 @@ import { runProviderExample } from './run-example'
 await runProviderExample({
   provider: 'runway',
   keyEnv: ['RUNWAYML_API_SECRET'],
-  request: new ImageGenerationRequest('runway:gen4_image', 'A lake at sunset with purple sky').with_size(ImageSize.Landscape1792x1024),
+  request: new ImageGenerationRequest('runway:gen4_image', 'A lake at sunset with purple sky').with_size(
+    ImageSize.Landscape1792x1024,
+  ),
 })

@@ -5,5 +5,7 @@ import { runProviderExample } from './run-example'
 await runProviderExample({
   provider: 'stability',
   keyEnv: ['STABILITY_API_KEY'],
-  request: new ImageGenerationRequest('stability-ai/stable-diffusion-xl', 'A peaceful forest with sunlight').with_negative_prompt('blurry, watermark').with_seed(7),
+  request: new ImageGenerationRequest('stability-ai/stable-diffusion-xl', 'A peaceful forest with sunlight')
+    .with_negative_prompt('blurry, watermark')
+    .with_seed(7),
 })

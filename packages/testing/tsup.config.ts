@@ -4,5 +4,11 @@ import { packageBuild } from '../../tsup.config.base'
 export default defineConfig([
   // shims: the CommonJS build needs `import.meta.url` (the render pool resolves the built renderer from it).
   packageBuild({ entry: ['src/index.ts', 'src/conformance.ts'], external: ['vitest'], shims: true }),
-  packageBuild({ entry: { 'bin/emulator': 'src/bin/emulator.ts' }, format: ['esm'], dts: false, clean: false, banner: { js: '#!/usr/bin/env node' } }),
+  packageBuild({
+    entry: { 'bin/emulator': 'src/bin/emulator.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    banner: { js: '#!/usr/bin/env node' },
+  }),
 ])

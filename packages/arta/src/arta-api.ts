@@ -28,7 +28,16 @@ export const artaSubmitResponseSchema = z.looseObject({
 /** `GET /api/v1/text2image/{record_id}/status`. */
 export const artaStatusResponseSchema = z.looseObject({
   status: z.string().nullish(),
-  response: z.array(z.looseObject({ url: z.string().min(1), name: z.string().nullish(), isBlur: z.boolean().nullish(), MIME: z.string().nullish() })).nullish(),
+  response: z
+    .array(
+      z.looseObject({
+        url: z.string().min(1),
+        name: z.string().nullish(),
+        isBlur: z.boolean().nullish(),
+        MIME: z.string().nullish(),
+      }),
+    )
+    .nullish(),
   error_code: z.unknown().optional(),
   error_details: z.unknown().optional(),
 })
@@ -36,10 +45,17 @@ export const artaStatusResponseSchema = z.looseObject({
 export type ArtaStatusResponse = z.infer<typeof artaStatusResponseSchema>
 
 const googleErrorSchema = z.looseObject({
-  error: z.looseObject({ message: z.string(), status: z.string().optional(), details: z.array(z.looseObject({ reason: z.string().optional() })).optional() }),
+  error: z.looseObject({
+    message: z.string(),
+    status: z.string().optional(),
+    details: z.array(z.looseObject({ reason: z.string().optional() })).optional(),
+  }),
 })
 const fastApiErrorSchema = z.looseObject({
-  detail: z.union([z.string(), z.array(z.looseObject({ msg: z.string(), loc: z.array(z.union([z.string(), z.number()])).optional() }))]),
+  detail: z.union([
+    z.string(),
+    z.array(z.looseObject({ msg: z.string(), loc: z.array(z.union([z.string(), z.number()])).optional() })),
+  ]),
 })
 
 /** The message of a Google API error body (`API key not valid…`, `TOKEN_EXPIRED`), with its reason when given. */
@@ -56,5 +72,7 @@ export function readArtaError(text: string): string | undefined {
   if (!body) return undefined
   const { detail } = body
   if (typeof detail === 'string') return detail
-  return detail.map((item) => (item.loc ? `${item.loc.filter((part) => part !== 'body').join('.')}: ${item.msg}` : item.msg)).join('; ')
+  return detail
+    .map((item) => (item.loc ? `${item.loc.filter((part) => part !== 'body').join('.')}: ${item.msg}` : item.msg))
+    .join('; ')
 }

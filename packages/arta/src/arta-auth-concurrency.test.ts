@@ -32,7 +32,8 @@ function worker(): Promise<{ code: number | null; output: string }> {
 
 async function runWorkers() {
   const results = await Promise.all(Array.from({ length: WORKERS }, worker))
-  for (const result of results) expect(result, result.output).toMatchObject({ code: 0, output: expect.stringContaining('"count":1') })
+  for (const result of results)
+    expect(result, result.output).toMatchObject({ code: 0, output: expect.stringContaining('"count":1') })
 }
 
 /** The token in the file is accepted by the service: a client in this process uses it without renewing. */
@@ -40,7 +41,11 @@ async function expectFileTokenWorks() {
   const token = await readArtaAuthFile(authFile)
   expect(token).toBeDefined()
   emulator.clearRequests()
-  const client = new LLMKitClient({ providers: [createArta({ authFile })], env: emulator.env, poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 } })
+  const client = new LLMKitClient({
+    providers: [createArta({ authFile })],
+    env: emulator.env,
+    poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 },
+  })
   await client.generateImage(new ImageGenerationRequest('arta:flux', 'check').with_format(ImageFormat.Url))
   expect(emulator.requestsFor('arta', 'submit')[0]!.headers.authorization).toBe(token!.idToken)
   expect(emulator.requestsFor('arta', 'signup')).toHaveLength(0)

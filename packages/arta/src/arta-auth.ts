@@ -40,7 +40,10 @@ const DEFAULT_LIFETIME_SECONDS = 3600
 
 /** `$XDG_CACHE_HOME/llmkit/arta-auth.json`, else `~/.cache/llmkit/arta-auth.json` (`%LOCALAPPDATA%` on Windows). */
 export function defaultArtaAuthFile(env: Readonly<Record<string, string | undefined>>): string {
-  const cache = env.XDG_CACHE_HOME?.trim() || (process.platform === 'win32' && env.LOCALAPPDATA?.trim()) || join(homedir(), '.cache')
+  const cache =
+    env.XDG_CACHE_HOME?.trim() ||
+    (process.platform === 'win32' && env.LOCALAPPDATA?.trim()) ||
+    join(homedir(), '.cache')
   return join(cache, 'llmkit', 'arta-auth.json')
 }
 
@@ -78,7 +81,10 @@ async function tryLock(path: string, staleLockMs: number): Promise<(() => Promis
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined
-      const age = await stat(path).then((info) => Date.now() - info.mtimeMs, () => 0)
+      const age = await stat(path).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      )
       if (age < staleLockMs) return undefined
       await unlink(path).catch(() => undefined)
     }
@@ -104,7 +110,8 @@ export function createArtaAuth() {
     async token(config: ArtaAuthConfig, context: AuthContext, rejected?: string): Promise<string> {
       const keyId = keyIdOf(config)
       const now = context.clock.now()
-      const alive = (token?: StoredArtaToken): token is StoredArtaToken => Boolean(token) && ageMs(token!, now) < lifetimeMs(token!)
+      const alive = (token?: StoredArtaToken): token is StoredArtaToken =>
+        Boolean(token) && ageMs(token!, now) < lifetimeMs(token!)
       const usable = (token?: StoredArtaToken): token is StoredArtaToken => alive(token) && token.idToken !== rejected
       const fresh = (token?: StoredArtaToken): boolean => usable(token) && ageMs(token, now) < lifetimeMs(token) / 2
       const current = async () => {
@@ -132,7 +139,9 @@ export function createArtaAuth() {
           unsaved.delete(config.authFile)
         } catch (error) {
           unsaved.set(config.authFile, renewed)
-          context.warn(`arta: could not save the token to ${config.authFile} (${(error as Error).message}); this process keeps it in memory`)
+          context.warn(
+            `arta: could not save the token to ${config.authFile} (${(error as Error).message}); this process keeps it in memory`,
+          )
         }
         return renewed.idToken
       } finally {
@@ -145,11 +154,19 @@ export function createArtaAuth() {
 export type ArtaAuth = ReturnType<typeof createArtaAuth>
 
 function newest(...tokens: (StoredArtaToken | undefined)[]): StoredArtaToken | undefined {
-  return tokens.reduce<StoredArtaToken | undefined>((best, token) => (token && (!best || token.issuedAt > best.issuedAt) ? token : best), undefined)
+  return tokens.reduce<StoredArtaToken | undefined>(
+    (best, token) => (token && (!best || token.issuedAt > best.issuedAt) ? token : best),
+    undefined,
+  )
 }
 
 /** Refreshes a token that has not expired; signs up when there is none or the refresh is refused. */
-async function renew(config: ArtaAuthConfig, context: AuthContext, keyId: string, previous: StoredArtaToken | undefined): Promise<StoredArtaToken> {
+async function renew(
+  config: ArtaAuthConfig,
+  context: AuthContext,
+  keyId: string,
+  previous: StoredArtaToken | undefined,
+): Promise<StoredArtaToken> {
   if (previous) {
     const refreshed = await refresh(config, context, keyId, previous)
     if (refreshed) return refreshed
@@ -165,16 +182,35 @@ const seconds = (value: string | number | undefined) => {
 
 async function signUp(config: ArtaAuthConfig, context: AuthContext, keyId: string): Promise<StoredArtaToken> {
   const secrets = [config.apiKey]
-  const response = await context.http.send({ method: 'POST', url: withKey(config.signUpURL, config.apiKey), json: { clientType: 'CLIENT_TYPE_ANDROID' }, stage: 'auth', secrets })
+  const response = await context.http.send({
+    method: 'POST',
+    url: withKey(config.signUpURL, config.apiKey),
+    json: { clientType: 'CLIENT_TYPE_ANDROID' },
+    stage: 'auth',
+    secrets,
+  })
   if (!response.ok) throw authError(response, 'could not obtain an anonymous token', secrets)
   const parsed = artaSignUpResponseSchema.safeParse(response.json())
   if (!parsed.success) throw protocolError(response, 'the sign-up answer carries no idToken')
   const { idToken, refreshToken, expiresIn, localId } = parsed.data
-  return { version: 1, keyId, idToken, refreshToken, expiresInSeconds: seconds(expiresIn), localId, issuedAt: context.clock.now() }
+  return {
+    version: 1,
+    keyId,
+    idToken,
+    refreshToken,
+    expiresInSeconds: seconds(expiresIn),
+    localId,
+    issuedAt: context.clock.now(),
+  }
 }
 
 /** A new token for the same anonymous user, or undefined when the refresh token is refused. */
-async function refresh(config: ArtaAuthConfig, context: AuthContext, keyId: string, previous: StoredArtaToken): Promise<StoredArtaToken | undefined> {
+async function refresh(
+  config: ArtaAuthConfig,
+  context: AuthContext,
+  keyId: string,
+  previous: StoredArtaToken,
+): Promise<StoredArtaToken | undefined> {
   const secrets = [config.apiKey, previous.refreshToken, previous.idToken]
   const response = await context.http.send({
     method: 'POST',
@@ -188,7 +224,15 @@ async function refresh(config: ArtaAuthConfig, context: AuthContext, keyId: stri
   const parsed = artaRefreshResponseSchema.safeParse(response.json())
   if (!parsed.success) throw protocolError(response, 'the token refresh answer carries no id_token')
   const { id_token, refresh_token, expires_in, user_id } = parsed.data
-  return { version: 1, keyId, idToken: id_token, refreshToken: refresh_token, expiresInSeconds: seconds(expires_in), localId: user_id ?? previous.localId, issuedAt: context.clock.now() }
+  return {
+    version: 1,
+    keyId,
+    idToken: id_token,
+    refreshToken: refresh_token,
+    expiresInSeconds: seconds(expires_in),
+    localId: user_id ?? previous.localId,
+    issuedAt: context.clock.now(),
+  }
 }
 
 function authError(response: HttpResponse, what: string, secrets: readonly string[]): LLMKitError {
@@ -207,5 +251,11 @@ function authError(response: HttpResponse, what: string, secrets: readonly strin
 }
 
 function protocolError(response: HttpResponse, what: string): LLMKitError {
-  return new LLMKitError({ code: 'provider_error', provider: 'arta', status: response.status, requestId: response.requestId, message: `arta: ${what}; the unofficial API may have changed` })
+  return new LLMKitError({
+    code: 'provider_error',
+    provider: 'arta',
+    status: response.status,
+    requestId: response.requestId,
+    message: `arta: ${what}; the unofficial API may have changed`,
+  })
 }

@@ -30,7 +30,8 @@ const modelInfo = (id: string, aliases: string[]): ImageModelInfo => {
     id,
     aliases: aliases.length > 0 ? aliases : undefined,
     displayName: `ARTA ${style}`,
-    description: typeof target === 'string' ? `ARTA style "${style}"` : `One of ARTA's styles ${style}, chosen from the seed`,
+    description:
+      typeof target === 'string' ? `ARTA style "${style}"` : `One of ARTA's styles ${style}, chosen from the seed`,
     // images_num: ARTA's maximum is 8 per request.
     maxImagesPerCall: 8,
     sizes: { aspectRatios: ARTA_ASPECT_RATIOS },
@@ -91,9 +92,17 @@ export function toArtaForm(call: ImageCall, seed: number): Record<string, string
 }
 
 /** Sends with the current token; after a 401, once more with a fresh one. */
-async function sendAuthorized(config: ArtaRequestConfig, context: ProviderContext, request: HttpRequest): Promise<HttpResponse> {
+async function sendAuthorized(
+  config: ArtaRequestConfig,
+  context: ProviderContext,
+  request: HttpRequest,
+): Promise<HttpResponse> {
   const attempt = async (token: string) =>
-    context.http.send({ ...request, headers: { ...config.headers, ...request.headers, authorization: token }, secrets: [config.authConfig.apiKey, token] })
+    context.http.send({
+      ...request,
+      headers: { ...config.headers, ...request.headers, authorization: token },
+      secrets: [config.authConfig.apiKey, token],
+    })
   const token = await config.auth.token(config.authConfig, context)
   const response = await attempt(token)
   if (response.status !== 401) return response
@@ -102,20 +111,40 @@ async function sendAuthorized(config: ArtaRequestConfig, context: ProviderContex
 
 function failure(response: HttpResponse, model: string, config: ArtaRequestConfig): LLMKitError {
   const detail = readArtaError(response.text())
-  const refused = response.status === 401 ? `the token was refused twice${detail ? ` (${detail})` : ''}; delete ${config.authConfig.authFile} and try again` : detail
+  const refused =
+    response.status === 401
+      ? `the token was refused twice${detail ? ` (${detail})` : ''}; delete ${config.authConfig.authFile} and try again`
+      : detail
   return errorFromResponse({ provider: 'arta', model, response, message: refused, secrets: [config.authConfig.apiKey] })
 }
 
 /** Submits one call and returns the job handle (the token stays in the auth file, not in the handle). */
-export async function startArtaJob(call: ImageCall, context: ProviderContext, config: ArtaRequestConfig): Promise<StartResult> {
+export async function startArtaJob(
+  call: ImageCall,
+  context: ProviderContext,
+  config: ArtaRequestConfig,
+): Promise<StartResult> {
   const seed = call.seed ?? randomSeed()
   const form = toArtaForm(call, seed)
   const url = `${config.baseURL}/api/v1/text2image`
-  const response = await sendAuthorized(config, context, config.multipart ? { method: 'POST', url, multipart: form, stage: 'submit' } : { method: 'POST', url, form, stage: 'submit' })
+  const response = await sendAuthorized(
+    config,
+    context,
+    config.multipart
+      ? { method: 'POST', url, multipart: form, stage: 'submit' }
+      : { method: 'POST', url, form, stage: 'submit' },
+  )
   if (!response.ok) throw failure(response, call.model.id, config)
   const parsed = artaSubmitResponseSchema.safeParse(response.json())
   if (!parsed.success) {
-    throw new LLMKitError({ code: 'provider_error', provider: 'arta', model: call.model.id, status: response.status, requestId: response.requestId, message: 'arta: the submit answer carries no record_id; the unofficial API may have changed' })
+    throw new LLMKitError({
+      code: 'provider_error',
+      provider: 'arta',
+      model: call.model.id,
+      status: response.status,
+      requestId: response.requestId,
+      message: 'arta: the submit answer carries no record_id; the unofficial API may have changed',
+    })
   }
   const job: ImageJob = {
     provider: 'arta',
@@ -129,13 +158,23 @@ export async function startArtaJob(call: ImageCall, context: ProviderContext, co
 }
 
 /** Asks once where a job stands. */
-export async function artaJobStatus(job: ImageJob, context: ProviderContext, config: ArtaRequestConfig): Promise<JobStatus> {
+export async function artaJobStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: ArtaRequestConfig,
+): Promise<JobStatus> {
   const url = `${config.baseURL}/api/v1/text2image/${encodeURIComponent(job.id)}/status`
   const response = await sendAuthorized(config, context, { method: 'GET', url, stage: 'status' })
   if (!response.ok) throw failure(response, job.model, config)
   const parsed = artaStatusResponseSchema.safeParse(response.json())
   if (!parsed.success) {
-    throw new LLMKitError({ code: 'provider_error', provider: 'arta', model: job.model, status: response.status, message: `arta: unexpected status answer for job ${job.id}: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+    throw new LLMKitError({
+      code: 'provider_error',
+      provider: 'arta',
+      model: job.model,
+      status: response.status,
+      message: `arta: unexpected status answer for job ${job.id}: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    })
   }
   return toJobStatus(parsed.data, job)
 }
@@ -154,11 +193,26 @@ export function toJobStatus(body: ArtaStatusResponse, job: ImageJob): JobStatus 
   if (status && PENDING[status]) return PENDING[status]!
   if (status === 'DONE') {
     const items = body.response ?? []
-    const images = items.map((item) => GeneratedImage.from_url(item.url, { media_type: item.MIME ?? undefined, seed: job.call.seed, content_filtered: item.isBlur ?? undefined }))
+    const images = items.map((item) =>
+      GeneratedImage.from_url(item.url, {
+        media_type: item.MIME ?? undefined,
+        seed: job.call.seed,
+        content_filtered: item.isBlur ?? undefined,
+      }),
+    )
     const blurred = items.filter((item) => item.isBlur).length
-    return { state: 'completed', images, warnings: blurred > 0 ? [`arta blurred ${blurred} of ${items.length} image(s) (isBlur), usually because it judged them NSFW`] : undefined }
+    return {
+      state: 'completed',
+      images,
+      warnings:
+        blurred > 0
+          ? [`arta blurred ${blurred} of ${items.length} image(s) (isBlur), usually because it judged them NSFW`]
+          : undefined,
+    }
   }
-  const details = [body.error_code, body.error_details].filter((value) => value !== null && value !== undefined).map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+  const details = [body.error_code, body.error_details]
+    .filter((value) => value !== null && value !== undefined)
+    .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
   return {
     state: 'failed',
     error: new LLMKitError({

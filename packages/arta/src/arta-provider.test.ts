@@ -3,7 +3,15 @@ import { readFile, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, LLMKitError, type ImageProgressEvent, type ImageProvider } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  LLMKitError,
+  type ImageProgressEvent,
+  type ImageProvider,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { arta, ARTA_IMAGE_MODELS, ARTA_STYLE_ALIASES, createArta, defaultArtaAuthFile, readArtaAuthFile } from './index'
 
@@ -12,9 +20,20 @@ let folder: string
 let authFile: string
 const env = () => ({ ...emulator.env, ARTA_AUTH_FILE: authFile })
 const client = (provider: ImageProvider = arta, extra: Record<string, string> = {}, timeoutMs?: number) =>
-  new LLMKitClient({ providers: [provider], env: { ...env(), ...extra }, timeoutMs, retry: { initialDelayMs: 5, maxDelayMs: 20 }, poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 } })
-const request = (model = 'arta:flux', prompt = 'a red fox in the snow') => new ImageGenerationRequest(model, prompt).with_format(ImageFormat.Url)
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as LLMKitError)
+  new LLMKitClient({
+    providers: [provider],
+    env: { ...env(), ...extra },
+    timeoutMs,
+    retry: { initialDelayMs: 5, maxDelayMs: 20 },
+    poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 },
+  })
+const request = (model = 'arta:flux', prompt = 'a red fox in the snow') =>
+  new ImageGenerationRequest(model, prompt).with_format(ImageFormat.Url)
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as LLMKitError,
+  )
 const stored = async () => (await readArtaAuthFile(authFile))!
 let fileIndex = 0
 
@@ -59,7 +78,12 @@ describe('request mapping', () => {
     expect(polls[0]!.path).toMatch(/^\/api\/v1\/text2image\/[0-9a-f-]{36}\/status$/)
     expect(response.first()!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/)
     expect(response.first()!.seed).toBe(4242)
-    expect(response.jobs[0]).toMatchObject({ provider: 'arta', model: 'flux', data: { style: 'Flux' }, call: { seed: 4242 } })
+    expect(response.jobs[0]).toMatchObject({
+      provider: 'arta',
+      model: 'flux',
+      data: { style: 'Flux' },
+      call: { seed: 4242 },
+    })
     expect(JSON.stringify(response.jobs[0])).not.toContain(token)
   })
 
@@ -72,7 +96,14 @@ describe('request mapping', () => {
     )
     expect(response.count).toBe(3)
     const [submit] = emulator.requestsFor('arta', 'submit')
-    expect(submit!.form).toMatchObject({ style: 'F Dev', images_num: '3', negative_prompt: 'text, watermark', cfg_scale: '9', steps: '40', aspect_ratio: '9:21' })
+    expect(submit!.form).toMatchObject({
+      style: 'F Dev',
+      images_num: '3',
+      negative_prompt: 'text, watermark',
+      cfg_scale: '9',
+      steps: '40',
+      aspect_ratio: '9:21',
+    })
     const seed = Number(submit!.form!.seed)
     expect(seed).toBeGreaterThanOrEqual(9999)
     expect(seed).toBeLessThanOrEqual(99_999_999)
@@ -82,7 +113,13 @@ describe('request mapping', () => {
     await client(createArta({ multipart: true })).generateImage(request('arta:medieval').with_seed(1))
     const [submit] = emulator.requestsFor('arta', 'submit')
     expect(submit!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
-    expect(submit!.multipart).toMatchObject({ prompt: 'a red fox in the snow', style: 'Medieval', images_num: '1', seed: '1', aspect_ratio: '1:1' })
+    expect(submit!.multipart).toMatchObject({
+      prompt: 'a red fox in the snow',
+      style: 'Medieval',
+      images_num: '1',
+      seed: '1',
+      aspect_ratio: '1:1',
+    })
   })
 
   it('snaps an unsupported aspect ratio to the nearest one, with a warning', async () => {
@@ -92,7 +129,9 @@ describe('request mapping', () => {
   })
 
   it('rejects out-of-range options before any request', async () => {
-    const error = await failure(client().generateImage(request().with_provider_options('arta', { num_inference_steps: 51 })))
+    const error = await failure(
+      client().generateImage(request().with_provider_options('arta', { num_inference_steps: 51 })),
+    )
     expect(error).toMatchObject({ code: 'invalid_request' })
     expect(error!.message).toContain('num_inference_steps')
     expect(emulator.requests).toHaveLength(0)
@@ -147,7 +186,9 @@ describe('models', () => {
   it('is unofficial and registered by fromEnv only with a key', () => {
     expect(arta.apiStatus).toBe('unofficial')
     expect(LLMKitClient.fromEnv({ providers: [arta], env: {} }).providers).toHaveLength(0)
-    expect(LLMKitClient.fromEnv({ providers: [arta], env: { ARTA_API_KEY: 'k' } }).providers.map((p) => p.id)).toEqual(['arta'])
+    expect(LLMKitClient.fromEnv({ providers: [arta], env: { ARTA_API_KEY: 'k' } }).providers.map((p) => p.id)).toEqual([
+      'arta',
+    ])
     expect(LLMKitClient.fromEnv({ providers: [createArta({ apiKey: 'k' })], env: {} }).providers).toHaveLength(1)
   })
 })
@@ -156,7 +197,9 @@ describe('job states', () => {
   it('reports Waiting and Generating as queued and running progress events', async () => {
     const events: ImageProgressEvent[] = []
     await client().generateImage(request(), { onProgress: (event) => events.push(event) })
-    const messages = events.flatMap((event) => (event.type === 'queued' || event.type === 'running' ? [`${event.type}:${event.message}`] : []))
+    const messages = events.flatMap((event) =>
+      event.type === 'queued' || event.type === 'running' ? [`${event.type}:${event.message}`] : [],
+    )
     expect(messages).toContain('queued:Waiting')
     expect(messages).toContain('running:Generating')
     expect(events.at(-1)!.type).toBe('done')
@@ -167,7 +210,9 @@ describe('job states', () => {
     const error = await failure(client().generateImage(request()))
     expect(error!.code).toBe('provider_error')
     expect(error!.provider).toBe('arta')
-    expect(error!.message).toBe('arta: image generation failed with status FAILED: GENERATION_FAILED, NSFW content detected')
+    expect(error!.message).toBe(
+      'arta: image generation failed with status FAILED: GENERATION_FAILED, NSFW content detected',
+    )
     expect(emulator.requestsFor('arta', 'submit')).toHaveLength(1)
   })
 
@@ -186,7 +231,10 @@ describe('job states', () => {
   it('aborts while polling with the AbortError', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'arta' })
     const controller = new AbortController()
-    const run = client().generateImage(request(), { signal: controller.signal, onProgress: (event) => event.type === 'running' && controller.abort() })
+    const run = client().generateImage(request(), {
+      signal: controller.signal,
+      onProgress: (event) => event.type === 'running' && controller.abort(),
+    })
     await expect(run).rejects.toMatchObject({ name: 'AbortError' })
   })
 })
@@ -197,7 +245,7 @@ describe('token lifecycle', () => {
     const token = await stored()
     expect(token).toMatchObject({ version: 1, expiresInSeconds: 3600 })
     expect((await stat(authFile)).mode & 0o777).toBe(0o600)
-    expect((await readFile(authFile, 'utf8'))).not.toContain(emulator.keys.arta!)
+    expect(await readFile(authFile, 'utf8')).not.toContain(emulator.keys.arta!)
     await client().generateImage(request())
     expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
     expect(emulator.requestsFor('arta', 'refresh')).toHaveLength(0)
@@ -233,17 +281,20 @@ describe('token lifecycle', () => {
     expect((await stored()).localId).not.toBe(before.localId)
   })
 
-  it.each(['token_expired', 'token_invalid'] as const)('retries once with a refreshed token after a 401 (%s) on submit', async (kind) => {
-    await client().generateImage(request())
-    const before = await stored()
-    emulator.clearRequests()
-    emulator.inject({ kind, provider: 'arta', endpoint: 'submit' })
-    await client().generateImage(request())
-    const submits = emulator.requestsFor('arta', 'submit')
-    expect(submits.map((s) => s.headers.authorization)).toEqual([before.idToken, (await stored()).idToken])
-    expect(submits[1]!.headers.authorization).not.toBe(before.idToken)
-    expect(emulator.requestsFor('arta', 'refresh')).toHaveLength(1)
-  })
+  it.each(['token_expired', 'token_invalid'] as const)(
+    'retries once with a refreshed token after a 401 (%s) on submit',
+    async (kind) => {
+      await client().generateImage(request())
+      const before = await stored()
+      emulator.clearRequests()
+      emulator.inject({ kind, provider: 'arta', endpoint: 'submit' })
+      await client().generateImage(request())
+      const submits = emulator.requestsFor('arta', 'submit')
+      expect(submits.map((s) => s.headers.authorization)).toEqual([before.idToken, (await stored()).idToken])
+      expect(submits[1]!.headers.authorization).not.toBe(before.idToken)
+      expect(emulator.requestsFor('arta', 'refresh')).toHaveLength(1)
+    },
+  )
 
   it('retries a status poll once with a fresh token after a 401', async () => {
     emulator.inject({ kind: 'token_expired', provider: 'arta', endpoint: 'status' })
@@ -276,7 +327,15 @@ describe('token lifecycle', () => {
   it.each([
     ['corrupt JSON', '{"version":1,"idToken":"abc'],
     ['an empty file', ''],
-    ['a file of another format', JSON.stringify({ kind: 'identitytoolkit#SignupNewUserResponse', idToken: 'x', refreshToken: 'y', expiresIn: '3600' })],
+    [
+      'a file of another format',
+      JSON.stringify({
+        kind: 'identitytoolkit#SignupNewUserResponse',
+        idToken: 'x',
+        refreshToken: 'y',
+        expiresIn: '3600',
+      }),
+    ],
   ])('treats %s as absent and repairs it', async (_name, content) => {
     await client().generateImage(request()) // creates the folder
     await writeFile(authFile, content)
@@ -289,7 +348,9 @@ describe('token lifecycle', () => {
   it('ignores a token issued for another key', async () => {
     await client().generateImage(request())
     emulator.clearRequests()
-    const error = await failure(client(arta, { ARTA_API_KEY: 'AIzaSy-some-other-key-00000000000000' }).generateImage(request()))
+    const error = await failure(
+      client(arta, { ARTA_API_KEY: 'AIzaSy-some-other-key-00000000000000' }).generateImage(request()),
+    )
     expect(error!.code).toBe('authentication')
     expect(error!.message).not.toContain('some-other-key')
     expect(emulator.requestsFor('arta', 'submit')).toHaveLength(0)

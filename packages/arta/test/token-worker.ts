@@ -3,9 +3,15 @@
 import { ImageFormat, ImageGenerationRequest, LLMKitClient } from '@llmkit/core'
 import { createArta } from '../src/index'
 
-const client = new LLMKitClient({ providers: [createArta()], env: process.env, poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 } })
+const client = new LLMKitClient({
+  providers: [createArta()],
+  env: process.env,
+  poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 },
+})
 try {
-  const response = await client.generateImage(new ImageGenerationRequest('arta:flux', `worker ${process.pid}`).with_format(ImageFormat.Url))
+  const response = await client.generateImage(
+    new ImageGenerationRequest('arta:flux', `worker ${process.pid}`).with_format(ImageFormat.Url),
+  )
   process.stdout.write(JSON.stringify({ pid: process.pid, count: response.count }))
 } finally {
   await client.close()

@@ -9,7 +9,13 @@ process.on('SIGINT', () => {
   controller.abort()
 })
 
-const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal })
+const code = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+})
 process.exitCode = code
 // Leave time for output to drain, but do not wait on lingering keep-alive sockets.
 setTimeout(() => process.exit(code), 200).unref()

@@ -12,7 +12,14 @@ export interface CommandContext {
 }
 
 export function commandContext(io: CliIO, signal: AbortSignal): CommandContext {
-  return { stdout: io.stdout, stderr: io.stderr, env: io.env ?? process.env, cwd: io.cwd ?? process.cwd(), signal, exitCode: 0 }
+  return {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    signal,
+    exitCode: 0,
+  }
 }
 
 /** Writes one line. */

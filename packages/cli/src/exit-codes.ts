@@ -61,8 +61,18 @@ export function describeError(error: unknown): string {
 }
 
 /** Plain data for `--json` and the manifest. */
-export function errorToJSON(error: unknown): { code: string; message: string; exitCode: number; provider?: string; status?: number } {
-  const data: { code: string; message: string; exitCode: number; provider?: string; status?: number } = { code: errorCodeOf(error), message: describeError(error), exitCode: exitCodeFor(error) }
+export function errorToJSON(error: unknown): {
+  code: string
+  message: string
+  exitCode: number
+  provider?: string
+  status?: number
+} {
+  const data: { code: string; message: string; exitCode: number; provider?: string; status?: number } = {
+    code: errorCodeOf(error),
+    message: describeError(error),
+    exitCode: exitCodeFor(error),
+  }
   if (LLMKitError.isInstance(error)) {
     if (error.provider) data.provider = error.provider
     if (error.status) data.status = error.status

@@ -38,7 +38,11 @@ describe('FileNameReserver', () => {
     const folder = await mkdtemp(join(tmpdir(), 'llmkit-names-'))
     await writeFile(join(folder, 'a-s1-1.png'), 'taken')
     const names = new FileNameReserver(folder)
-    const [first, second, third] = await Promise.all([names.reserve('a-s1-1.png'), names.reserve('a-s1-1.png'), names.reserve('b.png')])
+    const [first, second, third] = await Promise.all([
+      names.reserve('a-s1-1.png'),
+      names.reserve('a-s1-1.png'),
+      names.reserve('b.png'),
+    ])
     expect([first, second].sort()).toEqual(['a-s1-1-2.png', 'a-s1-1-3.png'])
     expect(third).toBe('b.png')
   })

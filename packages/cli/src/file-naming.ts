@@ -11,9 +11,13 @@ const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i
  * empty (`image` when nothing is left), never a reserved device name.
  */
 export function slugify(prompt: string): string {
-  const folded = prompt.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+  const folded = prompt
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
   let slug = folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
-  if (slug.length > MAX_SLUG_LENGTH) slug = slug.slice(0, MAX_SLUG_LENGTH).replace(/-[^-]*$/, '') || slug.slice(0, MAX_SLUG_LENGTH)
+  if (slug.length > MAX_SLUG_LENGTH)
+    slug = slug.slice(0, MAX_SLUG_LENGTH).replace(/-[^-]*$/, '') || slug.slice(0, MAX_SLUG_LENGTH)
   slug = slug.replace(/-+$/, '')
   if (slug === '') return 'image'
   return RESERVED.test(slug) ? `${slug}-image` : slug

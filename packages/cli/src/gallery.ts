@@ -16,7 +16,13 @@ export interface GalleryEntry {
   height?: number
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -32,7 +38,16 @@ export function relativeUrl(file: string): string {
 export function galleryEntries(manifest: Manifest): GalleryEntry[] {
   return manifest.items
     .filter((item) => item.status === 'done')
-    .flatMap((item) => item.images.map((image) => ({ file: image.file, prompt: item.prompt, model: item.model, seed: image.seed, width: image.width, height: image.height })))
+    .flatMap((item) =>
+      item.images.map((image) => ({
+        file: image.file,
+        prompt: item.prompt,
+        model: item.model,
+        seed: image.seed,
+        width: image.width,
+        height: image.height,
+      })),
+    )
 }
 
 /** The caption under an image: `model · seed 7 · 1024×1024`. */

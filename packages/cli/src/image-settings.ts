@@ -45,7 +45,8 @@ export function buildRequest(settings: ImageSettings): ImageGenerationRequest {
 export function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
     const number = Number(value)
-    if (!/^\s*\d+\s*$/.test(value) || number < min || number > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`)
+    if (!/^\s*\d+\s*$/.test(value) || number < min || number > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`)
     return number
   }
 }

@@ -33,7 +33,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.Ok
       // With --json, stdout always carries one object, failures included.
-      if (argv.includes('--json')) context.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'usage', message: error.message.replace(/^error: /, '') } })}\n`)
+      if (argv.includes('--json'))
+        context.stdout.write(
+          `${JSON.stringify({ ok: false, error: { code: 'usage', message: error.message.replace(/^error: /, '') } })}\n`,
+        )
       return ExitCode.Usage
     }
     return reportFailure(context, error, { debug: argv.includes('--debug') })

@@ -57,7 +57,9 @@ export async function loadManifest(folder: string): Promise<Manifest> {
   }
   const data = JSON.parse(text) as Partial<Manifest>
   if (data.version !== MANIFEST_VERSION || !Array.isArray(data.items)) {
-    throw new Error(`${path} is not an llmkit manifest (version ${MANIFEST_VERSION}); move it away or choose another -o folder`)
+    throw new Error(
+      `${path} is not an llmkit manifest (version ${MANIFEST_VERSION}); move it away or choose another -o folder`,
+    )
   }
   return data as Manifest
 }

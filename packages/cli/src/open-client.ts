@@ -12,7 +12,10 @@ export interface OpenedClient {
  * The environment to use: the given one, or with `--emulator` the same plus
  * an in-process emulator of every provider on loopback (its base URLs and keys).
  */
-export async function resolveEnvironment(env: Readonly<Record<string, string | undefined>>, useEmulator: boolean): Promise<{ env: Readonly<Record<string, string | undefined>>; close(): Promise<void> }> {
+export async function resolveEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  useEmulator: boolean,
+): Promise<{ env: Readonly<Record<string, string | undefined>>; close(): Promise<void> }> {
   if (!useEmulator) return { env, close: async () => undefined }
   // Loaded only when asked for: the emulator pulls in msw.
   const { startEmulator } = await import('@llmkit/testing')
@@ -21,7 +24,10 @@ export async function resolveEnvironment(env: Readonly<Record<string, string | u
 }
 
 /** `LLMKitClient.fromEnv()` over the resolved environment: every configured provider plus the local renderer. */
-export async function openClient(env: Readonly<Record<string, string | undefined>>, useEmulator: boolean): Promise<OpenedClient> {
+export async function openClient(
+  env: Readonly<Record<string, string | undefined>>,
+  useEmulator: boolean,
+): Promise<OpenedClient> {
   const resolved = await resolveEnvironment(env, useEmulator)
   const client = LLMKitClient.fromEnv({ env: { ...resolved.env } })
   return {

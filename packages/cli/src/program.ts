@@ -9,14 +9,23 @@ import { DEFAULT_MODEL } from './image-settings'
 /** The `llmkit` command with its subcommands, writing to the context's streams and never calling `process.exit`. */
 export function createProgram(context: CommandContext): Command {
   const program = new Command('llmkit')
-    .description(`Text-to-image from the command line, across providers. Offline by default (${DEFAULT_MODEL}, the local renderer); set a provider's key (OPENAI_API_KEY, FAL_KEY, …) and pick its model with -m.`)
+    .description(
+      `Text-to-image from the command line, across providers. Offline by default (${DEFAULT_MODEL}, the local renderer); set a provider's key (OPENAI_API_KEY, FAL_KEY, …) and pick its model with -m.`,
+    )
     .version(packageJson.version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', `\nExit codes: 0 ok, 2 usage, 3 authentication, 4 invalid request or unknown model, 5 rate limit or quota, 6 provider, network or timeout, 130 interrupted.`)
-  for (const command of [generateCommand(context), modelsCommand(context), batchCommand(context)]) program.addCommand(command)
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 ok, 2 usage, 3 authentication, 4 invalid request or unknown model, 5 rate limit or quota, 6 provider, network or timeout, 130 interrupted.`,
+    )
+  for (const command of [generateCommand(context), modelsCommand(context), batchCommand(context)])
+    program.addCommand(command)
   for (const command of [program, ...program.commands]) {
     command.exitOverride()
-    command.configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) })
+    command.configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
   }
   return program
 }

@@ -55,7 +55,13 @@ export class ProgressLine {
     // A terminal that reports zero columns (some pseudo-terminals) sends ora's redraw into a loop: treat it as no terminal.
     const terminal = options.stream as NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
     this.isTerminal = Boolean(terminal.isTTY) && (terminal.columns ?? 0) > 0 && !process.env.CI
-    this.spinner = ora({ stream: options.stream, isSilent: options.isSilent, isEnabled: this.isTerminal, discardStdin: false, text: this.text() })
+    this.spinner = ora({
+      stream: options.stream,
+      isSilent: options.isSilent,
+      isEnabled: this.isTerminal,
+      discardStdin: false,
+      text: this.text(),
+    })
   }
 
   start(): this {

@@ -14,8 +14,20 @@ describe('parsePrompts', () => {
   })
 
   it('reads JSONL with per-line settings', () => {
-    const [item] = parsePrompts('{"prompt":"a lake","model":"dall-e-3","n":2,"size":"landscape","seed":7,"negative":"fog"}', 'jsonl', defaults)
-    expect(item).toMatchObject({ prompt: 'a lake', model: 'dall-e-3', n: 2, size: 'landscape', seed: 7, negative: 'fog', line: 1 })
+    const [item] = parsePrompts(
+      '{"prompt":"a lake","model":"dall-e-3","n":2,"size":"landscape","seed":7,"negative":"fog"}',
+      'jsonl',
+      defaults,
+    )
+    expect(item).toMatchObject({
+      prompt: 'a lake',
+      model: 'dall-e-3',
+      n: 2,
+      size: 'landscape',
+      seed: 7,
+      negative: 'fog',
+      line: 1,
+    })
   })
 
   it('keeps an item id when other lines change, and tells duplicates apart', () => {

@@ -11,7 +11,16 @@ export interface BatchItem extends ImageSettings {
 }
 
 /** What a JSONL line may carry. */
-const FIELDS: Readonly<Record<string, 'string' | 'integer'>> = { prompt: 'string', model: 'string', n: 'integer', size: 'string', seed: 'integer', negative: 'string', quality: 'string', style: 'string' }
+const FIELDS: Readonly<Record<string, 'string' | 'integer'>> = {
+  prompt: 'string',
+  model: 'string',
+  n: 'integer',
+  size: 'string',
+  seed: 'integer',
+  negative: 'string',
+  quality: 'string',
+  style: 'string',
+}
 
 /**
  * Reads a prompts file: `.jsonl` (one `{prompt, model?, n?, size?, seed?, negative?}`
@@ -20,7 +29,9 @@ const FIELDS: Readonly<Record<string, 'string' | 'integer'>> = { prompt: 'string
  */
 export async function readPrompts(path: string, defaults: { model: string }): Promise<BatchItem[]> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(error.code === 'ENOENT' ? `prompts file not found: ${path}` : `cannot read ${path}: ${error.message}`)
+    throw new UsageError(
+      error.code === 'ENOENT' ? `prompts file not found: ${path}` : `cannot read ${path}: ${error.message}`,
+    )
   })
   return parsePrompts(text, path.toLowerCase().endsWith('.jsonl') ? 'jsonl' : 'text', defaults)
 }
@@ -28,15 +39,21 @@ export async function readPrompts(path: string, defaults: { model: string }): Pr
 export function parsePrompts(text: string, format: 'jsonl' | 'text', defaults: { model: string }): BatchItem[] {
   const seen = new Map<string, number>()
   const items: BatchItem[] = []
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim()
-    if (line === '' || line.startsWith('#')) return
-    const settings: ImageSettings = { model: defaults.model, ...(format === 'jsonl' ? parseJsonLine(line, index + 1) : { prompt: line }) }
-    const key = itemKey(settings)
-    const occurrence = (seen.get(key) ?? 0) + 1
-    seen.set(key, occurrence)
-    items.push({ ...settings, id: occurrence === 1 ? key : `${key}-${occurrence}`, line: index + 1 })
-  })
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, index) => {
+      const line = raw.trim()
+      if (line === '' || line.startsWith('#')) return
+      const settings: ImageSettings = {
+        model: defaults.model,
+        ...(format === 'jsonl' ? parseJsonLine(line, index + 1) : { prompt: line }),
+      }
+      const key = itemKey(settings)
+      const occurrence = (seen.get(key) ?? 0) + 1
+      seen.set(key, occurrence)
+      items.push({ ...settings, id: occurrence === 1 ? key : `${key}-${occurrence}`, line: index + 1 })
+    })
   if (items.length === 0) throw new UsageError('the prompts file has no prompts')
   return items
 }
@@ -48,12 +65,17 @@ function parseJsonLine(line: string, number: number): Omit<ImageSettings, 'model
   } catch {
     throw new UsageError(`line ${number}: not valid JSON`)
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError(`line ${number}: expected an object like {"prompt": "..."}`)
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new UsageError(`line ${number}: expected an object like {"prompt": "..."}`)
   for (const [field, value] of Object.entries(data)) {
     const kind = FIELDS[field]
-    if (!kind) throw new UsageError(`line ${number}: unknown field "${field}"; allowed: ${Object.keys(FIELDS).join(', ')}`)
+    if (!kind)
+      throw new UsageError(`line ${number}: unknown field "${field}"; allowed: ${Object.keys(FIELDS).join(', ')}`)
     const ok = kind === 'string' ? typeof value === 'string' && value.trim() !== '' : Number.isInteger(value)
-    if (!ok) throw new UsageError(`line ${number}: "${field}" must be ${kind === 'string' ? 'non-empty text' : 'a whole number'}`)
+    if (!ok)
+      throw new UsageError(
+        `line ${number}: "${field}" must be ${kind === 'string' ? 'non-empty text' : 'a whole number'}`,
+      )
   }
   if (!('prompt' in data)) throw new UsageError(`line ${number}: "prompt" is missing`)
   return data as Omit<ImageSettings, 'model'> & { model?: string }
@@ -62,5 +84,19 @@ function parseJsonLine(line: string, number: number): Omit<ImageSettings, 'model
 /** A short hash of what the item asks for, so the same line keeps its id when other lines change. */
 function itemKey(settings: ImageSettings): string {
   const { prompt, model, n, size, seed, negative, quality, style } = settings
-  return createHash('sha256').update(JSON.stringify([prompt, model, n ?? 1, size ?? null, seed ?? null, negative ?? null, quality ?? null, style ?? null])).digest('hex').slice(0, 12)
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        prompt,
+        model,
+        n ?? 1,
+        size ?? null,
+        seed ?? null,
+        negative ?? null,
+        quality ?? null,
+        style ?? null,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 12)
 }

@@ -55,10 +55,15 @@ describe('forEachBounded', () => {
   it('starts nothing new after an abort', async () => {
     const controller = new AbortController()
     const seen: number[] = []
-    await forEachBounded([1, 2, 3, 4], 1, async (n) => {
-      seen.push(n)
-      if (n === 2) controller.abort()
-    }, controller.signal)
+    await forEachBounded(
+      [1, 2, 3, 4],
+      1,
+      async (n) => {
+        seen.push(n)
+        if (n === 2) controller.abort()
+      },
+      controller.signal,
+    )
     expect(seen).toEqual([1, 2])
   })
 })

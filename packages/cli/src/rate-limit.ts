@@ -6,7 +6,10 @@ export interface BucketClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
-const systemBucketClock: BucketClock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) }
+const systemBucketClock: BucketClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+}
 
 /**
  * A token bucket on request starts: `ratePerSecond` tokens a second, at most
@@ -57,7 +60,12 @@ export class TokenBucket {
  * start. Stops starting new items once `signal` aborts; always waits for the
  * started ones to settle.
  */
-export async function forEachBounded<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function forEachBounded<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < items.length && !signal?.aborted) {

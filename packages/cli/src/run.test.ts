@@ -16,7 +16,13 @@ describe('run', () => {
   it('answers a usage error with exit code 2 and, under --json, one JSON object on stdout', async () => {
     const { io, out } = capture()
     expect(await run(['generate', 'a fox', '-n', '0', '--json'], io)).toBe(2)
-    expect(JSON.parse(out())).toEqual({ ok: false, error: { code: 'usage', message: "option '-n, --n <count>' argument '0' is invalid. expected a whole number from 1 to 10" } })
+    expect(JSON.parse(out())).toEqual({
+      ok: false,
+      error: {
+        code: 'usage',
+        message: "option '-n, --n <count>' argument '0' is invalid. expected a whole number from 1 to 10",
+      },
+    })
   })
 
   it('keeps stdout empty for a usage error without --json', async () => {

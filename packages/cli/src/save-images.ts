@@ -28,7 +28,13 @@ export interface NamingInput {
  * the seed and the index. `GeneratedImage.save` writes atomically, so an
  * interrupted save leaves no half-written file.
  */
-export async function saveImages(images: readonly GeneratedImage[], folder: string, names: FileNameReserver, input: NamingInput, signal?: AbortSignal): Promise<SavedImage[]> {
+export async function saveImages(
+  images: readonly GeneratedImage[],
+  folder: string,
+  names: FileNameReserver,
+  input: NamingInput,
+  signal?: AbortSignal,
+): Promise<SavedImage[]> {
   const saved: SavedImage[] = []
   for (const [position, image] of images.entries()) {
     signal?.throwIfAborted()

@@ -16,7 +16,8 @@ async function readManifest(folder: string): Promise<Manifest> {
 
 /** fal's queue on a manual clock: a job stays queued until the test moves the clock. */
 async function slowFal(): Promise<{ emulator: Emulator; env: Record<string, string> }> {
-  if (!BUNDLED_PROVIDERS.some((provider) => provider.id === 'fal')) throw new Error('llmkit does not bundle the fal provider yet: the resume and Ctrl-C tests need a job provider')
+  if (!BUNDLED_PROVIDERS.some((provider) => provider.id === 'fal'))
+    throw new Error('llmkit does not bundle the fal provider yet: the resume and Ctrl-C tests need a job provider')
   emulator = await startEmulator({ providers: ['fal'], clock: 'manual' })
   return { emulator, env: { FAL_API_KEY: emulator.keys.fal!, FAL_BASE_URL: emulator.env.FAL_BASE_URL! } }
 }
@@ -29,8 +30,19 @@ function submitsFor(emulator: Emulator, prompt: string): number {
 describe('llmkit batch', () => {
   it('generates every line, writes manifest and gallery, and skips finished items on a second run', async () => {
     const cwd = await temporaryFolder()
-    await writeFile(join(cwd, 'prompts.jsonl'), ['{"prompt":"a lake at dawn","seed":1,"size":"64x64"}', '# a comment', '{"prompt":"a forest at night","seed":2,"size":"96x64","n":2}', '{"prompt":"a red sea","seed":3,"size":"64x64"}'].join('\n'))
-    const first = await runCli(['batch', 'prompts.jsonl', '-o', 'out', '--concurrency', '2', '--rps', '20'], { cwd, env: cleanEnv(cwd) })
+    await writeFile(
+      join(cwd, 'prompts.jsonl'),
+      [
+        '{"prompt":"a lake at dawn","seed":1,"size":"64x64"}',
+        '# a comment',
+        '{"prompt":"a forest at night","seed":2,"size":"96x64","n":2}',
+        '{"prompt":"a red sea","seed":3,"size":"64x64"}',
+      ].join('\n'),
+    )
+    const first = await runCli(['batch', 'prompts.jsonl', '-o', 'out', '--concurrency', '2', '--rps', '20'], {
+      cwd,
+      env: cleanEnv(cwd),
+    })
     expect(first.stderr).not.toContain('error')
     expect(first.code).toBe(0)
     expect(first.stdout).toMatch(/done 3, failed 0, skipped 0 in \d+\.\ds/)
@@ -49,14 +61,20 @@ describe('llmkit batch', () => {
 
   it('records a failed item, exits with its kind, and retries only that item next time', async () => {
     const cwd = await temporaryFolder()
-    await writeFile(join(cwd, 'prompts.jsonl'), '{"prompt":"fine","seed":1,"size":"64x64"}\n{"prompt":"broken","model":"local:nope"}\n')
+    await writeFile(
+      join(cwd, 'prompts.jsonl'),
+      '{"prompt":"fine","seed":1,"size":"64x64"}\n{"prompt":"broken","model":"local:nope"}\n',
+    )
     const first = await runCli(['batch', 'prompts.jsonl', '-o', 'out', '--rps', '50'], { cwd, env: cleanEnv(cwd) })
     expect(first.code).toBe(4)
     expect(first.stdout).toContain('done 1, failed 1, skipped 0')
     expect(first.stderr).toMatch(/failed line 2: broken: .*nope/)
     const manifest = await readManifest(join(cwd, 'out'))
     expect(manifest.items[1]).toMatchObject({ status: 'failed', error: { code: 'unknown_model' }, attempts: 1 })
-    const second = await runCli(['batch', 'prompts.jsonl', '-o', 'out', '--json', '--rps', '50'], { cwd, env: cleanEnv(cwd) })
+    const second = await runCli(['batch', 'prompts.jsonl', '-o', 'out', '--json', '--rps', '50'], {
+      cwd,
+      env: cleanEnv(cwd),
+    })
     expect(JSON.parse(second.stdout)).toMatchObject({ ok: false, done: 0, failed: 1, skipped: 1 })
     expect((await readManifest(join(cwd, 'out'))).items[1]!.attempts).toBe(2)
   })
@@ -72,10 +90,18 @@ describe('llmkit batch', () => {
   it('resumes a paid job after the process was killed mid-batch, without submitting it again', async () => {
     const { emulator, env } = await slowFal()
     const cwd = await temporaryFolder()
-    await writeFile(join(cwd, 'prompts.jsonl'), `{"prompt":"a quick local sketch","seed":4,"size":"64x64"}\n{"prompt":"a paid fal lighthouse","model":"${FAL_MODEL}","seed":9}\n`)
+    await writeFile(
+      join(cwd, 'prompts.jsonl'),
+      `{"prompt":"a quick local sketch","seed":4,"size":"64x64"}\n{"prompt":"a paid fal lighthouse","model":"${FAL_MODEL}","seed":9}\n`,
+    )
     const args = ['batch', 'prompts.jsonl', '-o', 'out', '--rps', '50']
     const first = startCli(args, { cwd, env: cleanEnv(cwd, env) })
-    const inFlight = await waitFor(async () => (await readManifest(join(cwd, 'out'))).items.find((item) => item.model === FAL_MODEL && item.jobs.length === 1), 15_000, 'the fal job in the manifest')
+    const inFlight = await waitFor(
+      async () =>
+        (await readManifest(join(cwd, 'out'))).items.find((item) => item.model === FAL_MODEL && item.jobs.length === 1),
+      15_000,
+      'the fal job in the manifest',
+    )
     first.child.kill('SIGKILL')
     expect((await first.done).signal).toBe('SIGKILL')
     expect(inFlight.status).toBe('in_flight')
@@ -95,9 +121,24 @@ describe('llmkit batch', () => {
   it('Ctrl-C cancels in-flight jobs upstream, exits 130, and leaves a valid manifest and no temporary files', async () => {
     const { emulator, env } = await slowFal()
     const cwd = await temporaryFolder()
-    await writeFile(join(cwd, 'prompts.jsonl'), ['one', 'two', 'three'].map((word) => JSON.stringify({ prompt: `interrupted ${word}`, model: FAL_MODEL })).join('\n'))
-    const run = startCli(['batch', 'prompts.jsonl', '-o', 'out', '--concurrency', '2', '--rps', '50'], { cwd, env: cleanEnv(cwd, env) })
-    await waitFor(async () => ((await readManifest(join(cwd, 'out'))).items.filter((item) => item.jobs.length === 1).length === 2 ? true : undefined), 15_000, 'two jobs in flight')
+    await writeFile(
+      join(cwd, 'prompts.jsonl'),
+      ['one', 'two', 'three']
+        .map((word) => JSON.stringify({ prompt: `interrupted ${word}`, model: FAL_MODEL }))
+        .join('\n'),
+    )
+    const run = startCli(['batch', 'prompts.jsonl', '-o', 'out', '--concurrency', '2', '--rps', '50'], {
+      cwd,
+      env: cleanEnv(cwd, env),
+    })
+    await waitFor(
+      async () =>
+        (await readManifest(join(cwd, 'out'))).items.filter((item) => item.jobs.length === 1).length === 2
+          ? true
+          : undefined,
+      15_000,
+      'two jobs in flight',
+    )
     run.child.kill('SIGINT')
     const result = await run.done
     expect(result.code).toBe(130)

@@ -25,8 +25,15 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
 }
 
 /** Starts the CLI; `done` resolves when it exits. */
-export function startCli(args: readonly string[], options: { cwd: string; env: Record<string, string> }): { child: ChildProcess; done: Promise<CliResult>; output(): { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startCli(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string> },
+): { child: ChildProcess; done: Promise<CliResult>; output(): { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
@@ -39,20 +46,28 @@ export function startCli(args: readonly string[], options: { cwd: string; env: R
 }
 
 /** Runs the CLI to the end. */
-export function runCli(args: readonly string[], options: { cwd: string; env: Record<string, string> }): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<CliResult> {
   return startCli(args, options).done
 }
 
 /** Width and height from a PNG's IHDR, or throws when the bytes are not a PNG. */
 export async function pngSize(path: string): Promise<{ width: number; height: number }> {
   const bytes = await readFile(path)
-  if (!bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error(`${path} is not a PNG`)
+  if (!bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    throw new Error(`${path} is not a PNG`)
   if (bytes.subarray(12, 16).toString('ascii') !== 'IHDR') throw new Error(`${path} has no IHDR`)
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
 }
 
 /** Polls `check` until it returns a value (or the time runs out). */
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check().catch(() => undefined)

@@ -8,7 +8,16 @@ import { cleanEnv, runCli, temporaryFolder } from './cli-process'
 
 /** Debian's chromium; CI installs it with scripts/install-browser.sh. Missing means failure, never a skip. */
 const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 export const SCREENSHOT = '/tmp/llmkit-gallery.png'
 
 const PROMPTS = [
@@ -19,7 +28,8 @@ const PROMPTS = [
 
 let browser: Browser
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run packages/cli/scripts/install-browser.sh (installs Debian's chromium)`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run packages/cli/scripts/install-browser.sh (installs Debian's chromium)`)
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
 })
 afterAll(() => browser?.close())
@@ -28,7 +38,10 @@ describe('the gallery in headless Chromium', () => {
   it('renders every image and captions each with its prompt, model, seed and size', async () => {
     const cwd = await temporaryFolder()
     await writeFile(join(cwd, 'prompts.jsonl'), PROMPTS.map((line) => JSON.stringify(line)).join('\n'))
-    const result = await runCli(['batch', 'prompts.jsonl', '-o', 'gallery out', '--rps', '50'], { cwd, env: cleanEnv(cwd) })
+    const result = await runCli(['batch', 'prompts.jsonl', '-o', 'gallery out', '--rps', '50'], {
+      cwd,
+      env: cleanEnv(cwd),
+    })
     expect(result.code).toBe(0)
 
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } })
@@ -38,13 +51,25 @@ describe('the gallery in headless Chromium', () => {
     const figures = await page.$$eval('figure', (nodes) =>
       nodes.map((figure) => {
         const image = figure.querySelector('img')!
-        return { complete: image.complete, naturalWidth: image.naturalWidth, naturalHeight: image.naturalHeight, prompt: figure.querySelector('.prompt')!.textContent, details: figure.querySelector('.details')!.textContent }
+        return {
+          complete: image.complete,
+          naturalWidth: image.naturalWidth,
+          naturalHeight: image.naturalHeight,
+          prompt: figure.querySelector('.prompt')!.textContent,
+          details: figure.querySelector('.details')!.textContent,
+        }
       }),
     )
     expect(figures).toEqual(
       PROMPTS.map(({ prompt, seed, size }) => {
         const [width, height] = size.split('x').map(Number)
-        return { complete: true, naturalWidth: width, naturalHeight: height, prompt, details: `local:sketch · seed ${seed} · ${width}×${height}` }
+        return {
+          complete: true,
+          naturalWidth: width,
+          naturalHeight: height,
+          prompt,
+          details: `local:sketch · seed ${seed} · ${width}×${height}`,
+        }
       }),
     )
     expect(await page.$$('script')).toHaveLength(0) // the prompt's markup stayed text

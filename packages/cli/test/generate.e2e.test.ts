@@ -18,10 +18,16 @@ afterAll(() => emulator?.close())
 describe('llmkit generate (offline, local renderer)', () => {
   it('saves valid PNGs named from prompt, seed and index, and prints where they went', async () => {
     const cwd = await temporaryFolder()
-    const result = await runCli(['generate', 'a lake at sunset', '-n', '2', '--seed', '7', '--size', '256x128', '-o', 'out'], { cwd, env: cleanEnv(home) })
+    const result = await runCli(
+      ['generate', 'a lake at sunset', '-n', '2', '--seed', '7', '--size', '256x128', '-o', 'out'],
+      { cwd, env: cleanEnv(home) },
+    )
     expect(result.stderr).not.toContain('error')
     expect(result.code).toBe(0)
-    expect(result.stdout.trim().split('\n')).toEqual([join('out', 'a-lake-at-sunset-s7-1.png'), join('out', 'a-lake-at-sunset-s8-2.png')])
+    expect(result.stdout.trim().split('\n')).toEqual([
+      join('out', 'a-lake-at-sunset-s7-1.png'),
+      join('out', 'a-lake-at-sunset-s8-2.png'),
+    ])
     expect(await pngSize(join(cwd, 'out', 'a-lake-at-sunset-s7-1.png'))).toEqual({ width: 256, height: 128 })
     expect(result.stderr).toMatch(/2 images from local:sketch in \d+\.\ds/)
   })
@@ -40,7 +46,10 @@ describe('llmkit generate (offline, local renderer)', () => {
   it('keeps weird prompts (slashes, unicode, very long) inside the output folder with safe names', async () => {
     const cwd = await temporaryFolder()
     const prompt = `../../etc/passwd 日本の山 ${'very long words '.repeat(40)}`
-    const result = await runCli(['generate', prompt, '--seed', '1', '--size', '64x64', '-o', 'out', '--json'], { cwd, env: cleanEnv(home) })
+    const result = await runCli(['generate', prompt, '--seed', '1', '--size', '64x64', '-o', 'out', '--json'], {
+      cwd,
+      env: cleanEnv(home),
+    })
     expect(result.code).toBe(0)
     const [file] = await readdir(join(cwd, 'out'))
     expect(file).toMatch(/^etc-passwd-very-long-words[a-z-]*-s1-1\.png$/)
@@ -49,11 +58,22 @@ describe('llmkit generate (offline, local renderer)', () => {
 
   it('--json prints exactly one JSON object on stdout and no progress', async () => {
     const cwd = await temporaryFolder()
-    const result = await runCli(['generate', 'a red city at night', '--json', '--seed', '5', '--size', 'landscape', '-o', 'out'], { cwd, env: cleanEnv(home) })
+    const result = await runCli(
+      ['generate', 'a red city at night', '--json', '--seed', '5', '--size', 'landscape', '-o', 'out'],
+      { cwd, env: cleanEnv(home) },
+    )
     expect(result.code).toBe(0)
     expect(result.stdout.trim().split('\n')).toHaveLength(1)
     const output = JSON.parse(result.stdout)
-    expect(output).toMatchObject({ ok: true, model: 'local:sketch', provider: 'local', seed: 5, size: '1792x1024', warnings: [], files: [join(cwd, 'out', 'a-red-city-at-night-s5-1.png')] })
+    expect(output).toMatchObject({
+      ok: true,
+      model: 'local:sketch',
+      provider: 'local',
+      seed: 5,
+      size: '1792x1024',
+      warnings: [],
+      files: [join(cwd, 'out', 'a-red-city-at-night-s5-1.png')],
+    })
     expect(output.timings.totalMs).toBeGreaterThan(0)
     expect(result.stderr).toBe('')
     expect(await pngSize(output.files[0])).toEqual({ width: 1792, height: 1024 })
@@ -61,7 +81,10 @@ describe('llmkit generate (offline, local renderer)', () => {
 
   it('--gallery writes index.html beside the images', async () => {
     const cwd = await temporaryFolder()
-    const result = await runCli(['generate', 'mountains', '--gallery', '--seed', '2', '--size', '64x64', '-o', 'out'], { cwd, env: cleanEnv(home) })
+    const result = await runCli(['generate', 'mountains', '--gallery', '--seed', '2', '--size', '64x64', '-o', 'out'], {
+      cwd,
+      env: cleanEnv(home),
+    })
     expect(result.code).toBe(0)
     const html = await readFile(join(cwd, 'out', 'index.html'), 'utf8')
     expect(html).toContain('src="mountains-s2-1.png"')
@@ -72,7 +95,10 @@ describe('llmkit generate (offline, local renderer)', () => {
 describe('llmkit generate against the OpenAI emulator', () => {
   it('generates with dall-e-3 through OPENAI_BASE_URL', async () => {
     const cwd = await temporaryFolder()
-    const result = await runCli(['generate', 'a lighthouse', '-m', 'dall-e-3', '--json', '-o', 'out'], { cwd, env: cleanEnv(home, openaiEnv) })
+    const result = await runCli(['generate', 'a lighthouse', '-m', 'dall-e-3', '--json', '-o', 'out'], {
+      cwd,
+      env: cleanEnv(home, openaiEnv),
+    })
     expect(result.stderr).toBe('')
     const output = JSON.parse(result.stdout)
     expect(output).toMatchObject({ ok: true, model: 'openai:dall-e-3', provider: 'openai', size: '1024x1024' })
@@ -82,12 +108,40 @@ describe('llmkit generate against the OpenAI emulator', () => {
   it.each([
     ['usage: a malformed flag', ['generate', 'x', '-n', 'eleven'], {}, undefined, 2, /argument 'eleven' is invalid/],
     ['usage: no prompt', ['generate'], {}, undefined, 2, /missing required argument 'prompt'/],
-    ['authentication: a wrong key', ['generate', 'x', '-m', 'dall-e-3'], { OPENAI_API_KEY: 'sk-wrong-key-123456' }, undefined, 3, /401|API key/],
+    [
+      'authentication: a wrong key',
+      ['generate', 'x', '-m', 'dall-e-3'],
+      { OPENAI_API_KEY: 'sk-wrong-key-123456' },
+      undefined,
+      3,
+      /401|API key/,
+    ],
     ['invalid request: an unknown model', ['generate', 'x', '-m', 'no-such-model'], {}, undefined, 4, /no-such-model/],
-    ['invalid request: content policy', ['generate', 'x', '-m', 'dall-e-3'], {}, { kind: 'content_policy' as const }, 4, /safety/],
+    [
+      'invalid request: content policy',
+      ['generate', 'x', '-m', 'dall-e-3'],
+      {},
+      { kind: 'content_policy' as const },
+      4,
+      /safety/,
+    ],
     ['quota', ['generate', 'x', '-m', 'dall-e-3'], {}, { kind: 'quota_exceeded' as const }, 5, /quota/i],
-    ['rate limit', ['generate', 'x', '-m', 'dall-e-3'], {}, { kind: 'rate_limit' as const, times: Infinity, retryAfterSeconds: 0 }, 5, /rate limit/i],
-    ['provider failure', ['generate', 'x', '-m', 'dall-e-3'], {}, { kind: 'server_error' as const, times: Infinity, status: 500 }, 6, /500/],
+    [
+      'rate limit',
+      ['generate', 'x', '-m', 'dall-e-3'],
+      {},
+      { kind: 'rate_limit' as const, times: Infinity, retryAfterSeconds: 0 },
+      5,
+      /rate limit/i,
+    ],
+    [
+      'provider failure',
+      ['generate', 'x', '-m', 'dall-e-3'],
+      {},
+      { kind: 'server_error' as const, times: Infinity, status: 500 },
+      6,
+      /500/,
+    ],
   ])('%s: the right exit code, one clear line, no stack', async (_name, args, env, fault, code, message) => {
     emulator.clearFaults()
     if (fault) emulator.inject({ provider: 'openai', ...fault })
@@ -102,7 +156,10 @@ describe('llmkit generate against the OpenAI emulator', () => {
 
   it('--debug adds the stack trace; --json adds the error object on stdout', async () => {
     const cwd = await temporaryFolder()
-    const result = await runCli(['generate', 'x', '-m', 'no-such-model', '--debug', '--json'], { cwd, env: cleanEnv(home) })
+    const result = await runCli(['generate', 'x', '-m', 'no-such-model', '--debug', '--json'], {
+      cwd,
+      env: cleanEnv(home),
+    })
     expect(result.code).toBe(4)
     expect(result.stderr).toMatch(/^\s+at /m)
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'unknown_model', exitCode: 4 } })
@@ -114,12 +171,22 @@ describe('llmkit models', () => {
     const cwd = await temporaryFolder()
     const result = await runCli(['models', '--json'], { cwd, env: cleanEnv(home, openaiEnv) })
     expect(result.code).toBe(0)
-    const { providers } = JSON.parse(result.stdout) as { providers: { id: string; configured: boolean; env: { apiKey: string[] }; models: { qualifiedId: string; maxImagesPerCall: number; options: { seed: boolean } }[] }[] }
+    const { providers } = JSON.parse(result.stdout) as {
+      providers: {
+        id: string
+        configured: boolean
+        env: { apiKey: string[] }
+        models: { qualifiedId: string; maxImagesPerCall: number; options: { seed: boolean } }[]
+      }[]
+    }
     const openai = providers.find((p) => p.id === 'openai')!
     expect(openai.configured).toBe(true)
     expect(openai.env.apiKey).toEqual(['OPENAI_API_KEY'])
     expect(openai.models.find((m) => m.qualifiedId === 'openai:dall-e-3')).toMatchObject({ maxImagesPerCall: 1 })
-    expect(providers.find((p) => p.id === 'local')!.models[0]).toMatchObject({ qualifiedId: 'local:sketch', options: { seed: true } })
+    expect(providers.find((p) => p.id === 'local')!.models[0]).toMatchObject({
+      qualifiedId: 'local:sketch',
+      options: { seed: true },
+    })
     expect(result.stdout).not.toContain(emulator.keys.openai!)
   })
 

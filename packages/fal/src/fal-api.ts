@@ -14,7 +14,16 @@ export type FalStatus = z.infer<typeof falStatusSchema>
 
 /** The output of fal's text-to-image models (`FluxDevOutput` and kin). */
 export const falResultSchema = z.looseObject({
-  images: z.array(z.looseObject({ url: z.string(), width: z.number().nullish(), height: z.number().nullish(), content_type: z.string().nullish() })).nullish(),
+  images: z
+    .array(
+      z.looseObject({
+        url: z.string(),
+        width: z.number().nullish(),
+        height: z.number().nullish(),
+        content_type: z.string().nullish(),
+      }),
+    )
+    .nullish(),
   seed: z.number().nullish(),
   has_nsfw_concepts: z.array(z.boolean()).nullish(),
   nsfw_content_detected: z.array(z.boolean()).nullish(),
@@ -22,7 +31,18 @@ export const falResultSchema = z.looseObject({
 export type FalResult = z.infer<typeof falResultSchema>
 
 const falErrorSchema = z.looseObject({
-  detail: z.union([z.string(), z.array(z.looseObject({ loc: z.array(z.union([z.string(), z.number()])).nullish(), msg: z.string(), type: z.string().nullish() }))]).nullish(),
+  detail: z
+    .union([
+      z.string(),
+      z.array(
+        z.looseObject({
+          loc: z.array(z.union([z.string(), z.number()])).nullish(),
+          msg: z.string(),
+          type: z.string().nullish(),
+        }),
+      ),
+    ])
+    .nullish(),
   message: z.string().nullish(),
   error_type: z.string().nullish(),
 })
@@ -60,8 +80,14 @@ export function readFalError(text: string, status: number): { message?: string; 
   if (!body) return {}
   const { detail, message, error_type: errorType } = body
   const issues = Array.isArray(detail) ? detail : []
-  const summary = typeof detail === 'string' ? detail : issues.map((issue) => describeIssue(issue.loc, issue.msg)).join('; ') || message || undefined
+  const summary =
+    typeof detail === 'string'
+      ? detail
+      : issues.map((issue) => describeIssue(issue.loc, issue.msg)).join('; ') || message || undefined
   const type = errorType ?? issues.find((issue) => issue.type && CODE_BY_TYPE[issue.type])?.type ?? ''
   const isBalance = status === 403 && /balance|billing|locked/i.test(summary ?? '')
-  return { message: summary && errorType ? `${summary} (${errorType})` : summary, code: CODE_BY_TYPE[type] ?? (isBalance ? 'quota_exceeded' : undefined) }
+  return {
+    message: summary && errorType ? `${summary} (${errorType})` : summary,
+    code: CODE_BY_TYPE[type] ?? (isBalance ? 'quota_exceeded' : undefined),
+  }
 }

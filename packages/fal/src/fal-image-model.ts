@@ -1,6 +1,19 @@
-import { GeneratedImage, ImageFormat, LLMKitError, type ImageCall, type ImageModelInfo, type JobStatus } from '@llmkit/core'
+import {
+  GeneratedImage,
+  ImageFormat,
+  LLMKitError,
+  type ImageCall,
+  type ImageModelInfo,
+  type JobStatus,
+} from '@llmkit/core'
 import type { FalResult } from './fal-api'
-import { falFluxOptionsSchema, falFluxSchnellOptionsSchema, falImageOptionsSchema, falStableDiffusionOptionsSchema, type FalImageOptions } from './fal-options'
+import {
+  falFluxOptionsSchema,
+  falFluxSchnellOptionsSchema,
+  falImageOptionsSchema,
+  falStableDiffusionOptionsSchema,
+  type FalImageOptions,
+} from './fal-options'
 
 /** Model ids with autocomplete; any other fal endpoint id works with the `fal:` prefix. */
 export type FalImageModelId = 'fal-ai/flux/dev' | 'fal-ai/flux/schnell' | 'fal-ai/stable-diffusion-3' | (string & {})
@@ -93,8 +106,16 @@ export function toFalInput(call: ImageCall): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
 }
 
-function toImage(image: NonNullable<FalResult['images']>[number], metadata: { seed?: number; content_filtered?: boolean }): GeneratedImage {
-  const details = { ...metadata, width: image.width ?? undefined, height: image.height ?? undefined, media_type: image.content_type ?? undefined }
+function toImage(
+  image: NonNullable<FalResult['images']>[number],
+  metadata: { seed?: number; content_filtered?: boolean },
+): GeneratedImage {
+  const details = {
+    ...metadata,
+    width: image.width ?? undefined,
+    height: image.height ?? undefined,
+    media_type: image.content_type ?? undefined,
+  }
   const inline = /^data:([^;,]+)?;base64,(.*)$/s.exec(image.url)
   if (inline) return GeneratedImage.from_b64(inline[2]!, { ...details, media_type: details.media_type ?? inline[1] })
   return GeneratedImage.from_url(image.url, details)
@@ -109,12 +130,20 @@ export function fromFalResult(result: FalResult, modelId: string): JobStatus {
   const flags = result.has_nsfw_concepts ?? result.nsfw_content_detected ?? []
   const found = result.images ?? []
   const seed = found.length === 1 ? (result.seed ?? undefined) : undefined
-  const images = found.map((image, index) => toImage(image, { seed, content_filtered: flags[index] === true ? true : undefined }))
+  const images = found.map((image, index) =>
+    toImage(image, { seed, content_filtered: flags[index] === true ? true : undefined }),
+  )
   const flagged = images.filter((image) => image.content_filtered).length
   if (images.length > 0 && flagged === images.length) {
     const message = `fal: its safety checker flagged ${images.length === 1 ? 'the image' : `all ${images.length} images`} as NSFW and blacked ${images.length === 1 ? 'it' : 'them'} out — rephrase the prompt`
-    return { state: 'failed', error: new LLMKitError({ code: 'content_policy', provider: 'fal', model: modelId, message }) }
+    return {
+      state: 'failed',
+      error: new LLMKitError({ code: 'content_policy', provider: 'fal', model: modelId, message }),
+    }
   }
-  const warnings = flagged > 0 ? [`fal: ${flagged} of ${images.length} images were flagged as NSFW and blacked out (marked content_filtered)`] : []
+  const warnings =
+    flagged > 0
+      ? [`fal: ${flagged} of ${images.length} images were flagged as NSFW and blacked out (marked content_filtered)`]
+      : []
   return { state: 'completed', images, warnings }
 }

@@ -18,7 +18,13 @@ const KEY_ENV = ['FAL_API_KEY', 'FAL_KEY'] as const
 /** Creates the fal.ai provider: FLUX.1 [dev], FLUX.1 [schnell], Stable Diffusion 3, and any fal endpoint as `fal:owner/app`. */
 export function createFal(settings: FalProviderSettings = {}): ImageProvider {
   const config = (context: ProviderContext): FalQueueConfig => {
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'fal', factory: 'createFal' })
+    const apiKey = loadApiKey({
+      apiKey: settings.apiKey,
+      env: context.env,
+      names: KEY_ENV,
+      provider: 'fal',
+      factory: 'createFal',
+    })
     return {
       baseURL: resolveBaseURL(settings.baseURL, context.env, 'FAL_BASE_URL', 'https://queue.fal.run'),
       secrets: () => [apiKey],

@@ -1,4 +1,14 @@
-import { errorFromResponse, LLMKitError, parseServerSentEvents, type HttpResponse, type ImageCall, type ImageJob, type JobStatus, type ProviderContext, type StartResult } from '@llmkit/core'
+import {
+  errorFromResponse,
+  LLMKitError,
+  parseServerSentEvents,
+  type HttpResponse,
+  type ImageCall,
+  type ImageJob,
+  type JobStatus,
+  type ProviderContext,
+  type StartResult,
+} from '@llmkit/core'
 import type { z } from 'zod'
 import { falResultSchema, falStatusSchema, falSubmitResponseSchema, readFalError, type FalStatus } from './fal-api'
 import { falEndpointOf, fromFalResult, toFalInput } from './fal-image-model'
@@ -13,8 +23,13 @@ export interface FalQueueConfig {
 
 const NAMESPACES = new Set(['workflows', 'comfy'])
 /** Status, result and cancel live under `owner/app` only, without the endpoint's path (fal.md §2.2). */
-const appOf = (endpoint: string) => endpoint.split('/').slice(0, NAMESPACES.has(endpoint.split('/')[0]!) ? 3 : 2).join('/')
-const requestURL = (job: ImageJob, config: FalQueueConfig) => `${config.baseURL}/${String(job.data?.app ?? appOf(falEndpointOf(job.model)))}/requests/${encodeURIComponent(job.id)}`
+const appOf = (endpoint: string) =>
+  endpoint
+    .split('/')
+    .slice(0, NAMESPACES.has(endpoint.split('/')[0]!) ? 3 : 2)
+    .join('/')
+const requestURL = (job: ImageJob, config: FalQueueConfig) =>
+  `${config.baseURL}/${String(job.data?.app ?? appOf(falEndpointOf(job.model)))}/requests/${encodeURIComponent(job.id)}`
 
 function failure(response: HttpResponse, model: string, config: FalQueueConfig): LLMKitError {
   const { message, code } = readFalError(response.text(), response.status)
@@ -24,13 +39,29 @@ function failure(response: HttpResponse, model: string, config: FalQueueConfig):
 function parse<T>(schema: z.ZodType<T>, value: unknown, model: string, what: string): T {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
-  throw new LLMKitError({ code: 'provider_error', provider: 'fal', model, message: `fal: unexpected ${what}: ${parsed.error.issues[0]?.message ?? 'unknown shape'}` })
+  throw new LLMKitError({
+    code: 'provider_error',
+    provider: 'fal',
+    model,
+    message: `fal: unexpected ${what}: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`,
+  })
 }
 
 /** Submits the call to fal's queue; the handle keeps only the request id and the app path. */
-export async function submitFalJob(call: ImageCall, context: ProviderContext, config: FalQueueConfig): Promise<StartResult> {
+export async function submitFalJob(
+  call: ImageCall,
+  context: ProviderContext,
+  config: FalQueueConfig,
+): Promise<StartResult> {
   const endpoint = falEndpointOf(call.model.id)
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/${endpoint}`, headers: config.headers(), json: toFalInput(call), stage: 'submit', secrets: config.secrets() })
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/${endpoint}`,
+    headers: config.headers(),
+    json: toFalInput(call),
+    stage: 'submit',
+    secrets: config.secrets(),
+  })
   if (!response.ok) throw failure(response, call.model.id, config)
   const submitted = parse(falSubmitResponseSchema, response.json(), call.model.id, 'submit answer')
   const { n, width, height, format, seed, callIndex } = call
@@ -58,21 +89,36 @@ function progressOf(logs: FalStatus['logs']): number | undefined {
 }
 
 function pendingOf(status: FalStatus): JobStatus {
-  if (status.status === 'IN_QUEUE') return { state: 'pending', phase: 'queued', position: status.queue_position ?? undefined }
+  if (status.status === 'IN_QUEUE')
+    return { state: 'pending', phase: 'queued', position: status.queue_position ?? undefined }
   const message = status.logs?.at(-1)?.message.trim().slice(0, 200) || undefined
   return { state: 'pending', phase: 'running', progress: progressOf(status.logs), message }
 }
 
 /** The output of a finished request: images, or the error the model returned. */
 async function resultOf(job: ImageJob, context: ProviderContext, config: FalQueueConfig): Promise<JobStatus> {
-  const response = await context.http.send({ url: requestURL(job, config), headers: config.headers(), stage: 'status', secrets: config.secrets() })
+  const response = await context.http.send({
+    url: requestURL(job, config),
+    headers: config.headers(),
+    stage: 'status',
+    secrets: config.secrets(),
+  })
   if (!response.ok) return { state: 'failed', error: failure(response, job.model, config) }
   return fromFalResult(parse(falResultSchema, response.json(), job.model, 'result'), job.model)
 }
 
 /** Asks once where the request stands (`?logs=1` for progress); fetches the result once it is COMPLETED. */
-export async function falJobStatus(job: ImageJob, context: ProviderContext, config: FalQueueConfig): Promise<JobStatus> {
-  const response = await context.http.send({ url: `${requestURL(job, config)}/status?logs=1`, headers: config.headers(), stage: 'status', secrets: config.secrets() })
+export async function falJobStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: FalQueueConfig,
+): Promise<JobStatus> {
+  const response = await context.http.send({
+    url: `${requestURL(job, config)}/status?logs=1`,
+    headers: config.headers(),
+    stage: 'status',
+    secrets: config.secrets(),
+  })
   if (!response.ok) throw failure(response, job.model, config)
   const status = parse(falStatusSchema, response.json(), job.model, 'status')
   return isFinished(status) ? resultOf(job, context, config) : pendingOf(status)
@@ -83,9 +129,18 @@ export async function falJobStatus(job: ImageJob, context: ProviderContext, conf
  * COMPLETED), so completion is heard at once. A refused stream simply ends:
  * core's polling takes over and surfaces any real error with its retries.
  */
-export async function* watchFalJob(job: ImageJob, context: ProviderContext, config: FalQueueConfig): AsyncGenerator<JobStatus> {
+export async function* watchFalJob(
+  job: ImageJob,
+  context: ProviderContext,
+  config: FalQueueConfig,
+): AsyncGenerator<JobStatus> {
   const headers = { ...config.headers(), accept: 'text/event-stream' }
-  const response = await context.http.stream({ url: `${requestURL(job, config)}/status/stream?logs=1`, headers, stage: 'status', secrets: config.secrets() })
+  const response = await context.http.stream({
+    url: `${requestURL(job, config)}/status/stream?logs=1`,
+    headers,
+    stage: 'status',
+    secrets: config.secrets(),
+  })
   try {
     if (!response.ok) return await discard(response.body)
     for await (const event of parseServerSentEvents(response.body)) {
@@ -93,7 +148,12 @@ export async function* watchFalJob(job: ImageJob, context: ProviderContext, conf
       try {
         data = JSON.parse(event.data)
       } catch {
-        throw new LLMKitError({ code: 'provider_error', provider: 'fal', model: job.model, message: 'fal: the status stream sent an event that is not JSON' })
+        throw new LLMKitError({
+          code: 'provider_error',
+          provider: 'fal',
+          model: job.model,
+          message: 'fal: the status stream sent an event that is not JSON',
+        })
       }
       const status = parse(falStatusSchema, data, job.model, 'status event')
       if (!isFinished(status)) {
@@ -116,5 +176,11 @@ async function discard(body: AsyncIterable<Buffer>): Promise<void> {
 
 /** Asks fal to cancel the request (best effort: an already finished request stays as it is). */
 export async function cancelFalJob(job: ImageJob, context: ProviderContext, config: FalQueueConfig): Promise<void> {
-  await context.http.send({ method: 'PUT', url: `${requestURL(job, config)}/cancel`, headers: config.headers(), stage: 'cancel', secrets: config.secrets() })
+  await context.http.send({
+    method: 'PUT',
+    url: `${requestURL(job, config)}/cancel`,
+    headers: config.headers(),
+    stage: 'cancel',
+    secrets: config.secrets(),
+  })
 }

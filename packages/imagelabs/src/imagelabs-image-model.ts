@@ -11,7 +11,12 @@ import {
   type ProviderContext,
   type StartResult,
 } from '@llmkit/core'
-import { imagelabsProgressResponseSchema, imagelabsSubmitResponseSchema, readImageLabsError, type ImageLabsProgress } from './imagelabs-api'
+import {
+  imagelabsProgressResponseSchema,
+  imagelabsSubmitResponseSchema,
+  readImageLabsError,
+  type ImageLabsProgress,
+} from './imagelabs-api'
 import { imagelabsImageOptionsSchema, type ImageLabsImageOptions } from './imagelabs-options'
 
 /** Model ids with autocomplete. ImageLabs has one model and sends no model on the wire. */
@@ -60,7 +65,7 @@ export function toImageLabsBody(call: ImageCall, now: number): Record<string, un
   return {
     prompt: call.prompt,
     seed: String(seed),
-    subseed: String(options.subseed ?? (call.seed ?? now)),
+    subseed: String(options.subseed ?? call.seed ?? now),
     attention: 0,
     width: call.width,
     height: call.height,
@@ -77,25 +82,63 @@ function failure(response: HttpResponse, model: string): LLMKitError {
 }
 
 function shapeError(response: HttpResponse, model: string, what: string): LLMKitError {
-  return new LLMKitError({ code: 'provider_error', provider: 'imagelabs', model, status: response.status, requestId: response.requestId, message: `imagelabs: ${what}; the unofficial API may have changed` })
+  return new LLMKitError({
+    code: 'provider_error',
+    provider: 'imagelabs',
+    model,
+    status: response.status,
+    requestId: response.requestId,
+    message: `imagelabs: ${what}; the unofficial API may have changed`,
+  })
 }
 
 /** Submits one call and returns the job handle. */
-export async function startImageLabsJob(call: ImageCall, context: ProviderContext, config: ImageLabsRequestConfig): Promise<StartResult> {
+export async function startImageLabsJob(
+  call: ImageCall,
+  context: ProviderContext,
+  config: ImageLabsRequestConfig,
+): Promise<StartResult> {
   const now = context.clock.now()
   const body = toImageLabsBody(call, now)
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/txt2img`, headers: config.headers, json: body, stage: 'submit' })
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/txt2img`,
+    headers: config.headers,
+    json: body,
+    stage: 'submit',
+  })
   if (!response.ok) throw failure(response, call.model.id)
   const parsed = imagelabsSubmitResponseSchema.safeParse(response.json())
-  if (!parsed.success) throw shapeError(response, call.model.id, `the txt2img answer carries no task_id (${response.text().slice(0, 120)})`)
+  if (!parsed.success)
+    throw shapeError(
+      response,
+      call.model.id,
+      `the txt2img answer carries no task_id (${response.text().slice(0, 120)})`,
+    )
   const seed = Number(body.seed)
-  const job: ImageJob = { provider: 'imagelabs', model: call.model.id, id: parsed.data.task_id, createdAt: now, call: { n: call.n, width: call.width, height: call.height, format: call.format, seed, callIndex: call.callIndex } }
+  const job: ImageJob = {
+    provider: 'imagelabs',
+    model: call.model.id,
+    id: parsed.data.task_id,
+    createdAt: now,
+    call: { n: call.n, width: call.width, height: call.height, format: call.format, seed, callIndex: call.callIndex },
+  }
   return { job }
 }
 
 /** Asks once where a job stands (`POST /progress`). */
-export async function imagelabsJobStatus(job: ImageJob, context: ProviderContext, config: ImageLabsRequestConfig): Promise<JobStatus> {
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/progress`, headers: config.headers, json: { task_id: job.id }, stage: 'status' })
+export async function imagelabsJobStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: ImageLabsRequestConfig,
+): Promise<JobStatus> {
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/progress`,
+    headers: config.headers,
+    json: { task_id: job.id },
+    stage: 'status',
+  })
   if (!response.ok) throw failure(response, job.model)
   const parsed = imagelabsProgressResponseSchema.safeParse(response.json())
   if (!parsed.success) throw shapeError(response, job.model, `unexpected progress answer for task ${job.id}`)
@@ -113,9 +156,18 @@ export function toJobStatus(body: ImageLabsProgress, job: ImageJob): JobStatus {
     return { state: 'completed', images }
   }
   if (status.toLowerCase().includes('error') || status.toLowerCase() === 'failed') {
-    return { state: 'failed', error: new LLMKitError({ code: 'provider_error', provider: 'imagelabs', model: job.model, message: `imagelabs: image generation failed with status "${status}"` }) }
+    return {
+      state: 'failed',
+      error: new LLMKitError({
+        code: 'provider_error',
+        provider: 'imagelabs',
+        model: job.model,
+        message: `imagelabs: image generation failed with status "${status}"`,
+      }),
+    }
   }
-  const progress = typeof body.progress === 'number' && body.progress >= 0 && body.progress <= 1 ? body.progress : undefined
+  const progress =
+    typeof body.progress === 'number' && body.progress >= 0 && body.progress <= 1 ? body.progress : undefined
   const isQueued = /queue|wait|pending/i.test(status) || (!progress && !/process|running|generat/i.test(status))
   return isQueued
     ? { state: 'pending', phase: 'queued', message: status || undefined, pollAfterMs: POLL_AFTER_MS }

@@ -1,14 +1,34 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, LLMKitError, type ImageJob, type ImageProgressEvent, type ImageProvider } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  LLMKitError,
+  type ImageJob,
+  type ImageProgressEvent,
+  type ImageProvider,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { toJobStatus } from './imagelabs-image-model'
 import { createImageLabs, IMAGELABS_BROWSER_HEADERS, imagelabs } from './index'
 
 let emulator: Emulator
 const client = (provider: ImageProvider = imagelabs, timeoutMs?: number) =>
-  new LLMKitClient({ providers: [provider], env: emulator.env, timeoutMs, retry: { initialDelayMs: 5, maxDelayMs: 20 }, poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 } })
-const request = (prompt = 'a lighthouse at dusk') => new ImageGenerationRequest('imagelabs:sdxl-turbo', prompt).with_format(ImageFormat.Url)
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as LLMKitError)
+  new LLMKitClient({
+    providers: [provider],
+    env: emulator.env,
+    timeoutMs,
+    retry: { initialDelayMs: 5, maxDelayMs: 20 },
+    poll: { initialIntervalMs: 10, minIntervalMs: 5, maxIntervalMs: 40 },
+  })
+const request = (prompt = 'a lighthouse at dusk') =>
+  new ImageGenerationRequest('imagelabs:sdxl-turbo', prompt).with_format(ImageFormat.Url)
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as LLMKitError,
+  )
 
 beforeAll(async () => {
   emulator = await startEmulator({ providers: ['imagelabs'], timing: { queueMs: 120, runMs: 150, initialPosition: 1 } })
@@ -31,8 +51,30 @@ describe('request mapping', () => {
     for (const [name, value] of Object.entries(IMAGELABS_BROWSER_HEADERS)) expect(submit!.headers[name]).toBe(value)
     expect(submit!.headers.cookie).toBeUndefined()
     const body = submit!.json as Record<string, unknown>
-    expect(Object.keys(body).sort()).toEqual(['attention', 'height', 'negative_prompt', 'prompt', 'reference_image', 'reference_image_type', 'reference_strength', 'seed', 'subseed', 'tiling', 'width'])
-    expect(body).toMatchObject({ prompt: 'a lighthouse at dusk', attention: 0, tiling: false, negative_prompt: '', reference_image: '', reference_image_type: null, reference_strength: 30, width: 1152, height: 896 })
+    expect(Object.keys(body).sort()).toEqual([
+      'attention',
+      'height',
+      'negative_prompt',
+      'prompt',
+      'reference_image',
+      'reference_image_type',
+      'reference_strength',
+      'seed',
+      'subseed',
+      'tiling',
+      'width',
+    ])
+    expect(body).toMatchObject({
+      prompt: 'a lighthouse at dusk',
+      attention: 0,
+      tiling: false,
+      negative_prompt: '',
+      reference_image: '',
+      reference_image_type: null,
+      reference_strength: 30,
+      width: 1152,
+      height: 896,
+    })
     expect(Number(body.seed)).toBeGreaterThanOrEqual(Math.floor(before / 1000))
     expect(Number(body.seed)).toBeLessThanOrEqual(Math.floor(after / 1000))
     expect(body.seed).toMatch(/^\d+$/)
@@ -40,7 +82,14 @@ describe('request mapping', () => {
     expect(Number(body.subseed)).toBeLessThanOrEqual(after)
     const polls = emulator.requestsFor('imagelabs', 'status')
     const taskId = (response.jobs[0] as ImageJob).id
-    expect(polls.every((poll) => poll.method === 'POST' && poll.path === '/progress' && JSON.stringify(poll.json) === JSON.stringify({ task_id: taskId }))).toBe(true)
+    expect(
+      polls.every(
+        (poll) =>
+          poll.method === 'POST' &&
+          poll.path === '/progress' &&
+          JSON.stringify(poll.json) === JSON.stringify({ task_id: taskId }),
+      ),
+    ).toBe(true)
     expect(polls[0]!.headers['x-requested-with']).toBe('XMLHttpRequest')
     expect(response.first()!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/)
     expect([response.first()!.width, response.first()!.height]).toEqual([1152, 896])
@@ -48,7 +97,9 @@ describe('request mapping', () => {
   })
 
   it('sends the seed and negative prompt as given, and one call per image', async () => {
-    const response = await client().generateImage(request().with_seed(777).with_negative_prompt('blurry').with_n(2).with_size(ImageSize.Square1024))
+    const response = await client().generateImage(
+      request().with_seed(777).with_negative_prompt('blurry').with_n(2).with_size(ImageSize.Square1024),
+    )
     expect(response.count).toBe(2)
     const bodies = emulator.requestsFor('imagelabs', 'submit').map((r) => r.json as Record<string, unknown>)
     expect(bodies.map((b) => [b.seed, b.subseed, b.negative_prompt, b.width, b.height])).toEqual([
@@ -79,9 +130,13 @@ describe('job states', () => {
     await client().generateImage(request(), { onProgress: (event) => events.push(event) })
     const types = events.map((event) => event.type)
     expect(types).toContain('queued')
-    const running = events.filter((event): event is Extract<ImageProgressEvent, { type: 'running' }> => event.type === 'running')
+    const running = events.filter(
+      (event): event is Extract<ImageProgressEvent, { type: 'running' }> => event.type === 'running',
+    )
     expect(running.length).toBeGreaterThan(0)
-    expect(running.every((event) => event.message === 'Processing' && event.progress! >= 0 && event.progress! < 1)).toBe(true)
+    expect(
+      running.every((event) => event.message === 'Processing' && event.progress! >= 0 && event.progress! < 1),
+    ).toBe(true)
     expect(types.slice(-2)).toEqual(['image', 'done'])
   })
 
@@ -113,19 +168,47 @@ describe('job states', () => {
   it('aborts while polling with the AbortError', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'imagelabs' })
     const controller = new AbortController()
-    const run = client().generateImage(request(), { signal: controller.signal, onProgress: (event) => event.type === 'running' && controller.abort() })
+    const run = client().generateImage(request(), {
+      signal: controller.signal,
+      onProgress: (event) => event.type === 'running' && controller.abort(),
+    })
     await expect(run).rejects.toMatchObject({ name: 'AbortError' })
   })
 
   it('maps the progress answers as documented', () => {
-    const job = { provider: 'imagelabs', model: 'sdxl-turbo', id: 't', createdAt: 0, call: { n: 1, width: 1, height: 1, format: ImageFormat.Url, seed: 3, callIndex: 0 } }
-    expect(toJobStatus({ status: 'Processing', final_image_url: 'https://x/i.png' }, job)).toMatchObject({ state: 'completed', images: [{ url: 'https://x/i.png', seed: 3 }] })
+    const job = {
+      provider: 'imagelabs',
+      model: 'sdxl-turbo',
+      id: 't',
+      createdAt: 0,
+      call: { n: 1, width: 1, height: 1, format: ImageFormat.Url, seed: 3, callIndex: 0 },
+    }
+    expect(toJobStatus({ status: 'Processing', final_image_url: 'https://x/i.png' }, job)).toMatchObject({
+      state: 'completed',
+      images: [{ url: 'https://x/i.png', seed: 3 }],
+    })
     expect(toJobStatus({ status: 'Done' }, job)).toMatchObject({ state: 'completed', images: [] })
     expect(toJobStatus({ status: 'FAILED' }, job)).toMatchObject({ state: 'failed' })
     expect(toJobStatus({ status: 'internal error' }, job)).toMatchObject({ state: 'failed' })
-    expect(toJobStatus({ status: 'Processing', progress: 0.4 }, job)).toEqual({ state: 'pending', phase: 'running', progress: 0.4, message: 'Processing', pollAfterMs: 1000 })
-    expect(toJobStatus({ status: 'Queued', progress: 0 }, job)).toEqual({ state: 'pending', phase: 'queued', message: 'Queued', pollAfterMs: 1000 })
-    expect(toJobStatus({ status: null }, job)).toEqual({ state: 'pending', phase: 'queued', message: undefined, pollAfterMs: 1000 })
+    expect(toJobStatus({ status: 'Processing', progress: 0.4 }, job)).toEqual({
+      state: 'pending',
+      phase: 'running',
+      progress: 0.4,
+      message: 'Processing',
+      pollAfterMs: 1000,
+    })
+    expect(toJobStatus({ status: 'Queued', progress: 0 }, job)).toEqual({
+      state: 'pending',
+      phase: 'queued',
+      message: 'Queued',
+      pollAfterMs: 1000,
+    })
+    expect(toJobStatus({ status: null }, job)).toEqual({
+      state: 'pending',
+      phase: 'queued',
+      message: undefined,
+      pollAfterMs: 1000,
+    })
   })
 })
 

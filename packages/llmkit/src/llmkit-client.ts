@@ -14,7 +14,17 @@ import { stability } from '@llmkit/stability'
  * in `fromEnv()` only when its key is in the environment; the local renderer
  * always does, so llmkit works offline out of the box.
  */
-export const BUNDLED_PROVIDERS: readonly ImageProvider[] = [openai, fal, stability, recraft, replicate, runway, arta, imagelabs, local]
+export const BUNDLED_PROVIDERS: readonly ImageProvider[] = [
+  openai,
+  fal,
+  stability,
+  recraft,
+  replicate,
+  runway,
+  arta,
+  imagelabs,
+  local,
+]
 
 /** The llmkit client, with `fromEnv()` defaulting to every bundled provider. */
 export class LLMKitClient extends CoreClient {
@@ -25,7 +35,9 @@ export class LLMKitClient extends CoreClient {
    */
   static override fromEnv(options: FromEnvOptions = {}): LLMKitClient {
     const env = options.env ?? { ...process.env }
-    const providers = (options.providers ?? BUNDLED_PROVIDERS).filter((provider) => provider.isConfigured?.(env) ?? true)
+    const providers = (options.providers ?? BUNDLED_PROVIDERS).filter(
+      (provider) => provider.isConfigured?.(env) ?? true,
+    )
     return new LLMKitClient({ ...options, env, providers })
   }
 }

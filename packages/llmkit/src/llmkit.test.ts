@@ -18,7 +18,17 @@ describe('LLMKitClient.fromEnv', () => {
     const client = LLMKitClient.fromEnv({ env: {} })
     expect(client).toBeInstanceOf(LLMKitClient)
     expect(client.providers.map((p) => p.id)).toEqual(['local'])
-    expect(BUNDLED_PROVIDERS.map((p) => p.id)).toEqual(['openai', 'fal', 'stability', 'recraft', 'replicate', 'runway', 'arta', 'imagelabs', 'local'])
+    expect(BUNDLED_PROVIDERS.map((p) => p.id)).toEqual([
+      'openai',
+      'fal',
+      'stability',
+      'recraft',
+      'replicate',
+      'runway',
+      'arta',
+      'imagelabs',
+      'local',
+    ])
   })
 
   it('runs the documented Quick Start offline without opening any connection', async () => {
@@ -37,21 +47,51 @@ describe('LLMKitClient.fromEnv', () => {
 
   it('explains how to reach a documented model whose provider has no key', async () => {
     const client = LLMKitClient.fromEnv({ env: {} })
-    const error = (await client.generateImage(new ImageGenerationRequest('dall-e-3', 'A serene mountain landscape')).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client
+      .generateImage(new ImageGenerationRequest('dall-e-3', 'A serene mountain landscape'))
+      .catch((e: unknown) => e)) as LLMKitError
     expect(LLMKitError.isInstance(error)).toBe(true)
     expect(error.code).toBe('unknown_model')
     expect(error.message).toContain('OPENAI_API_KEY')
   })
 
   it('registers a provider when its key is set, and ImageLabs only when enabled', () => {
-    const keys = { OPENAI_API_KEY: 'k', FAL_KEY: 'k', STABILITY_API_KEY: 'k', RECRAFT_API_TOKEN: 'k', REPLICATE_API_TOKEN: 'k', RUNWAYML_API_SECRET: 'k', ARTA_API_KEY: 'k' }
-    expect(LLMKitClient.fromEnv({ env: keys }).providers.map((p) => p.id)).toEqual(['openai', 'fal', 'stability', 'recraft', 'replicate', 'runway', 'arta', 'local'])
-    expect(LLMKitClient.fromEnv({ env: { ...keys, IMAGELABS_ENABLED: '1' } }).providers.map((p) => p.id)).toContain('imagelabs')
+    const keys = {
+      OPENAI_API_KEY: 'k',
+      FAL_KEY: 'k',
+      STABILITY_API_KEY: 'k',
+      RECRAFT_API_TOKEN: 'k',
+      REPLICATE_API_TOKEN: 'k',
+      RUNWAYML_API_SECRET: 'k',
+      ARTA_API_KEY: 'k',
+    }
+    expect(LLMKitClient.fromEnv({ env: keys }).providers.map((p) => p.id)).toEqual([
+      'openai',
+      'fal',
+      'stability',
+      'recraft',
+      'replicate',
+      'runway',
+      'arta',
+      'local',
+    ])
+    expect(LLMKitClient.fromEnv({ env: { ...keys, IMAGELABS_ENABLED: '1' } }).providers.map((p) => p.id)).toContain(
+      'imagelabs',
+    )
   })
 
   it('routes every documented model id to its package, with or without a prefix', () => {
     const client = LLMKitClient.fromEnv({
-      env: { OPENAI_API_KEY: 'k', FAL_API_KEY: 'k', STABILITY_API_KEY: 'k', RECRAFT_API_TOKEN: 'k', REPLICATE_API_TOKEN: 'k', RUNWAYML_API_SECRET: 'k', ARTA_API_KEY: 'k', IMAGELABS_ENABLED: '1' },
+      env: {
+        OPENAI_API_KEY: 'k',
+        FAL_API_KEY: 'k',
+        STABILITY_API_KEY: 'k',
+        RECRAFT_API_TOKEN: 'k',
+        REPLICATE_API_TOKEN: 'k',
+        RUNWAYML_API_SECRET: 'k',
+        ARTA_API_KEY: 'k',
+        IMAGELABS_ENABLED: '1',
+      },
     })
     const routes: Record<string, string> = {
       'dall-e-3': 'openai',
@@ -69,7 +109,8 @@ describe('LLMKitClient.fromEnv', () => {
       sketch: 'local',
       'openai:dall-e-3': 'openai',
     }
-    for (const [id, provider] of Object.entries(routes)) expect([id, client.resolveModel(id).provider.id]).toEqual([id, provider])
+    for (const [id, provider] of Object.entries(routes))
+      expect([id, client.resolveModel(id).provider.id]).toEqual([id, provider])
   })
 })
 
@@ -95,8 +136,14 @@ describe('every bundled provider against its emulator', () => {
     'imagelabs:sdxl-turbo',
   ]
   it.each(documented)('%s returns a real image through fromEnv()', async (model) => {
-    const client = LLMKitClient.fromEnv({ env: { ...emulator.env, ARTA_AUTH_FILE: join(cacheDir, 'arta-auth.json'), XDG_CACHE_HOME: cacheDir } })
-    const response = await client.generateImage(new ImageGenerationRequest(model, 'a lighthouse by the sea at dusk').with_size(ImageSize.Square1024).with_format(ImageFormat.B64Json))
+    const client = LLMKitClient.fromEnv({
+      env: { ...emulator.env, ARTA_AUTH_FILE: join(cacheDir, 'arta-auth.json'), XDG_CACHE_HOME: cacheDir },
+    })
+    const response = await client.generateImage(
+      new ImageGenerationRequest(model, 'a lighthouse by the sea at dusk')
+        .with_size(ImageSize.Square1024)
+        .with_format(ImageFormat.B64Json),
+    )
     expect(response.count).toBe(1)
     const bytes = await response.first()!.bytes()
     expect(bytes.length).toBeGreaterThan(100)

@@ -20,7 +20,8 @@ export function placeMountains(random: Random, scene: Scene, width: number, heig
       // A power above 1 sharpens the noise into peaks over wide valleys instead of a wavy band.
       top[x] = horizonY - room * (layer.floor + layer.amplitude * line[x]! ** 1.5)
     }
-    const snowLineY = hasSnow && index < 2 ? horizonY - room * (layer.floor + layer.amplitude * (index === 0 ? 0.6 : 0.78)) : undefined
+    const snowLineY =
+      hasSnow && index < 2 ? horizonY - room * (layer.floor + layer.amplitude * (index === 0 ? 0.6 : 0.78)) : undefined
     return { top, depth: layer.depth, snowLineY }
   })
 }
@@ -59,7 +60,13 @@ function farShore(random: Random, width: number, height: number, horizonY: numbe
 }
 
 /** A river winding from the horizon towards the viewer, widening with perspective. */
-export function placeRiver(random: Random, scene: Scene, width: number, height: number, horizonY: number): River | undefined {
+export function placeRiver(
+  random: Random,
+  scene: Scene,
+  width: number,
+  height: number,
+  horizonY: number,
+): River | undefined {
   if (scene.water !== 'river') return undefined
   const rows = height - horizonY
   const centre = new Float32Array(rows)

@@ -33,7 +33,13 @@ export function placeTrees(random: Random, scene: Scene, ground: Ground): Tree[]
   }
   for (let i = 0; i < frameCount; i++) {
     const side = i % 2 === 0 ? random.range(-0.04, 0.14) : random.range(0.86, 1.04)
-    trees.push({ x: width * side, baseY: height * random.range(1.0, 1.06), height: height * random.range(0.7, 0.95), kind: 'conifer', depth: 1 })
+    trees.push({
+      x: width * side,
+      baseY: height * random.range(1.0, 1.06),
+      height: height * random.range(0.7, 0.95),
+      kind: 'conifer',
+      depth: 1,
+    })
   }
   return trees.sort((a, b) => a.baseY - b.baseY)
 }
@@ -46,9 +52,16 @@ function treeline(random: Random, scene: Scene, ground: Ground, count: number): 
     const centre = random.next() * ground.width
     const spread = scene.trees === 'many' ? ground.width * 0.6 : ground.width * 0.05
     for (let i = 0; i < Math.ceil(count / clusters) + (scene.trees === 'many' ? 0 : 3); i++) {
-      const x = scene.trees === 'many' ? random.range(-0.02, 1.02) * ground.width : centre + random.range(-spread, spread)
+      const x =
+        scene.trees === 'many' ? random.range(-0.02, 1.02) * ground.width : centre + random.range(-spread, spread)
       const baseY = ground.horizonY + random.range(0, 0.008) * ground.height
-      trees.push({ x, baseY, height: ground.height * random.range(0.025, 0.055), kind: treeKind(random, scene), depth: 0 })
+      trees.push({
+        x,
+        baseY,
+        height: ground.height * random.range(0.025, 0.055),
+        kind: treeKind(random, scene),
+        depth: 0,
+      })
     }
   }
   return trees
@@ -76,17 +89,32 @@ function treeKind(random: Random, scene: Scene): Tree['kind'] {
 }
 
 /** A skyline in three rows, far ones taller, highest towards the middle. */
-export function placeBuildings(random: Random, scene: Scene, width: number, height: number, horizonY: number): Building[] {
+export function placeBuildings(
+  random: Random,
+  scene: Scene,
+  width: number,
+  height: number,
+  horizonY: number,
+): Building[] {
   if (!scene.city) return []
   const unit = Math.min(width, height)
   const buildings: Building[] = []
   for (const depth of [0.2, 0.55, 0.9]) {
-    for (let x = -random.range(0, unit * 0.05); x < width; ) {
+    for (let x = -random.range(0, unit * 0.05); x < width;) {
       const buildingWidth = unit * random.range(0.035, 0.08) * (0.7 + 0.5 * depth)
       const centred = Math.exp(-(((x + buildingWidth / 2) / width - 0.5) ** 2) / 0.08)
-      const tall = height * random.range(0.06, 0.22) * (scene.neon ? 1.45 : 1) * (1.25 - 0.45 * depth) * (0.7 + 0.6 * centred)
+      const tall =
+        height * random.range(0.06, 0.22) * (scene.neon ? 1.45 : 1) * (1.25 - 0.45 * depth) * (0.7 + 0.6 * centred)
       const top = Math.max(height * 0.06, horizonY - tall)
-      buildings.push({ x, width: buildingWidth, top, baseY: horizonY, depth, hasSpire: random.chance(scene.neon ? 0.3 : 0.1), windowSeed: random.int(0, 2 ** 31) })
+      buildings.push({
+        x,
+        width: buildingWidth,
+        top,
+        baseY: horizonY,
+        depth,
+        hasSpire: random.chance(scene.neon ? 0.3 : 0.1),
+        windowSeed: random.int(0, 2 ** 31),
+      })
       x += buildingWidth + unit * random.range(0, 0.012)
     }
   }

@@ -3,24 +3,42 @@ import type { Random } from './prng'
 import type { Scene } from './scene'
 
 /** The sun: high at noon, low over the horizon at dawn and sunset. */
-export function placeSun(random: Random, scene: Scene, width: number, height: number, horizonY: number): SkyBody | undefined {
+export function placeSun(
+  random: Random,
+  scene: Scene,
+  width: number,
+  height: number,
+  horizonY: number,
+): SkyBody | undefined {
   if (!scene.sun) return undefined
   const unit = Math.min(width, height)
   const isLow = scene.timeOfDay === 'dawn' || scene.timeOfDay === 'sunset'
-  const y = isLow ? horizonY - height * random.range(0.06, scene.mountains || scene.hills ? 0.16 : 0.1) - (scene.hills ? height * 0.04 : 0) : height * random.range(0.1, 0.2)
+  const y = isLow
+    ? horizonY -
+      height * random.range(0.06, scene.mountains || scene.hills ? 0.16 : 0.1) -
+      (scene.hills ? height * 0.04 : 0)
+    : height * random.range(0.1, 0.2)
   return { x: width * random.range(0.22, 0.78), y, radius: unit * (isLow ? 0.065 : 0.045) }
 }
 
 export function placeMoon(random: Random, scene: Scene, width: number, height: number): SkyBody | undefined {
   if (scene.moon === 'none') return undefined
-  return { x: width * random.range(0.15, 0.85), y: height * random.range(scene.city ? 0.07 : 0.1, scene.city ? 0.13 : 0.24), radius: Math.min(width, height) * random.range(0.035, 0.05) }
+  return {
+    x: width * random.range(0.15, 0.85),
+    y: height * random.range(scene.city ? 0.07 : 0.1, scene.city ? 0.13 : 0.24),
+    radius: Math.min(width, height) * random.range(0.035, 0.05),
+  }
 }
 
 /** A star field above the horizon, mostly faint. */
 export function placeStars(random: Random, scene: Scene, width: number, horizonY: number): Star[] {
   if (!scene.stars) return []
   const count = Math.round((width * horizonY) / 900)
-  return Array.from({ length: count }, () => ({ x: random.range(0, width), y: random.range(0, horizonY), brightness: random.next() ** 3 }))
+  return Array.from({ length: count }, () => ({
+    x: random.range(0, width),
+    y: random.range(0, horizonY),
+    brightness: random.next() ** 3,
+  }))
 }
 
 /** Cumulus clouds: a row of soft puffs over a flat base. */

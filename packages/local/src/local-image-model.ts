@@ -30,10 +30,16 @@ export const sketchModel: ImageModelInfo = {
  * and each can be reproduced alone. Without a seed a random one is drawn and
  * reported in `image.seed`.
  */
-export async function generateSketch(call: ImageCall, context: ProviderContext, cacheDir: string): Promise<GenerateResult> {
+export async function generateSketch(
+  call: ImageCall,
+  context: ProviderContext,
+  cacheDir: string,
+): Promise<GenerateResult> {
   const scene = parseScene(call.prompt, call.negativePrompt)
   if (scene.recognized.length === 0) {
-    context.warn(`${LOCAL_MODEL_ID} paints procedural landscapes and found no subject it knows in the prompt, so it drew a default landscape; words it understands include mountains, lake, sea, river, forest, city, sunset, night and colour names`)
+    context.warn(
+      `${LOCAL_MODEL_ID} paints procedural landscapes and found no subject it knows in the prompt, so it drew a default landscape; words it understands include mountains, lake, sea, river, forest, city, sunset, night and colour names`,
+    )
   }
   const firstSeed = call.seed ?? randomInt(0, MAX_SEED + 1)
   const images: GeneratedImage[] = []

@@ -21,7 +21,18 @@ function temporaryFolder(): string {
 }
 
 function call(overrides: Partial<ImageCall> = {}): ImageCall {
-  return { model: sketchModel, prompt: 'a lake at sunset', n: 1, width: 64, height: 64, aspectRatio: '1:1', format: ImageFormat.B64Json, options: {}, callIndex: 0, ...overrides }
+  return {
+    model: sketchModel,
+    prompt: 'a lake at sunset',
+    n: 1,
+    width: 64,
+    height: 64,
+    aspectRatio: '1:1',
+    format: ImageFormat.B64Json,
+    options: {},
+    callIndex: 0,
+    ...overrides,
+  }
 }
 
 function context(overrides: Partial<ProviderContext> & { warnings?: string[] } = {}): ProviderContext {
@@ -82,7 +93,10 @@ describe('createLocal', () => {
 
   it('writes Url images under $XDG_CACHE_HOME/llmkit/images and returns a file: URL', async () => {
     const xdg = temporaryFolder()
-    const { images } = await local.generate!(call({ format: ImageFormat.Url, seed: 3 }), context({ env: { XDG_CACHE_HOME: xdg } }))
+    const { images } = await local.generate!(
+      call({ format: ImageFormat.Url, seed: 3 }),
+      context({ env: { XDG_CACHE_HOME: xdg } }),
+    )
     const url = images[0]!.url!
     expect(url).toMatch(/^file:\/\//)
     const path = fileURLToPath(url)
@@ -95,14 +109,19 @@ describe('createLocal', () => {
 
   it('prefers the cacheDir setting over the environment', async () => {
     const folder = temporaryFolder()
-    const { images } = await createLocal({ cacheDir: folder }).generate!(call({ format: ImageFormat.Url }), context({ env: { XDG_CACHE_HOME: '/nowhere' } }))
+    const { images } = await createLocal({ cacheDir: folder }).generate!(
+      call({ format: ImageFormat.Url }),
+      context({ env: { XDG_CACHE_HOME: '/nowhere' } }),
+    )
     expect(fileURLToPath(images[0]!.url!).startsWith(join(folder, 'images'))).toBe(true)
   })
 
   it('throws the AbortError when aborted before it starts', async () => {
     const controller = new AbortController()
     controller.abort()
-    await expect(local.generate!(call(), context({ signal: controller.signal }))).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(local.generate!(call(), context({ signal: controller.signal }))).rejects.toMatchObject({
+      name: 'AbortError',
+    })
   })
 
   it('stops between images when aborted mid-way', async () => {
@@ -112,7 +131,9 @@ describe('createLocal', () => {
       painted++
       if (painted === 2) controller.abort()
     }
-    await expect(local.generate!(call({ n: 5 }), context({ signal: controller.signal, progress }))).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(
+      local.generate!(call({ n: 5 }), context({ signal: controller.signal, progress })),
+    ).rejects.toMatchObject({ name: 'AbortError' })
     expect(painted).toBe(2)
   })
 
@@ -127,7 +148,11 @@ describe('createLocal', () => {
 describe('through LLMKitClient', () => {
   it('generates n images for local:sketch', async () => {
     const client = new LLMKitClient({ providers: [createLocal()], env: {} })
-    const request = new ImageGenerationRequest('local:sketch', 'a lake at sunset').with_n(3).with_format(ImageFormat.B64Json).with_seed(7).with_size(ImageSize.Square256)
+    const request = new ImageGenerationRequest('local:sketch', 'a lake at sunset')
+      .with_n(3)
+      .with_format(ImageFormat.B64Json)
+      .with_seed(7)
+      .with_size(ImageSize.Square256)
     const response = await client.generateImage(request)
     expect(response.count).toBe(3)
     expect(response.total_size).toBeGreaterThan(0)
@@ -139,7 +164,12 @@ describe('through LLMKitClient', () => {
   it('routes the bare id sketch and honours documented sizes exactly', async () => {
     const client = new LLMKitClient({ providers: [local], env: {} })
     expect(client.resolveModel('sketch').provider.id).toBe('local')
-    const response = await client.generateImage(new ImageGenerationRequest('sketch', 'mountains').with_size(ImageSize.Portrait1024x1792).with_format(ImageFormat.B64Json).with_seed(1))
+    const response = await client.generateImage(
+      new ImageGenerationRequest('sketch', 'mountains')
+        .with_size(ImageSize.Portrait1024x1792)
+        .with_format(ImageFormat.B64Json)
+        .with_seed(1),
+    )
     const decoded = decodePng(Buffer.from(response.first()!.b64_json!, 'base64'))
     expect([decoded.width, decoded.height]).toEqual([1024, 1792])
     expect(response.warnings).toEqual([])
@@ -148,7 +178,11 @@ describe('through LLMKitClient', () => {
   it('writes Url images where XDG_CACHE_HOME in the client env points', async () => {
     const xdg = temporaryFolder()
     const client = new LLMKitClient({ providers: [local], env: { XDG_CACHE_HOME: xdg } })
-    const response = await client.generateImage(new ImageGenerationRequest('local:sketch', 'a city at night').with_size(ImageSize.Square256).with_format(ImageFormat.Url))
+    const response = await client.generateImage(
+      new ImageGenerationRequest('local:sketch', 'a city at night')
+        .with_size(ImageSize.Square256)
+        .with_format(ImageFormat.Url),
+    )
     const path = fileURLToPath(response.first()!.url!)
     expect(path.startsWith(xdg)).toBe(true)
     expect(decodePng(readFileSync(path)).height).toBe(256)

@@ -14,7 +14,10 @@ export interface LocalProviderSettings {
 }
 
 /** The cache folder: the setting, else `$XDG_CACHE_HOME/llmkit`, else `~/.cache/llmkit`. */
-export function resolveCacheDir(setting: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+export function resolveCacheDir(
+  setting: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   if (setting) return setting
   const xdg = env.XDG_CACHE_HOME?.trim()
   return xdg ? join(xdg, 'llmkit') : join(homedir(), '.cache', 'llmkit')

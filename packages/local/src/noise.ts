@@ -5,7 +5,13 @@ import type { Random } from './prng'
  * mountain range or a hill. `featureSize` is the width of the largest bumps in
  * pixels; `roughness` how much the smaller octaves add.
  */
-export function noiseLine(random: Random, width: number, featureSize: number, octaves: number, roughness: number): Float32Array {
+export function noiseLine(
+  random: Random,
+  width: number,
+  featureSize: number,
+  octaves: number,
+  roughness: number,
+): Float32Array {
   const line = new Float32Array(width)
   let amplitude = 1
   let total = 0

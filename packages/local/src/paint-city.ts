@@ -25,12 +25,26 @@ function paintBody(raster: Raster, building: Building, body: RGB, composition: C
   }
   if (!building.hasSpire) return
   const spireTop = building.top - (building.baseY - building.top) * 0.25
-  for (let y = Math.floor(spireTop); y < building.top; y++) blendSpan(raster, y, building.x + building.width / 2 - 1, building.x + building.width / 2 + 1, body)
-  if (composition.scene.neon) blendSpan(raster, Math.floor(spireTop), building.x + building.width / 2 - 2, building.x + building.width / 2 + 2, palette.neon[1] ?? palette.windowLit)
+  for (let y = Math.floor(spireTop); y < building.top; y++)
+    blendSpan(raster, y, building.x + building.width / 2 - 1, building.x + building.width / 2 + 1, body)
+  if (composition.scene.neon)
+    blendSpan(
+      raster,
+      Math.floor(spireTop),
+      building.x + building.width / 2 - 2,
+      building.x + building.width / 2 + 2,
+      palette.neon[1] ?? palette.windowLit,
+    )
 }
 
 /** A grid of windows; which are lit comes from the building's own seed. */
-function paintWindows(raster: Raster, building: Building, composition: Composition, palette: Palette, isDark: boolean): void {
+function paintWindows(
+  raster: Raster,
+  building: Building,
+  composition: Composition,
+  palette: Palette,
+  isDark: boolean,
+): void {
   const random = createRandom(building.windowSeed)
   const cell = Math.max(3, Math.min(composition.width, composition.height) * 0.012 * (0.6 + 0.6 * building.depth))
   const columns = Math.floor((building.width - cell * 0.6) / cell)

@@ -19,7 +19,13 @@ export function paintMountains(raster: Raster, composition: Composition, palette
     const haze = 0.62 - 0.55 * ridge.depth
     const color = mix(palette.mountain, palette.haze, haze)
     const snow = mix(palette.snow, palette.haze, haze * 0.5)
-    paintRidge(raster, composition, ridge, { color, bottomColor: mix(color, palette.haze, 0.45), bottomY: composition.horizonY + 1, shading: 0.3, snow })
+    paintRidge(raster, composition, ridge, {
+      color,
+      bottomColor: mix(color, palette.haze, 0.45),
+      bottomY: composition.horizonY + 1,
+      shading: 0.3,
+      snow,
+    })
   }
 }
 
@@ -27,11 +33,21 @@ export function paintMountains(raster: Raster, composition: Composition, palette
 export function paintGround(raster: Raster, composition: Composition, palette: Palette): void {
   const isWater = composition.scene.water === 'sea' || composition.scene.water === 'lake'
   const far = mix(palette.ground, palette.haze, 0.35)
-  if (!isWater) fillGradient(raster, composition.horizonY, composition.height, [[0, far], [0.35, palette.ground], [1, palette.groundNear]])
+  if (!isWater)
+    fillGradient(raster, composition.horizonY, composition.height, [
+      [0, far],
+      [0.35, palette.ground],
+      [1, palette.groundNear],
+    ])
   for (const hill of composition.hills) {
     const color = mix(palette.ground, palette.haze, 0.45 * (1 - hill.depth))
     const bottomY = isWater ? composition.horizonY + 1 : composition.height
-    paintRidge(raster, composition, hill, { color, bottomColor: isWater ? color : palette.groundNear, bottomY, shading: 0.18 })
+    paintRidge(raster, composition, hill, {
+      color,
+      bottomColor: isWater ? color : palette.groundNear,
+      bottomY,
+      shading: 0.18,
+    })
   }
 }
 

@@ -6,8 +6,15 @@ import { addGlow, blendPixel, blendSpan, fillDisc, fillGradient, type Raster } f
 /** Sky gradient, the glow of the sun or moon, stars, the discs themselves and clouds. */
 export function paintSky(raster: Raster, composition: Composition, palette: Palette): void {
   const { horizonY, height } = composition
-  fillGradient(raster, 0, horizonY, [[0, palette.skyTop], [0.55, palette.skyMid], [1, palette.skyHorizon]])
-  fillGradient(raster, horizonY, height, [[0, palette.skyHorizon], [1, palette.skyHorizon]])
+  fillGradient(raster, 0, horizonY, [
+    [0, palette.skyTop],
+    [0.55, palette.skyMid],
+    [1, palette.skyHorizon],
+  ])
+  fillGradient(raster, horizonY, height, [
+    [0, palette.skyHorizon],
+    [1, palette.skyHorizon],
+  ])
   if (composition.sun) paintSunGlow(raster, composition, composition.sun, palette)
   paintStars(raster, composition, palette.star)
   if (composition.moon) paintMoon(raster, composition, composition.moon, palette)
@@ -35,7 +42,13 @@ function paintStars(raster: Raster, composition: Composition, color: RGB): void 
     blendPixel(raster, star.x, star.y, color, alpha)
     if (star.brightness < 0.45) continue
     // Bright stars get a small cross so they read as points of light, not dust.
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) blendPixel(raster, star.x + dx, star.y + dy, color, alpha * 0.45)
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ] as const)
+      blendPixel(raster, star.x + dx, star.y + dy, color, alpha * 0.45)
   }
 }
 
@@ -44,7 +57,12 @@ function paintMoon(raster: Raster, composition: Composition, moon: SkyBody, pale
   if (composition.scene.moon === 'crescent') return paintCrescent(raster, moon, palette.moon)
   fillDisc(raster, moon.x, moon.y, moon.radius, palette.moon)
   const maria = mix(palette.moon, palette.skyMid, 0.35)
-  for (const [dx, dy, size] of [[-0.3, -0.2, 0.32], [0.22, 0.05, 0.26], [-0.05, 0.38, 0.2], [0.35, -0.35, 0.14]] as const) {
+  for (const [dx, dy, size] of [
+    [-0.3, -0.2, 0.32],
+    [0.22, 0.05, 0.26],
+    [-0.05, 0.38, 0.2],
+    [0.35, -0.35, 0.14],
+  ] as const) {
     fillDisc(raster, moon.x + dx * moon.radius, moon.y + dy * moon.radius, size * moon.radius, maria, 0.35)
   }
 }

@@ -50,7 +50,8 @@ function paintRoundTree(raster: Raster, tree: Tree, colors: TreeColors, lightSid
   const radius = tree.height * 0.3
   const crownY = tree.baseY - tree.height + radius * 1.15
   const trunkHalf = Math.max(0.6, tree.height * 0.035)
-  for (let y = Math.floor(crownY); y < tree.baseY; y++) blendSpan(raster, y, tree.x - trunkHalf, tree.x + trunkHalf, colors.trunk)
+  for (let y = Math.floor(crownY); y < tree.baseY; y++)
+    blendSpan(raster, y, tree.x - trunkHalf, tree.x + trunkHalf, colors.trunk)
   const blobs = [
     [0, 0.25, 1, colors.shadow],
     [-0.45, 0.1, 0.75, colors.mid],
@@ -58,5 +59,6 @@ function paintRoundTree(raster: Raster, tree: Tree, colors: TreeColors, lightSid
     [0, -0.15, 0.85, colors.mid],
     [0.25 * lightSide, -0.3, 0.55, colors.lit],
   ] as const
-  for (const [dx, dy, size, color] of blobs) fillDisc(raster, tree.x + dx * radius, crownY + dy * radius, size * radius, color)
+  for (const [dx, dy, size, color] of blobs)
+    fillDisc(raster, tree.x + dx * radius, crownY + dy * radius, size * radius, color)
 }

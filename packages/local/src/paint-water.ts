@@ -28,7 +28,9 @@ function reflectRow(raster: Raster, composition: Composition, water: RGB, row: n
   const y = horizonY + row
   const source = Math.max(0, horizonY - 1 - Math.floor(row * 0.9))
   const scaleY = 1024 / height
-  const shift = Math.round(Math.sin(row * 0.31 * scaleY + wavePhase) * (0.5 + t * 4) + Math.sin(row * 0.09 * scaleY + wavePhase * 2) * t * 5)
+  const shift = Math.round(
+    Math.sin(row * 0.31 * scaleY + wavePhase) * (0.5 + t * 4) + Math.sin(row * 0.09 * scaleY + wavePhase * 2) * t * 5,
+  )
   const counterShift = -Math.round(shift / 2)
   const ripple = 1 + 0.012 * Math.sin(row * 0.7 * scaleY + wavePhase * 3)
   const mixAmount = 0.28 + 0.42 * t

@@ -8,7 +8,7 @@ const hue = ([r, g, b]: RGB): number => {
   const min = Math.min(r, g, b)
   if (max === min) return 0
   const h = max === r ? (g - b) / (max - min) : max === g ? 2 + (b - r) / (max - min) : 4 + (r - g) / (max - min)
-  return ((h * 60) + 360) % 360
+  return (h * 60 + 360) % 360
 }
 
 describe('paletteFor', () => {

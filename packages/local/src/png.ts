@@ -84,11 +84,19 @@ function upCost(rgb: Uint8Array, row: number, stride: number): number {
  * Encodes 8-bit RGB pixels (3 bytes each, rows top to bottom) as a PNG:
  * signature, IHDR, one IDAT, IEND.
  */
-export function encodePng(rgb: Uint8Array | Uint8ClampedArray, width: number, height: number, options: PngOptions = {}): Buffer {
+export function encodePng(
+  rgb: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  options: PngOptions = {},
+): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`encodePng: width and height must be positive whole numbers; got ${width}x${height}`)
   }
-  if (rgb.length !== width * height * 3) throw new RangeError(`encodePng: expected ${width * height * 3} bytes for ${width}x${height} RGB; got ${rgb.length}`)
+  if (rgb.length !== width * height * 3)
+    throw new RangeError(
+      `encodePng: expected ${width * height * 3} bytes for ${width}x${height} RGB; got ${rgb.length}`,
+    )
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)

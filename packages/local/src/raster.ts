@@ -35,7 +35,8 @@ function fillSpan(data: Uint8ClampedArray, start: number, end: number, color: RG
   data[start] = color[0]
   data[start + 1] = color[1]
   data[start + 2] = color[2]
-  for (let filled = 3; start + filled < end; filled *= 2) data.copyWithin(start + filled, start, Math.min(start + filled, end - filled))
+  for (let filled = 3; start + filled < end; filled *= 2)
+    data.copyWithin(start + filled, start, Math.min(start + filled, end - filled))
 }
 
 /** Blends one pixel. */
@@ -51,7 +52,12 @@ export function blendPixel(raster: Raster, x: number, y: number, color: RGB, alp
 }
 
 /** A vertical gradient through colour stops (positions 0..1) over rows [y0, y1). */
-export function fillGradient(raster: Raster, y0: number, y1: number, stops: ReadonlyArray<readonly [number, RGB]>): void {
+export function fillGradient(
+  raster: Raster,
+  y0: number,
+  y1: number,
+  stops: ReadonlyArray<readonly [number, RGB]>,
+): void {
   const span = Math.max(1, y1 - y0)
   for (let y = Math.max(0, y0); y < Math.min(raster.height, y1); y++) {
     blendSpan(raster, y, 0, raster.width, colorAt(stops, (y - y0) / span))
@@ -78,7 +84,15 @@ export function colorAt(stops: ReadonlyArray<readonly [number, RGB]>, t: number)
  * Adds light around a point, falling off as 1 / (1 + d²/r²): a cheap glow
  * without square roots or exponentials. `maxY` stops it at the horizon.
  */
-export function addGlow(raster: Raster, cx: number, cy: number, radius: number, color: RGB, strength: number, maxY = raster.height): void {
+export function addGlow(
+  raster: Raster,
+  cx: number,
+  cy: number,
+  radius: number,
+  color: RGB,
+  strength: number,
+  maxY = raster.height,
+): void {
   const reach = radius * 6
   const x0 = Math.max(0, Math.floor(cx - reach))
   const x1 = Math.min(raster.width, Math.ceil(cx + reach))
@@ -90,9 +104,9 @@ export function addGlow(raster: Raster, cx: number, cy: number, radius: number, 
       const dx = x - cx
       const light = strength / (1 + (dx * dx + dy2) * inverse) - strength / 37
       if (light <= 0) continue
-      data[i] = (data[i]! + color[0] * light)
-      data[i + 1] = (data[i + 1]! + color[1] * light)
-      data[i + 2] = (data[i + 2]! + color[2] * light)
+      data[i] = data[i]! + color[0] * light
+      data[i + 1] = data[i + 1]! + color[1] * light
+      data[i + 2] = data[i + 2]! + color[2] * light
     }
   }
 }

@@ -48,9 +48,11 @@ describe('renderPng', () => {
     // The middle of every sizeable tree is painted in the tree's colours in one picture and not in the other.
     const big = withTrees.composition.trees.filter((tree) => tree.height > 40 && tree.x > 5 && tree.x < 507)
     const treeGreen = paletteFor(parseScene('a forest')).tree
-    const distance = (color: number[]) => Math.hypot(color[0]! - treeGreen[0], color[1]! - treeGreen[1], color[2]! - treeGreen[2])
+    const distance = (color: number[]) =>
+      Math.hypot(color[0]! - treeGreen[0], color[1]! - treeGreen[1], color[2]! - treeGreen[2])
     const centres = big.map((tree) => [tree.x, Math.min(511, tree.baseY - tree.height * 0.45)] as const)
-    const nearTreeColour = (pixels: Uint8ClampedArray) => centres.filter(([x, y]) => distance(pixelAt(pixels, 512, x, y)) < 70).length
+    const nearTreeColour = (pixels: Uint8ClampedArray) =>
+      centres.filter(([x, y]) => distance(pixelAt(pixels, 512, x, y)) < 70).length
     expect(centres.length).toBeGreaterThan(5)
     expect(nearTreeColour(withTrees.pixels)).toBeGreaterThanOrEqual(centres.length * 0.8)
     expect(nearTreeColour(withoutTrees.pixels)).toBe(0)
@@ -74,7 +76,9 @@ describe('renderPng', () => {
       return sum.map((value) => value / (80 * 256))
     }
     const plain = mean(renderScene(parseScene('a lake at sunset'), { width: 256, height: 256, seed: 9 }).pixels)
-    const purple = mean(renderScene(parseScene('a lake at sunset with purple sky'), { width: 256, height: 256, seed: 9 }).pixels)
+    const purple = mean(
+      renderScene(parseScene('a lake at sunset with purple sky'), { width: 256, height: 256, seed: 9 }).pixels,
+    )
     expect(purple[2]! - purple[1]!).toBeGreaterThan(plain[2]! - plain[1]! + 25)
     expect(purple[2]!).toBeGreaterThan(purple[1]! + 40)
   })

@@ -40,10 +40,20 @@ export function renderScene(scene: Scene, options: RenderOptions): Rendering {
   paintHaze(raster, composition, palette)
   paintCity(raster, composition, palette)
   paintGround(raster, composition, palette)
-  paintTrees(raster, composition, palette, composition.trees.filter((tree) => isReflected(tree.depth)))
+  paintTrees(
+    raster,
+    composition,
+    palette,
+    composition.trees.filter((tree) => isReflected(tree.depth)),
+  )
   paintWater(raster, composition, palette)
   paintShore(raster, composition, palette)
-  paintTrees(raster, composition, palette, composition.trees.filter((tree) => !isReflected(tree.depth)))
+  paintTrees(
+    raster,
+    composition,
+    palette,
+    composition.trees.filter((tree) => !isReflected(tree.depth)),
+  )
   paintRays(raster, composition, palette, options.seed)
   vignette(raster, 0.22)
   return { pixels: raster.data, composition }

@@ -14,7 +14,9 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
   const visit = (file: string) => {
     if (files.has(file)) return
     files.add(file)
-    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s(?!type\b)[^'"]*from\s+'([^']+)'/gm)) {
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
+      /^(?:import|export)\s(?!type\b)[^'"]*from\s+'([^']+)'/gm,
+    )) {
       if (specifier!.startsWith('.')) visit(join(dirname(file), `${specifier}.ts`))
       else packages.add(specifier!)
     }
@@ -25,7 +27,8 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
 
 describe('@llmkit/local/renderer', () => {
   it('exports the same renderer functions as the package', () => {
-    for (const name of ['renderPng', 'renderScene', 'encodePng', 'parseScene', 'describeScene'] as const) expect(renderer[name]).toBe(whole[name])
+    for (const name of ['renderPng', 'renderScene', 'encodePng', 'parseScene', 'describeScene'] as const)
+      expect(renderer[name]).toBe(whole[name])
   })
 
   it('leaves out the provider and @llmkit/core, so it loads fast (render threads load it)', () => {

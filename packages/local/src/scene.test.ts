@@ -4,7 +4,16 @@ import { describeScene, parseScene } from './scene'
 describe('parseScene', () => {
   it('defaults to a day landscape with sun, hills and a few trees', () => {
     const scene = parseScene('a cat')
-    expect(scene).toMatchObject({ timeOfDay: 'day', sun: true, moon: 'none', stars: false, hills: true, trees: 'few', city: false, water: 'none' })
+    expect(scene).toMatchObject({
+      timeOfDay: 'day',
+      sun: true,
+      moon: 'none',
+      stars: false,
+      hills: true,
+      trees: 'few',
+      city: false,
+      water: 'none',
+    })
     expect(scene.recognized).toEqual([])
   })
 
@@ -19,7 +28,15 @@ describe('parseScene', () => {
   })
 
   it('puts stars and a moon in the night sky and no sun', () => {
-    expect(parseScene('a futuristic city at night')).toMatchObject({ timeOfDay: 'night', stars: true, moon: 'full', sun: false, city: true, neon: true, clouds: 'none' })
+    expect(parseScene('a futuristic city at night')).toMatchObject({
+      timeOfDay: 'night',
+      stars: true,
+      moon: 'full',
+      sun: false,
+      city: true,
+      neon: true,
+      clouds: 'none',
+    })
     expect(parseScene('a crescent moon over the sea').moon).toBe('crescent')
   })
 
@@ -35,7 +52,11 @@ describe('parseScene', () => {
   it('removes what the negative prompt names', () => {
     expect(parseScene('a forest by a lake', 'trees').trees).toBe('none')
     expect(parseScene('mountains over a lake', 'mountains, water')).toMatchObject({ mountains: false, water: 'none' })
-    expect(parseScene('a city at night', 'city, stars, moon')).toMatchObject({ city: false, stars: false, moon: 'none' })
+    expect(parseScene('a city at night', 'city, stars, moon')).toMatchObject({
+      city: false,
+      stars: false,
+      moon: 'none',
+    })
     expect(parseScene('a sunny meadow', 'blurry, watermark').sun).toBe(true)
   })
 
@@ -57,6 +78,8 @@ describe('parseScene', () => {
   })
 
   it('describes what it will draw', () => {
-    expect(describeScene(parseScene('a lake at sunset with purple sky'))).toBe('Procedural sunset landscape with a lake, sun, clouds; colours: purple sky')
+    expect(describeScene(parseScene('a lake at sunset with purple sky'))).toBe(
+      'Procedural sunset landscape with a lake, sun, clouds; colours: purple sky',
+    )
   })
 })

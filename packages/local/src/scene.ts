@@ -49,14 +49,23 @@ const TIME_WORDS: Readonly<Record<string, TimeOfDay>> = Object.fromEntries([
 
 /** Words that add elements. Time words are handled apart (the first one wins). */
 const FEATURE_RULES: ReadonlyMap<string, Rule> = new Map([
-  ...rule('mountain mountains peak peaks alps alpine summit summits volcano cliffs ridge', (s) => void (s.mountains = true)),
+  ...rule(
+    'mountain mountains peak peaks alps alpine summit summits volcano cliffs ridge',
+    (s) => void (s.mountains = true),
+  ),
   ...rule('hill hills valley meadow meadows countryside field fields', (s) => void (s.hills = true)),
   ...rule('sea ocean beach coast shore waves bay', (s) => void (s.water = 'sea')),
   ...rule('lake pond lagoon reflection reflections', (s) => void (s.water = s.water === 'sea' ? 'sea' : 'lake')),
   ...rule('river stream creek brook', (s) => void (s.water = s.water === 'none' ? 'river' : s.water)),
   ...rule('forest forests woods woodland jungle rainforest', (s) => void (s.trees = 'many')),
-  ...rule('tree trees pine pines oak oaks grove park orchard landscape scenery nature', (s) => void (s.trees = s.trees === 'many' ? 'many' : 'few')),
-  ...rule('city cities skyline town buildings building skyscraper skyscrapers downtown metropolis urban street', (s) => void (s.city = true)),
+  ...rule(
+    'tree trees pine pines oak oaks grove park orchard landscape scenery nature',
+    (s) => void (s.trees = s.trees === 'many' ? 'many' : 'few'),
+  ),
+  ...rule(
+    'city cities skyline town buildings building skyscraper skyscrapers downtown metropolis urban street',
+    (s) => void (s.city = true),
+  ),
   ...rule('futuristic neon cyberpunk scifi', (s) => void (s.neon = true)),
   ...rule('snow snowy winter ice icy frozen', (s) => void ((s.snow = true), (s.ground = 'snow'))),
   ...rule('desert dune dunes sand sandy', (s) => void (s.ground = 'sand')),
@@ -94,7 +103,9 @@ const COLOR_TARGETS: Readonly<Record<string, ColorTarget>> = Object.fromEntries(
     ground: 'ground grass meadow field fields sand',
     sun: 'sun sunlight glow',
     clouds: 'cloud clouds',
-  } satisfies Record<Exclude<ColorTarget, 'any'>, string>).flatMap(([target, words]) => words.split(' ').map((word) => [word, target as ColorTarget])),
+  } satisfies Record<Exclude<ColorTarget, 'any'>, string>).flatMap(([target, words]) =>
+    words.split(' ').map((word) => [word, target as ColorTarget]),
+  ),
 )
 
 const NEGATORS = new Set(['no', 'without', 'not'])
@@ -106,9 +117,24 @@ export function tokenize(text: string): string[] {
 
 function emptyScene(): Scene {
   return {
-    timeOfDay: 'day', sun: false, moon: 'none', stars: false, clouds: 'few', rays: false, fog: false,
-    mountains: false, hills: false, snow: false, water: 'none', trees: 'none', city: false, neon: false,
-    ground: 'grass', autumn: false, colors: [], recognized: [],
+    timeOfDay: 'day',
+    sun: false,
+    moon: 'none',
+    stars: false,
+    clouds: 'few',
+    rays: false,
+    fog: false,
+    mountains: false,
+    hills: false,
+    snow: false,
+    water: 'none',
+    trees: 'none',
+    city: false,
+    neon: false,
+    ground: 'grass',
+    autumn: false,
+    colors: [],
+    recognized: [],
   }
 }
 
@@ -149,7 +175,9 @@ function parseColors(words: readonly string[]): SceneColor[] {
   const colors: SceneColor[] = []
   words.forEach((word, i) => {
     if (!isColorName(word)) return
-    const following = [words[i + 1], words[i + 2]].find((next) => next !== undefined && COLOR_TARGETS[next] !== undefined)
+    const following = [words[i + 1], words[i + 2]].find(
+      (next) => next !== undefined && COLOR_TARGETS[next] !== undefined,
+    )
     colors.push({ name: word, target: following ? COLOR_TARGETS[following]! : 'any' })
   })
   return colors
@@ -185,7 +213,14 @@ export function describeScene(scene: Scene): string {
   if (scene.water !== 'none') parts.push(`a ${scene.water}`)
   if (scene.trees !== 'none') parts.push(scene.trees === 'many' ? 'a forest' : 'trees')
   if (scene.city) parts.push(scene.neon ? 'a neon city skyline' : 'a city skyline')
-  const sky = [scene.sun && 'sun', scene.moon !== 'none' && `${scene.moon} moon`, scene.stars && 'stars', scene.clouds !== 'none' && 'clouds', scene.rays && 'sun rays', scene.fog && 'fog']
+  const sky = [
+    scene.sun && 'sun',
+    scene.moon !== 'none' && `${scene.moon} moon`,
+    scene.stars && 'stars',
+    scene.clouds !== 'none' && 'clouds',
+    scene.rays && 'sun rays',
+    scene.fog && 'fog',
+  ]
   parts.push(...sky.filter((part): part is string => Boolean(part)))
   const colors = scene.colors.map((color) => (color.target === 'any' ? color.name : `${color.name} ${color.target}`))
   return `Procedural ${scene.timeOfDay} landscape with ${parts.join(', ')}${colors.length ? `; colours: ${colors.join(', ')}` : ''}`

@@ -5,7 +5,13 @@ import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 export const openaiImagesResponseSchema = z.looseObject({
   created: z.number(),
   data: z
-    .array(z.looseObject({ url: z.string().optional(), b64_json: z.string().optional(), revised_prompt: z.string().optional() }))
+    .array(
+      z.looseObject({
+        url: z.string().optional(),
+        b64_json: z.string().optional(),
+        revised_prompt: z.string().optional(),
+      }),
+    )
     .nullish(),
   output_format: z.string().optional(),
   usage: z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() }).optional(),
@@ -13,7 +19,12 @@ export const openaiImagesResponseSchema = z.looseObject({
 
 /** OpenAI's error envelope. */
 export const openaiErrorSchema = z.looseObject({
-  error: z.looseObject({ message: z.string(), type: z.string().nullish(), code: z.string().nullish(), param: z.string().nullish() }),
+  error: z.looseObject({
+    message: z.string(),
+    type: z.string().nullish(),
+    code: z.string().nullish(),
+    param: z.string().nullish(),
+  }),
 })
 
 const CODE_BY_ERROR: Readonly<Record<string, LLMKitErrorCode>> = {

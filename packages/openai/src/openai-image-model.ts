@@ -15,7 +15,8 @@ import { openaiImagesResponseSchema, readOpenAIError } from './openai-api'
 import { openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
 
 /** Model ids with autocomplete; any other string is passed through with the `openai:` prefix. */
-export type OpenAIImageModelId = 'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2' | (string & {})
+export type OpenAIImageModelId =
+  'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2' | (string & {})
 
 const square = (edge: number) => ({ width: edge, height: edge })
 const BOTH_FORMATS = [ImageFormat.Url, ImageFormat.B64Json] as const
@@ -39,7 +40,11 @@ export const OPENAI_IMAGE_MODELS: readonly ImageModelInfo[] = [
     maxImagesPerCall: 1,
     maxPromptLength: 4_000,
     sizes: { sizes: [square(1024), { width: 1792, height: 1024 }, { width: 1024, height: 1792 }] },
-    supports: { quality: [ImageQuality.Standard, ImageQuality.Hd], style: [ImageStyle.Vivid, ImageStyle.Natural], formats: BOTH_FORMATS },
+    supports: {
+      quality: [ImageQuality.Standard, ImageQuality.Hd],
+      style: [ImageStyle.Vivid, ImageStyle.Natural],
+      formats: BOTH_FORMATS,
+    },
     optionsSchema: openaiImageOptionsSchema.pick({ user: true }).strict(),
   },
   {
@@ -75,9 +80,19 @@ export interface OpenAIRequestConfig {
 /** Maps one call to the JSON body of `POST /images/generations`. */
 export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
   const options = call.options as OpenAIImageOptions
-  const body: Record<string, unknown> = { model: call.model.id, prompt: call.prompt, n: call.n, size: `${call.width}x${call.height}` }
+  const body: Record<string, unknown> = {
+    model: call.model.id,
+    prompt: call.prompt,
+    n: call.n,
+    size: `${call.width}x${call.height}`,
+  }
   if (isGptImage(call.model.id)) {
-    setDefined(body, 'quality', options.quality ?? (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined))
+    setDefined(
+      body,
+      'quality',
+      options.quality ??
+        (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined),
+    )
     setDefined(body, 'output_format', options.output_format)
     setDefined(body, 'output_compression', options.output_compression)
     setDefined(body, 'background', options.background)
@@ -99,7 +114,11 @@ function setDefined(body: Record<string, unknown>, key: string, value: unknown):
 const retryUnlessQuota = (failed: HttpResponse) => readOpenAIError(failed.text()).code !== 'quota_exceeded'
 
 /** One call: map → send → map images. */
-export async function generateOpenAIImages(call: ImageCall, context: ProviderContext, config: OpenAIRequestConfig): Promise<GenerateResult> {
+export async function generateOpenAIImages(
+  call: ImageCall,
+  context: ProviderContext,
+  config: OpenAIRequestConfig,
+): Promise<GenerateResult> {
   const headers = config.headers()
   const response = await context.http.send({
     method: 'POST',
@@ -112,19 +131,43 @@ export async function generateOpenAIImages(call: ImageCall, context: ProviderCon
   })
   if (!response.ok) {
     const { message, code } = readOpenAIError(response.text())
-    throw errorFromResponse({ provider: 'openai', model: call.model.id, response, message, code, secrets: config.secrets() })
+    throw errorFromResponse({
+      provider: 'openai',
+      model: call.model.id,
+      response,
+      message,
+      code,
+      secrets: config.secrets(),
+    })
   }
   const parsed = openaiImagesResponseSchema.safeParse(response.json())
   if (!parsed.success) {
-    throw new LLMKitError({ code: 'provider_error', provider: 'openai', model: call.model.id, status: response.status, requestId: response.requestId, message: `openai: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+    throw new LLMKitError({
+      code: 'provider_error',
+      provider: 'openai',
+      model: call.model.id,
+      status: response.status,
+      requestId: response.requestId,
+      message: `openai: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    })
   }
   const mediaType = `image/${parsed.data.output_format === 'jpeg' ? 'jpeg' : (parsed.data.output_format ?? 'png')}`
   const images = (parsed.data.data ?? []).flatMap((item) => {
-    const metadata = { revised_prompt: item.revised_prompt, media_type: mediaType, width: call.width, height: call.height }
+    const metadata = {
+      revised_prompt: item.revised_prompt,
+      media_type: mediaType,
+      width: call.width,
+      height: call.height,
+    }
     if (item.b64_json) return [GeneratedImage.from_b64(item.b64_json, metadata)]
     if (item.url) return [GeneratedImage.from_url(item.url, metadata)]
     return []
   })
   const usage = parsed.data.usage
-  return { images, usage: usage ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.total_tokens } : undefined }
+  return {
+    images,
+    usage: usage
+      ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.total_tokens }
+      : undefined,
+  }
 }

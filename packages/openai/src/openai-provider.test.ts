@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, ImageQuality, ImageSize, ImageStyle, LLMKitClient, LLMKitError } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageQuality,
+  ImageSize,
+  ImageStyle,
+  LLMKitClient,
+  LLMKitError,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
 import { createOpenAI, normalizeOpenAIBaseURL, openai } from './index'
@@ -30,7 +38,15 @@ describe('request mapping', () => {
     expect(sent!.path).toBe('/v1/images/generations')
     expect(sent!.headers.authorization).toBe(`Bearer ${emulator.keys.openai}`)
     expect(sent!.headers['content-type']).toBe('application/json')
-    expect(sent!.json).toEqual({ model: 'dall-e-3', prompt: 'A serene mountain landscape', n: 1, size: '1792x1024', quality: 'hd', style: 'vivid', response_format: 'url' })
+    expect(sent!.json).toEqual({
+      model: 'dall-e-3',
+      prompt: 'A serene mountain landscape',
+      n: 1,
+      size: '1792x1024',
+      quality: 'hd',
+      style: 'vivid',
+      response_format: 'url',
+    })
     const image = response.first()!
     expect(image.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//)
     expect(image.revised_prompt).toContain('A serene mountain landscape')
@@ -39,7 +55,9 @@ describe('request mapping', () => {
   })
 
   it('splits n for dall-e-3 into one call per image', async () => {
-    const response = await client().generateImage(new ImageGenerationRequest('dall-e-3', 'a red fox').with_n(3).with_format(ImageFormat.B64Json))
+    const response = await client().generateImage(
+      new ImageGenerationRequest('dall-e-3', 'a red fox').with_n(3).with_format(ImageFormat.B64Json),
+    )
     expect(response.count).toBe(3)
     expect(emulator.requestsFor('openai', 'generate').map((r) => (r.json as { n: number }).n)).toEqual([1, 1, 1])
   })
@@ -54,7 +72,13 @@ describe('request mapping', () => {
     const response = await client().generateImage(request)
     expect(response.count).toBe(4)
     const [sent] = emulator.requestsFor('openai', 'generate')
-    expect(sent!.json).toEqual({ model: 'dall-e-2', prompt: 'a red fox', n: 4, size: '1024x1024', response_format: 'b64_json' })
+    expect(sent!.json).toEqual({
+      model: 'dall-e-2',
+      prompt: 'a red fox',
+      n: 4,
+      size: '1024x1024',
+      response_format: 'b64_json',
+    })
     expect(response.warnings).toEqual([
       'dall-e-2 does not support 1792x1024; using 1024x1024 (supported: 256x256, 512x512, 1024x1024)',
       'dall-e-2 has no style setting; ignoring style "natural"',
@@ -68,15 +92,27 @@ describe('request mapping', () => {
       .with_provider_options('openai', { background: 'transparent', output_format: 'webp' })
     const response = await client().generateImage(request)
     const [sent] = emulator.requestsFor('openai', 'generate')
-    expect(sent!.json).toEqual({ model: 'gpt-image-1', prompt: 'a glass teapot', n: 1, size: '1024x1024', quality: 'high', output_format: 'webp', background: 'transparent' })
+    expect(sent!.json).toEqual({
+      model: 'gpt-image-1',
+      prompt: 'a glass teapot',
+      n: 1,
+      size: '1024x1024',
+      quality: 'high',
+      output_format: 'webp',
+      background: 'transparent',
+    })
     expect(response.first()!.b64_json!.length).toBeGreaterThan(100)
     expect(response.first()!.url).toBeUndefined()
-    expect(response.warnings).toContain('gpt-image-1 returns base64 only; image.url is unset, use b64_json, bytes() or save()')
+    expect(response.warnings).toContain(
+      'gpt-image-1 returns base64 only; image.url is unset, use b64_json, bytes() or save()',
+    )
     expect(response.usage?.total_tokens).toBeGreaterThan(0)
   })
 
   it('downloads URL images when base64 is asked of a URL-first model', async () => {
-    const response = await client().generateImage(new ImageGenerationRequest('dall-e-2', 'a cat').with_size(ImageSize.Square256).with_format(ImageFormat.B64Json))
+    const response = await client().generateImage(
+      new ImageGenerationRequest('dall-e-2', 'a cat').with_size(ImageSize.Square256).with_format(ImageFormat.B64Json),
+    )
     const bytes = await response.first()!.bytes()
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
     expect(bytes.readUInt32BE(16)).toBe(256)
@@ -84,7 +120,9 @@ describe('request mapping', () => {
 
   it('sends organization and project headers', async () => {
     const provider = createOpenAI({ organization: 'org-123', project: 'proj_abc' })
-    await new LLMKitClient({ providers: [provider], env: emulator.env }).generateImage(new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json))
+    await new LLMKitClient({ providers: [provider], env: emulator.env }).generateImage(
+      new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json),
+    )
     const [sent] = emulator.requestsFor('openai', 'generate')
     expect(sent!.headers['openai-organization']).toBe('org-123')
     expect(sent!.headers['openai-project']).toBe('proj_abc')
@@ -96,7 +134,9 @@ describe('request mapping', () => {
   })
 
   it('rejects a prompt longer than the model allows before any request', async () => {
-    await expect(client().generateImage(new ImageGenerationRequest('dall-e-2', 'x'.repeat(1001)))).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(
+      client().generateImage(new ImageGenerationRequest('dall-e-2', 'x'.repeat(1001))),
+    ).rejects.toMatchObject({ code: 'invalid_request' })
     expect(emulator.requests).toHaveLength(0)
   })
 })
@@ -104,7 +144,9 @@ describe('request mapping', () => {
 describe('errors', () => {
   it('maps billing errors to quota_exceeded with "quota" in the message', async () => {
     emulator.inject({ kind: 'quota_exceeded', provider: 'openai' })
-    const error = (await client().generateImage(new ImageGenerationRequest('dall-e-2', 'a cat')).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client()
+      .generateImage(new ImageGenerationRequest('dall-e-2', 'a cat'))
+      .catch((e: unknown) => e)) as LLMKitError
     expect(error.code).toBe('quota_exceeded')
     expect(error.status).toBe(429)
     expect(error.message).toContain('quota')
@@ -112,7 +154,9 @@ describe('errors', () => {
   })
 
   it('says which variable to set when no key is configured', async () => {
-    const error = (await client({ OPENAI_BASE_URL: emulator.env.OPENAI_BASE_URL! }).generateImage(new ImageGenerationRequest('openai:dall-e-2', 'a cat')).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client({ OPENAI_BASE_URL: emulator.env.OPENAI_BASE_URL! })
+      .generateImage(new ImageGenerationRequest('openai:dall-e-2', 'a cat'))
+      .catch((e: unknown) => e)) as LLMKitError
     expect(error.code).toBe('authentication')
     expect(error.message).toContain('OPENAI_API_KEY')
     expect(emulator.requests).toHaveLength(0)
@@ -120,12 +164,26 @@ describe('errors', () => {
 
   it('is registered by fromEnv only when the key is set', () => {
     expect(LLMKitClient.fromEnv({ providers: [openai], env: {} }).providers).toHaveLength(0)
-    expect(LLMKitClient.fromEnv({ providers: [openai], env: { OPENAI_API_KEY: 'sk-x' } }).providers.map((p) => p.id)).toEqual(['openai'])
+    expect(
+      LLMKitClient.fromEnv({ providers: [openai], env: { OPENAI_API_KEY: 'sk-x' } }).providers.map((p) => p.id),
+    ).toEqual(['openai'])
   })
 })
 
-describeProviderConformance({ provider: openai, emulator: 'openai', modelId: 'openai:dall-e-2', keyEnv: 'OPENAI_API_KEY', endpoints: { generate: 'generate' } })
-describeProviderConformance({ provider: openai, emulator: 'openai', modelId: 'openai:gpt-image-1', keyEnv: 'OPENAI_API_KEY', endpoints: { generate: 'generate' } })
+describeProviderConformance({
+  provider: openai,
+  emulator: 'openai',
+  modelId: 'openai:dall-e-2',
+  keyEnv: 'OPENAI_API_KEY',
+  endpoints: { generate: 'generate' },
+})
+describeProviderConformance({
+  provider: openai,
+  emulator: 'openai',
+  modelId: 'openai:gpt-image-1',
+  keyEnv: 'OPENAI_API_KEY',
+  endpoints: { generate: 'generate' },
+})
 
 describe('configuration from the environment', () => {
   it('follows changes to the key and base URL between calls', async () => {

@@ -26,14 +26,29 @@ export function normalizeOpenAIBaseURL(url: string): string {
 /** Creates the OpenAI provider (DALL-E 2, DALL-E 3, GPT image models). */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvider {
   // Key, URL and headers depend only on the settings and four variables: work them out again only when those change.
-  let cache: { key: string | undefined; url: string | undefined; org: string | undefined; project: string | undefined; config: OpenAIRequestConfig } | undefined
+  let cache:
+    | {
+        key: string | undefined
+        url: string | undefined
+        org: string | undefined
+        project: string | undefined
+        config: OpenAIRequestConfig
+      }
+    | undefined
   function configFor(env: ProviderContext['env']): OpenAIRequestConfig {
     const key = env.OPENAI_API_KEY
     const url = env.OPENAI_BASE_URL
     const org = env.OPENAI_ORG_ID
     const project = env.OPENAI_PROJECT_ID
-    if (cache && cache.key === key && cache.url === url && cache.org === org && cache.project === project) return cache.config
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, env, names: KEY_ENV, provider: 'openai', factory: 'createOpenAI' })
+    if (cache && cache.key === key && cache.url === url && cache.org === org && cache.project === project)
+      return cache.config
+    const apiKey = loadApiKey({
+      apiKey: settings.apiKey,
+      env,
+      names: KEY_ENV,
+      provider: 'openai',
+      factory: 'createOpenAI',
+    })
     const headers: Record<string, string | undefined> = {
       ...settings.headers,
       authorization: `Bearer ${apiKey}`,
@@ -41,7 +56,9 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvid
       'openai-project': settings.project ?? env.OPENAI_PROJECT_ID,
     }
     const secrets = [apiKey]
-    const baseURL = normalizeOpenAIBaseURL(resolveBaseURL(settings.baseURL, env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'))
+    const baseURL = normalizeOpenAIBaseURL(
+      resolveBaseURL(settings.baseURL, env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+    )
     const config: OpenAIRequestConfig = {
       baseURL,
       generationsURL: `${baseURL}/images/generations`,

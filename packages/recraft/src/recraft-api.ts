@@ -5,7 +5,16 @@ import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 export const recraftImagesResponseSchema = z.looseObject({
   created: z.number().nullish(),
   credits: z.number().nullish(),
-  data: z.array(z.looseObject({ image_id: z.string().nullish(), url: z.string().nullish(), b64_json: z.string().nullish(), revised_prompt: z.string().nullish() })).nullish(),
+  data: z
+    .array(
+      z.looseObject({
+        image_id: z.string().nullish(),
+        url: z.string().nullish(),
+        b64_json: z.string().nullish(),
+        revised_prompt: z.string().nullish(),
+      }),
+    )
+    .nullish(),
 })
 
 /** Recraft's error body is not documented: `{ code, message }` as clients read it, or OpenAI's `{ error: { … } }`, or `{ detail }`. */
@@ -13,7 +22,9 @@ export const recraftErrorSchema = z.looseObject({
   code: z.string().nullish(),
   message: z.string().nullish(),
   detail: z.unknown().optional(),
-  error: z.looseObject({ message: z.string().nullish(), code: z.string().nullish(), type: z.string().nullish() }).nullish(),
+  error: z
+    .looseObject({ message: z.string().nullish(), code: z.string().nullish(), type: z.string().nullish() })
+    .nullish(),
 })
 
 const CODE_BY_ERROR: Readonly<Record<string, LLMKitErrorCode>> = {
@@ -33,7 +44,10 @@ export function readRecraftError(text: string): { message?: string; code?: LLMKi
   if (!body) return {}
   const { code, message, detail, error } = body
   const name = code ?? error?.code ?? error?.type ?? ''
-  const detailText = message ?? error?.message ?? (typeof detail === 'string' ? detail : detail === undefined ? undefined : JSON.stringify(detail))
+  const detailText =
+    message ??
+    error?.message ??
+    (typeof detail === 'string' ? detail : detail === undefined ? undefined : JSON.stringify(detail))
   if (!detailText && !name) return {}
   return { message: [name, detailText].filter(Boolean).join(': '), code: codeOf(name) }
 }

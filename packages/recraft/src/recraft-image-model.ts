@@ -9,7 +9,12 @@ import {
   type ProviderContext,
 } from '@llmkit/core'
 import { readRecraftError, recraftImagesResponseSchema } from './recraft-api'
-import { recraftImageOptionsSchema, recraftV4OptionsSchema, RECRAFT_VECTOR_STYLES, type RecraftImageOptions } from './recraft-options'
+import {
+  recraftImageOptionsSchema,
+  recraftV4OptionsSchema,
+  RECRAFT_VECTOR_STYLES,
+  type RecraftImageOptions,
+} from './recraft-options'
 
 /** Model ids with autocomplete; Recraft's own ids (`recraftv3`) work as aliases. */
 export type RecraftImageModelId =
@@ -29,15 +34,35 @@ const BOTH_FORMATS = [ImageFormat.Url, ImageFormat.B64Json] as const
 
 /** V2/V3 sizes (Recraft appendix, `ImageSize` in Recraft's generated client). */
 const V3_SIZES = [
-  [1024, 1024], [1365, 1024], [1024, 1365], [1536, 1024], [1024, 1536], [1820, 1024], [1024, 1820], [1024, 2048], [2048, 1024],
-  [1434, 1024], [1024, 1434], [1024, 1280], [1280, 1024], [1024, 1707], [1707, 1024],
+  [1024, 1024],
+  [1365, 1024],
+  [1024, 1365],
+  [1536, 1024],
+  [1024, 1536],
+  [1820, 1024],
+  [1024, 1820],
+  [1024, 2048],
+  [2048, 1024],
+  [1434, 1024],
+  [1024, 1434],
+  [1024, 1280],
+  [1280, 1024],
+  [1024, 1707],
+  [1707, 1024],
 ].map(([width, height]) => ({ width: width!, height: height! }))
 
 /** V4 takes `size` as a ratio; 1:1, 16:9 and 2:1 are documented, the transposes and 4:3, 3:2 are our reading. */
 const V4_RATIOS = ['1:1', '16:9', '9:16', '2:1', '1:2', '4:3', '3:4', '3:2', '2:3']
 
 /** The first alias of each model is Recraft's own id, which goes on the wire. */
-function recraftModel(id: string, wireId: string, family: 'v3' | 'v4', vector: boolean, displayName: string, description: string): ImageModelInfo {
+function recraftModel(
+  id: string,
+  wireId: string,
+  family: 'v3' | 'v4',
+  vector: boolean,
+  displayName: string,
+  description: string,
+): ImageModelInfo {
   const v3 = family === 'v3'
   return {
     id,
@@ -55,11 +80,25 @@ function recraftModel(id: string, wireId: string, family: 'v3' | 'v4', vector: b
 
 /** Recraft's image models (Recraft docs, models page). Vector models answer SVG. */
 export const RECRAFT_IMAGE_MODELS: readonly ImageModelInfo[] = [
-  recraftModel('recraft-v3', 'recraftv3', 'v3', false, 'Recraft V3', 'Raster, styles and substyles; vector styles return SVG'),
+  recraftModel(
+    'recraft-v3',
+    'recraftv3',
+    'v3',
+    false,
+    'Recraft V3',
+    'Raster, styles and substyles; vector styles return SVG',
+  ),
   recraftModel('recraft-v3-vector', 'recraftv3_vector', 'v3', true, 'Recraft V3 Vector', 'SVG output'),
   recraftModel('recraft-v2', 'recraftv2', 'v3', false, 'Recraft V2', 'Older raster model, same options as V3'),
   recraftModel('recraft-v2-vector', 'recraftv2_vector', 'v3', true, 'Recraft V2 Vector', 'SVG output'),
-  recraftModel('recraft-v4', 'recraftv4', 'v4', false, 'Recraft V4', 'Longer prompts; sizes as aspect ratios; no styles'),
+  recraftModel(
+    'recraft-v4',
+    'recraftv4',
+    'v4',
+    false,
+    'Recraft V4',
+    'Longer prompts; sizes as aspect ratios; no styles',
+  ),
   recraftModel('recraft-v4-vector', 'recraftv4_vector', 'v4', true, 'Recraft V4 Vector', 'SVG output'),
   recraftModel('recraft-v4-pro', 'recraftv4_pro', 'v4', false, 'Recraft V4 Pro', 'Twice the resolution of V4'),
   recraftModel('recraft-v4.1', 'recraftv4_1', 'v4', false, 'Recraft V4.1', "Recraft's current default"),
@@ -93,23 +132,54 @@ export function toRecraftBody(call: ImageCall): Record<string, unknown> {
 }
 
 /** One call: map → send → map images (SVG for vector models and vector styles). */
-export async function generateRecraftImages(call: ImageCall, context: ProviderContext, config: RecraftRequestConfig): Promise<GenerateResult> {
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/images/generations`, headers: config.headers, json: toRecraftBody(call), secrets: config.secrets })
+export async function generateRecraftImages(
+  call: ImageCall,
+  context: ProviderContext,
+  config: RecraftRequestConfig,
+): Promise<GenerateResult> {
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/images/generations`,
+    headers: config.headers,
+    json: toRecraftBody(call),
+    secrets: config.secrets,
+  })
   if (!response.ok) {
     const { message, code } = readRecraftError(response.text())
-    throw errorFromResponse({ provider: 'recraft', model: call.model.id, response, message, code, secrets: config.secrets })
+    throw errorFromResponse({
+      provider: 'recraft',
+      model: call.model.id,
+      response,
+      message,
+      code,
+      secrets: config.secrets,
+    })
   }
   const parsed = recraftImagesResponseSchema.safeParse(response.json())
   if (!parsed.success) {
-    throw new LLMKitError({ code: 'provider_error', provider: 'recraft', model: call.model.id, status: response.status, requestId: response.requestId, message: `recraft: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+    throw new LLMKitError({
+      code: 'provider_error',
+      provider: 'recraft',
+      model: call.model.id,
+      status: response.status,
+      requestId: response.requestId,
+      message: `recraft: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    })
   }
   const style = (call.options as RecraftImageOptions).style
   const mediaType = call.model.mediaType ?? (style && RECRAFT_VECTOR_STYLES.has(style) ? SVG : undefined)
   const images = (parsed.data.data ?? []).flatMap((item) => {
     const metadata = { revised_prompt: item.revised_prompt ?? undefined, width: call.width, height: call.height }
     // Without a known type, from_b64 sniffs the bytes (PNG, WebP or SVG); a URL's extension tells.
-    if (item.b64_json) return [GeneratedImage.from_b64(item.b64_json, mediaType ? { ...metadata, media_type: mediaType } : metadata)]
-    if (item.url) return [GeneratedImage.from_url(item.url, { ...metadata, media_type: mediaType ?? (/\.svg(\?|$)/.test(item.url) ? SVG : undefined) })]
+    if (item.b64_json)
+      return [GeneratedImage.from_b64(item.b64_json, mediaType ? { ...metadata, media_type: mediaType } : metadata)]
+    if (item.url)
+      return [
+        GeneratedImage.from_url(item.url, {
+          ...metadata,
+          media_type: mediaType ?? (/\.svg(\?|$)/.test(item.url) ? SVG : undefined),
+        }),
+      ]
     return []
   })
   return { images }

@@ -8,8 +8,15 @@ let emulator: Emulator
 const client = (env: Record<string, string> = emulator.env) =>
   new LLMKitClient({ providers: [recraft], env, retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 20 } })
 const generated = () => emulator.requestsFor('recraft', 'generate')
-const failure = (image: ImageGenerationRequest) => client().generateImage(image).then(() => undefined, (error: unknown) => error as LLMKitError)
-const b64 = (model: string, prompt: string) => new ImageGenerationRequest(model, prompt).with_format(ImageFormat.B64Json)
+const failure = (image: ImageGenerationRequest) =>
+  client()
+    .generateImage(image)
+    .then(
+      () => undefined,
+      (error: unknown) => error as LLMKitError,
+    )
+const b64 = (model: string, prompt: string) =>
+  new ImageGenerationRequest(model, prompt).with_format(ImageFormat.B64Json)
 
 beforeAll(async () => {
   emulator = await startEmulator({ providers: ['recraft'] })
@@ -26,7 +33,11 @@ describe('request mapping', () => {
       .with_n(2)
       .with_size(ImageSize.custom(1365, 1024))
       .with_negative_prompt('text')
-      .with_provider_options('recraft', { style: 'digital_illustration', substyle: 'pixel_art', controls: { artistic_level: 2, colors: [{ rgb: [200, 40, 40] }] } })
+      .with_provider_options('recraft', {
+        style: 'digital_illustration',
+        substyle: 'pixel_art',
+        controls: { artistic_level: 2, colors: [{ rgb: [200, 40, 40] }] },
+      })
     const response = await client().generateImage(request)
     const [sent] = generated()
     expect(sent!.method).toBe('POST')
@@ -52,7 +63,13 @@ describe('request mapping', () => {
 
   it('asks for b64_json when base64 is wanted, and the bytes decide the media type', async () => {
     const response = await client().generateImage(b64('recraft-v3', 'a red fox'))
-    expect(generated()[0]!.json).toEqual({ prompt: 'a red fox', model: 'recraftv3', n: 1, size: '1024x1024', response_format: 'b64_json' })
+    expect(generated()[0]!.json).toEqual({
+      prompt: 'a red fox',
+      model: 'recraftv3',
+      n: 1,
+      size: '1024x1024',
+      response_format: 'b64_json',
+    })
     expect(response.first()!.media_type).toBe('image/png')
   })
 
@@ -60,26 +77,45 @@ describe('request mapping', () => {
     const asBase64 = await client().generateImage(b64('recraft-v3-vector', 'a fox logo'))
     expect((generated()[0]!.json as { model: string }).model).toBe('recraftv3_vector')
     expect(asBase64.first()!.media_type).toBe('image/svg+xml')
-    expect((await asBase64.first()!.bytes()).toString('utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="1024" height="1024"/)
+    expect((await asBase64.first()!.bytes()).toString('utf8')).toMatch(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="1024" height="1024"/,
+    )
     const asUrl = await client().generateImage(new ImageGenerationRequest('recraft-v3-vector', 'a fox logo'))
     expect(asUrl.first()!.url).toMatch(/\.svg$/)
     expect(asUrl.first()!.media_type).toBe('image/svg+xml')
   })
 
   it('returns SVG for the vector styles of a raster model', async () => {
-    const response = await client().generateImage(new ImageGenerationRequest('recraft-v3', 'a fox').with_provider_options('recraft', { style: 'icon', substyle: 'outline' }))
+    const response = await client().generateImage(
+      new ImageGenerationRequest('recraft-v3', 'a fox').with_provider_options('recraft', {
+        style: 'icon',
+        substyle: 'outline',
+      }),
+    )
     expect(response.first()!.media_type).toBe('image/svg+xml')
   })
 
   it('snaps a size V3 lacks to the nearest listed one, with a warning', async () => {
     const response = await client().generateImage(b64('recraft-v3', 'a fox').with_size(ImageSize.Landscape1792x1024))
     expect((generated()[0]!.json as { size: string }).size).toBe('1820x1024')
-    expect(response.warnings).toEqual([expect.stringMatching(/^recraft-v3 does not support 1792x1024; using 1820x1024 \(supported: 1024x1024, 1365x1024, /)])
+    expect(response.warnings).toEqual([
+      expect.stringMatching(
+        /^recraft-v3 does not support 1792x1024; using 1820x1024 \(supported: 1024x1024, 1365x1024, /,
+      ),
+    ])
   })
 
   it('sends V4 sizes as ratios, warns about the negative prompt, and takes no style', async () => {
-    const response = await client().generateImage(b64('recraft-v4', 'a fox').with_aspect_ratio('16:9').with_negative_prompt('text'))
-    expect(generated()[0]!.json).toEqual({ prompt: 'a fox', model: 'recraftv4', n: 1, size: '16:9', response_format: 'b64_json' })
+    const response = await client().generateImage(
+      b64('recraft-v4', 'a fox').with_aspect_ratio('16:9').with_negative_prompt('text'),
+    )
+    expect(generated()[0]!.json).toEqual({
+      prompt: 'a fox',
+      model: 'recraftv4',
+      n: 1,
+      size: '16:9',
+      response_format: 'b64_json',
+    })
     expect(response.warnings).toEqual(['recraft-v4 does not take a negative prompt; ignoring it'])
     const styled = b64('recraft-v4', 'a fox').with_provider_options('recraft', { style: 'icon' })
     expect(await failure(styled)).toMatchObject({ code: 'invalid_request' })
@@ -92,7 +128,10 @@ describe('request mapping', () => {
   })
 
   it.each([
-    [{ style: 'realistic_image', substyle: 'pixel_art' }, 'substyle: pixel_art is a digital_illustration substyle, not a realistic_image one'],
+    [
+      { style: 'realistic_image', substyle: 'pixel_art' },
+      'substyle: pixel_art is a digital_illustration substyle, not a realistic_image one',
+    ],
     [{ substyle: 'hdr' }, 'substyle: needs a style'],
     [{ style: 'icon', style_id: '6c8f3a2e-1d4b-4a9e-9c1f-0a1b2c3d4e5f' }, 'style_id: use style or style_id, not both'],
     [{ style: 'oil_painting' }, 'style:'],
@@ -126,7 +165,13 @@ describe('errors', () => {
     [404, 'invalid_request', 1],
     [500, 'provider_error', 3],
   ])('maps %i to %s (%i attempts)', async (status, code, attempts) => {
-    emulator.inject({ kind: 'server_error', provider: 'recraft', status, times: Infinity, message: 'something specific' })
+    emulator.inject({
+      kind: 'server_error',
+      provider: 'recraft',
+      status,
+      times: Infinity,
+      message: 'something specific',
+    })
     const error = await failure(fox())
     expect(error).toMatchObject({ code, status })
     expect(error!.message).toMatch(new RegExp(`^recraft: ${status} \\w+: something specific`))
@@ -134,7 +179,9 @@ describe('errors', () => {
   })
 
   it('maps 401 to authentication without leaking the token, and 429 to rate_limited', async () => {
-    const wrong = (await client({ ...emulator.env, RECRAFT_API_TOKEN: 'rc-wrong-token-98765' }).generateImage(fox()).catch((e: unknown) => e)) as LLMKitError
+    const wrong = (await client({ ...emulator.env, RECRAFT_API_TOKEN: 'rc-wrong-token-98765' })
+      .generateImage(fox())
+      .catch((e: unknown) => e)) as LLMKitError
     expect(wrong).toMatchObject({ code: 'authentication', status: 401 })
     expect(wrong.message).not.toContain('rc-wrong-token-98765')
     emulator.inject({ kind: 'rate_limit', provider: 'recraft', retryAfterSeconds: 0, times: Infinity })
@@ -142,7 +189,9 @@ describe('errors', () => {
   })
 
   it('says which variable to set when no token is configured', async () => {
-    const error = (await client({ RECRAFT_BASE_URL: emulator.env.RECRAFT_BASE_URL! }).generateImage(fox()).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client({ RECRAFT_BASE_URL: emulator.env.RECRAFT_BASE_URL! })
+      .generateImage(fox())
+      .catch((e: unknown) => e)) as LLMKitError
     expect(error.message).toBe('recraft: no API key. Set RECRAFT_API_TOKEN, or pass apiKey to createRecraft()')
     expect(emulator.requests).toHaveLength(0)
   })
@@ -150,7 +199,12 @@ describe('errors', () => {
 
 describe('configuration', () => {
   it('routes recraft-v3 and Recraft’s own ids without a prefix', () => {
-    for (const [id, model] of [['recraft-v3', 'recraft-v3'], ['recraftv3', 'recraft-v3'], ['recraftv4_1_vector', 'recraft-v4.1-vector'], ['recraft:recraft-v2', 'recraft-v2']]) {
+    for (const [id, model] of [
+      ['recraft-v3', 'recraft-v3'],
+      ['recraftv3', 'recraft-v3'],
+      ['recraftv4_1_vector', 'recraft-v4.1-vector'],
+      ['recraft:recraft-v2', 'recraft-v2'],
+    ]) {
       expect(client().resolveModel(id!)).toMatchObject({ provider: { id: 'recraft' }, model: { id: model } })
     }
   })
@@ -165,10 +219,30 @@ describe('configuration', () => {
 
   it('is registered by fromEnv only when the token is set', () => {
     expect(LLMKitClient.fromEnv({ providers: [recraft], env: {} }).providers).toHaveLength(0)
-    expect(LLMKitClient.fromEnv({ providers: [recraft], env: { RECRAFT_API_TOKEN: 'x' } }).providers.map((p) => p.id)).toEqual(['recraft'])
+    expect(
+      LLMKitClient.fromEnv({ providers: [recraft], env: { RECRAFT_API_TOKEN: 'x' } }).providers.map((p) => p.id),
+    ).toEqual(['recraft'])
   })
 })
 
-describeProviderConformance({ provider: recraft, emulator: 'recraft', modelId: 'recraft:recraft-v3', keyEnv: 'RECRAFT_API_TOKEN', endpoints: { generate: 'generate' } })
-describeProviderConformance({ provider: recraft, emulator: 'recraft', modelId: 'recraft:recraft-v3-vector', keyEnv: 'RECRAFT_API_TOKEN', endpoints: { generate: 'generate' } })
-describeProviderConformance({ provider: recraft, emulator: 'recraft', modelId: 'recraft:recraft-v4', keyEnv: 'RECRAFT_API_TOKEN', endpoints: { generate: 'generate' } })
+describeProviderConformance({
+  provider: recraft,
+  emulator: 'recraft',
+  modelId: 'recraft:recraft-v3',
+  keyEnv: 'RECRAFT_API_TOKEN',
+  endpoints: { generate: 'generate' },
+})
+describeProviderConformance({
+  provider: recraft,
+  emulator: 'recraft',
+  modelId: 'recraft:recraft-v3-vector',
+  keyEnv: 'RECRAFT_API_TOKEN',
+  endpoints: { generate: 'generate' },
+})
+describeProviderConformance({
+  provider: recraft,
+  emulator: 'recraft',
+  modelId: 'recraft:recraft-v4',
+  keyEnv: 'RECRAFT_API_TOKEN',
+  endpoints: { generate: 'generate' },
+})

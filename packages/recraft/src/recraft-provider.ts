@@ -29,9 +29,21 @@ export function createRecraft(settings: RecraftProviderSettings = {}): ImageProv
     env: { apiKey: KEY_ENV, baseURL: 'RECRAFT_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     generate(call, context) {
-      const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'recraft', factory: 'createRecraft' })
-      const baseURL = normalizeRecraftBaseURL(resolveBaseURL(settings.baseURL, context.env, 'RECRAFT_BASE_URL', 'https://external.api.recraft.ai/v1'))
-      return generateRecraftImages(call, context, { baseURL, secrets: [apiKey], headers: { ...settings.headers, authorization: `Bearer ${apiKey}` } })
+      const apiKey = loadApiKey({
+        apiKey: settings.apiKey,
+        env: context.env,
+        names: KEY_ENV,
+        provider: 'recraft',
+        factory: 'createRecraft',
+      })
+      const baseURL = normalizeRecraftBaseURL(
+        resolveBaseURL(settings.baseURL, context.env, 'RECRAFT_BASE_URL', 'https://external.api.recraft.ai/v1'),
+      )
+      return generateRecraftImages(call, context, {
+        baseURL,
+        secrets: [apiKey],
+        headers: { ...settings.headers, authorization: `Bearer ${apiKey}` },
+      })
     },
   }
 }

@@ -17,7 +17,9 @@ const replicateProblemSchema = z.looseObject({
   title: z.string().optional(),
   detail: z.string().optional(),
   error: z.string().optional(),
-  invalid_fields: z.array(z.looseObject({ field: z.string().optional(), description: z.string().optional() })).optional(),
+  invalid_fields: z
+    .array(z.looseObject({ field: z.string().optional(), description: z.string().optional() }))
+    .optional(),
 })
 
 /** The message of a Replicate error body. */
@@ -26,7 +28,8 @@ export function readReplicateError(text: string): { message?: string } {
   if (!body) return {}
   const { title, detail, error, invalid_fields: fields } = body
   const message = detail ?? error ?? title
-  if (fields?.length && !message?.includes(fields[0]?.field ?? '\u0000')) return { message: fields.map((f) => `${f.field}: ${f.description}`).join('; ') }
+  if (fields?.length && !message?.includes(fields[0]?.field ?? '\u0000'))
+    return { message: fields.map((f) => `${f.field}: ${f.description}`).join('; ') }
   return { message: message?.replace(/^- /, '') }
 }
 

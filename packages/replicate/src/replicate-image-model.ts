@@ -11,11 +11,22 @@ import {
   type ProviderContext,
   type StartResult,
 } from '@llmkit/core'
-import { codeForFailure, progressFromLogs, readReplicateError, replicatePredictionSchema, type ReplicatePrediction } from './replicate-api'
+import {
+  codeForFailure,
+  progressFromLogs,
+  readReplicateError,
+  replicatePredictionSchema,
+  type ReplicatePrediction,
+} from './replicate-api'
 import { replicateImageOptionsSchema, type ReplicateImageOptions } from './replicate-options'
 
 /** Model ids with autocomplete; any `owner/name` or `owner/name:version` works with the `replicate:` prefix. */
-export type ReplicateImageModelId = 'black-forest-labs/flux-schnell' | 'black-forest-labs/flux-dev' | 'black-forest-labs/flux-1.1-pro' | 'stability-ai/sdxl' | (string & {})
+export type ReplicateImageModelId =
+  | 'black-forest-labs/flux-schnell'
+  | 'black-forest-labs/flux-dev'
+  | 'black-forest-labs/flux-1.1-pro'
+  | 'stability-ai/sdxl'
+  | (string & {})
 
 /** How a model takes its inputs. */
 interface ReplicateModelSpec {
@@ -39,7 +50,12 @@ const SPECS: Readonly<Record<string, ReplicateModelSpec>> = {
 }
 const GENERIC_SPEC: ReplicateModelSpec = { sizing: 'width_height' }
 
-const flux = (id: string, displayName: string, maxImagesPerCall: number, typicalDurationMs: number): ImageModelInfo => ({
+const flux = (
+  id: string,
+  displayName: string,
+  maxImagesPerCall: number,
+  typicalDurationMs: number,
+): ImageModelInfo => ({
   id,
   displayName,
   maxImagesPerCall,
@@ -55,8 +71,14 @@ const flux = (id: string, displayName: string, maxImagesPerCall: number, typical
  * `typicalDurationMs` errs low: polling early costs a request, polling late costs the user time.
  */
 export const REPLICATE_IMAGE_MODELS: readonly ImageModelInfo[] = [
-  { ...flux('black-forest-labs/flux-schnell', 'FLUX.1 [schnell]', 4, 1_000), description: 'Fastest FLUX; 1-4 steps, up to 4 images per call' },
-  { ...flux('black-forest-labs/flux-dev', 'FLUX.1 [dev]', 4, 3_000), description: 'FLUX for quality; up to 4 images per call' },
+  {
+    ...flux('black-forest-labs/flux-schnell', 'FLUX.1 [schnell]', 4, 1_000),
+    description: 'Fastest FLUX; 1-4 steps, up to 4 images per call',
+  },
+  {
+    ...flux('black-forest-labs/flux-dev', 'FLUX.1 [dev]', 4, 3_000),
+    description: 'FLUX for quality; up to 4 images per call',
+  },
   { ...flux('black-forest-labs/flux-1.1-pro', 'FLUX1.1 [pro]', 1, 3_000), description: 'FLUX pro; one image per call' },
   {
     id: 'stability-ai/sdxl',
@@ -126,7 +148,9 @@ export function toReplicateInput(call: ImageCall): Record<string, unknown> {
 export function toReplicateCreate(call: ImageCall, baseURL: string): { url: string; body: Record<string, unknown> } {
   const { name, version } = splitModelId(call.model.id)
   const input = toReplicateInput(call)
-  return version ? { url: `${baseURL}/predictions`, body: { version, input } } : { url: `${baseURL}/models/${name}/predictions`, body: { input } }
+  return version
+    ? { url: `${baseURL}/predictions`, body: { version, input } }
+    : { url: `${baseURL}/models/${name}/predictions`, body: { input } }
 }
 
 /** `Prefer: wait=N` within the setting and what is left of the deadline (1 s kept for the answer). */
@@ -143,11 +167,22 @@ function fail(response: HttpResponse, modelId: string, config: ReplicateRequestC
 function parsePrediction(response: HttpResponse, modelId: string): ReplicatePrediction {
   const parsed = replicatePredictionSchema.safeParse(response.json())
   if (parsed.success) return parsed.data
-  throw new LLMKitError({ code: 'provider_error', provider: 'replicate', model: modelId, status: response.status, requestId: response.requestId, message: `replicate: unexpected prediction shape: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+  throw new LLMKitError({
+    code: 'provider_error',
+    provider: 'replicate',
+    model: modelId,
+    status: response.status,
+    requestId: response.requestId,
+    message: `replicate: unexpected prediction shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+  })
 }
 
 /** Submits the prediction, holding for the result with `Prefer: wait` so short ones need no poll. */
-export async function startReplicatePrediction(call: ImageCall, context: ProviderContext, config: ReplicateRequestConfig): Promise<StartResult> {
+export async function startReplicatePrediction(
+  call: ImageCall,
+  context: ProviderContext,
+  config: ReplicateRequestConfig,
+): Promise<StartResult> {
   const { url, body } = toReplicateCreate(call, config.baseURL)
   const wait = preferWait(config, context)
   const createdAt = context.clock.now()
@@ -167,25 +202,56 @@ export async function startReplicatePrediction(call: ImageCall, context: Provide
     model: call.model.id,
     id: prediction.id,
     createdAt,
-    call: { n: call.n, width: call.width, height: call.height, format: call.format, seed: call.seed, callIndex: call.callIndex },
+    call: {
+      n: call.n,
+      width: call.width,
+      height: call.height,
+      format: call.format,
+      seed: call.seed,
+      callIndex: call.callIndex,
+    },
   }
   return { job, status: toJobStatus(prediction, job) }
 }
 
 /** Asks once where the prediction stands. */
-export async function replicatePredictionStatus(job: ImageJob, context: ProviderContext, config: ReplicateRequestConfig): Promise<JobStatus> {
-  const response = await context.http.send({ url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}`, headers: config.headers, stage: 'status', secrets: config.secrets })
+export async function replicatePredictionStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: ReplicateRequestConfig,
+): Promise<JobStatus> {
+  const response = await context.http.send({
+    url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}`,
+    headers: config.headers,
+    stage: 'status',
+    secrets: config.secrets,
+  })
   if (!response.ok) throw fail(response, job.model, config)
   return toJobStatus(parsePrediction(response, job.model), job)
 }
 
 /** Cancels the prediction upstream. */
-export async function cancelReplicatePrediction(job: ImageJob, context: ProviderContext, config: ReplicateRequestConfig): Promise<void> {
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}/cancel`, headers: config.headers, stage: 'cancel', secrets: config.secrets })
+export async function cancelReplicatePrediction(
+  job: ImageJob,
+  context: ProviderContext,
+  config: ReplicateRequestConfig,
+): Promise<void> {
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}/cancel`,
+    headers: config.headers,
+    stage: 'cancel',
+    secrets: config.secrets,
+  })
   if (!response.ok) throw fail(response, job.model, config)
 }
 
-const MEDIA_BY_EXTENSION: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' }
+const MEDIA_BY_EXTENSION: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+}
 
 /** A prediction as core's job status. */
 export function toJobStatus(prediction: ReplicatePrediction, job: ImageJob): JobStatus {
@@ -195,18 +261,42 @@ export function toJobStatus(prediction: ReplicatePrediction, job: ImageJob): Job
     case 'processing':
       return { state: 'pending', phase: 'running', progress: progressFromLogs(prediction.logs) }
     case 'succeeded': {
-      const urls = (Array.isArray(prediction.output) ? prediction.output : [prediction.output]).filter((url): url is string => typeof url === 'string' && url !== '')
-      const images = urls.map((url) => GeneratedImage.from_url(url, { media_type: MEDIA_BY_EXTENSION[/\.(\w+)(?:\?|$)/.exec(url)?.[1]?.toLowerCase() ?? ''] }))
+      const urls = (Array.isArray(prediction.output) ? prediction.output : [prediction.output]).filter(
+        (url): url is string => typeof url === 'string' && url !== '',
+      )
+      const images = urls.map((url) =>
+        GeneratedImage.from_url(url, {
+          media_type: MEDIA_BY_EXTENSION[/\.(\w+)(?:\?|$)/.exec(url)?.[1]?.toLowerCase() ?? ''],
+        }),
+      )
       return { state: 'completed', images }
     }
     case 'failed': {
-      const error = typeof prediction.error === 'string' ? prediction.error : JSON.stringify(prediction.error ?? 'no reason given')
+      const error =
+        typeof prediction.error === 'string' ? prediction.error : JSON.stringify(prediction.error ?? 'no reason given')
       const code = codeForFailure(error)
-      return { state: 'failed', error: new LLMKitError({ code, provider: 'replicate', model: job.model, message: `replicate: prediction ${prediction.id} failed: ${error}${code === 'content_policy' ? ' — the model refused the prompt or its output under its safety checker; rephrase the prompt' : ''}` }) }
+      return {
+        state: 'failed',
+        error: new LLMKitError({
+          code,
+          provider: 'replicate',
+          model: job.model,
+          message: `replicate: prediction ${prediction.id} failed: ${error}${code === 'content_policy' ? ' — the model refused the prompt or its output under its safety checker; rephrase the prompt' : ''}`,
+        }),
+      }
     }
     case 'canceled':
     case 'aborted':
-      return { state: 'failed', error: new LLMKitError({ code: 'aborted', provider: 'replicate', model: job.model, isRetryable: false, message: `replicate: prediction ${prediction.id} was ${prediction.status} upstream (from another client or the dashboard) before it finished; start a new one if you still want the image` }) }
+      return {
+        state: 'failed',
+        error: new LLMKitError({
+          code: 'aborted',
+          provider: 'replicate',
+          model: job.model,
+          isRetryable: false,
+          message: `replicate: prediction ${prediction.id} was ${prediction.status} upstream (from another client or the dashboard) before it finished; start a new one if you still want the image`,
+        }),
+      }
     default:
       return { state: 'pending', phase: 'running', message: prediction.status }
   }

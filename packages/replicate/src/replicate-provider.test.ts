@@ -1,14 +1,28 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, LLMKitError, type ImageJob, type ImageProgressEvent, type LLMKitClientOptions } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  LLMKitError,
+  type ImageJob,
+  type ImageProgressEvent,
+  type LLMKitClientOptions,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
 import { createReplicate, normalizeReplicateBaseURL, progressFromLogs, replicate, SDXL_VERSION } from './index'
 
 let emulator: Emulator
 const polling = createReplicate({ waitSeconds: 0 })
-const FAST: LLMKitClientOptions = { retry: { initialDelayMs: 5, maxDelayMs: 20 }, poll: { initialIntervalMs: 20, minIntervalMs: 10, maxIntervalMs: 100 } }
-const client = (provider = replicate, extra: LLMKitClientOptions = {}) => new LLMKitClient({ providers: [provider], env: emulator.env, ...FAST, ...extra })
-const schnell = (prompt = 'a red fox in the snow') => new ImageGenerationRequest('replicate:black-forest-labs/flux-schnell', prompt)
+const FAST: LLMKitClientOptions = {
+  retry: { initialDelayMs: 5, maxDelayMs: 20 },
+  poll: { initialIntervalMs: 20, minIntervalMs: 10, maxIntervalMs: 100 },
+}
+const client = (provider = replicate, extra: LLMKitClientOptions = {}) =>
+  new LLMKitClient({ providers: [provider], env: emulator.env, ...FAST, ...extra })
+const schnell = (prompt = 'a red fox in the snow') =>
+  new ImageGenerationRequest('replicate:black-forest-labs/flux-schnell', prompt)
 const VERSION = 'a'.repeat(64)
 
 beforeAll(async () => {
@@ -20,7 +34,11 @@ beforeEach(() => {
   emulator.clearRequests()
 })
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error)
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  )
 
 describe('request mapping', () => {
   it('creates an official-model prediction with Prefer: wait and needs no poll', async () => {
@@ -32,7 +50,9 @@ describe('request mapping', () => {
     expect(sent!.headers.authorization).toBe(`Bearer ${emulator.keys.replicate}`)
     expect(sent!.headers['content-type']).toBe('application/json')
     expect(sent!.headers.prefer).toMatch(/^wait=(59|60)$/)
-    expect(sent!.json).toEqual({ input: { prompt: 'a red fox in the snow', aspect_ratio: '16:9', num_outputs: 2, seed: 7 } })
+    expect(sent!.json).toEqual({
+      input: { prompt: 'a red fox in the snow', aspect_ratio: '16:9', num_outputs: 2, seed: 7 },
+    })
     expect(response.count).toBe(2)
     expect(response.first()!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png$/)
     expect(response.first()!.media_type).toBe('image/png')
@@ -44,38 +64,74 @@ describe('request mapping', () => {
       .with_size(ImageSize.Landscape1792x1024)
       .with_provider_options('replicate', { output_format: 'png', num_inference_steps: 2, input: { go_fast: true } })
     const response = await client().generateImage(request)
-    expect(emulator.requests[0]!.json).toEqual({ input: { prompt: 'a red fox in the snow', aspect_ratio: '16:9', num_outputs: 1, output_format: 'png', num_inference_steps: 2, go_fast: true } })
-    expect(response.warnings).toEqual(['black-forest-labs/flux-schnell does not support 1792x1024; using aspect ratio 16:9 (supported: aspect ratios 1:1, 16:9, 21:9, 3:2, 2:3, 4:5, 5:4, 3:4, 4:3, 9:16, 9:21)'])
+    expect(emulator.requests[0]!.json).toEqual({
+      input: {
+        prompt: 'a red fox in the snow',
+        aspect_ratio: '16:9',
+        num_outputs: 1,
+        output_format: 'png',
+        num_inference_steps: 2,
+        go_fast: true,
+      },
+    })
+    expect(response.warnings).toEqual([
+      'black-forest-labs/flux-schnell does not support 1792x1024; using aspect ratio 16:9 (supported: aspect ratios 1:1, 16:9, 21:9, 3:2, 2:3, 4:5, 5:4, 3:4, 4:3, 9:16, 9:21)',
+    ])
   })
 
   it('creates SDXL by version with width, height and the negative prompt', async () => {
-    const request = new ImageGenerationRequest('replicate:stability-ai/sdxl', 'a castle').with_size(ImageSize.Square512).with_negative_prompt('blurry').with_seed(3).with_provider_options('replicate', { guidance: 7.5 })
+    const request = new ImageGenerationRequest('replicate:stability-ai/sdxl', 'a castle')
+      .with_size(ImageSize.Square512)
+      .with_negative_prompt('blurry')
+      .with_seed(3)
+      .with_provider_options('replicate', { guidance: 7.5 })
     await client().generateImage(request)
     const [sent] = emulator.requests
     expect(sent!.path).toBe('/v1/predictions')
-    expect(sent!.json).toEqual({ version: SDXL_VERSION, input: { prompt: 'a castle', width: 512, height: 512, num_outputs: 1, seed: 3, negative_prompt: 'blurry', guidance_scale: 7.5 } })
+    expect(sent!.json).toEqual({
+      version: SDXL_VERSION,
+      input: {
+        prompt: 'a castle',
+        width: 512,
+        height: 512,
+        num_outputs: 1,
+        seed: 3,
+        negative_prompt: 'blurry',
+        guidance_scale: 7.5,
+      },
+    })
   })
 
   it('routes any owner/name and owner/name:version with the prefix only', async () => {
     await client().generateImage(new ImageGenerationRequest(`replicate:acme/painter:${VERSION}`, 'a boat'))
-    await client().generateImage(new ImageGenerationRequest('replicate:acme/painter', 'a boat').with_size(ImageSize.Square256))
+    await client().generateImage(
+      new ImageGenerationRequest('replicate:acme/painter', 'a boat').with_size(ImageSize.Square256),
+    )
     expect(emulator.requests.map((r) => [r.path, r.json])).toEqual([
       ['/v1/predictions', { version: VERSION, input: { prompt: 'a boat', width: 1024, height: 1024 } }],
       ['/v1/models/acme/painter/predictions', { input: { prompt: 'a boat', width: 256, height: 256 } }],
     ])
     expect(() => client().resolveModel('acme/painter')).toThrow(LLMKitError)
-    expect(() => client().resolveModel('black-forest-labs/flux-schnell')).toThrow(/replicate:black-forest-labs\/flux-schnell/)
+    expect(() => client().resolveModel('black-forest-labs/flux-schnell')).toThrow(
+      /replicate:black-forest-labs\/flux-schnell/,
+    )
   })
 
   it('reads the token and base URL from the environment and normalises /v1', () => {
     expect(normalizeReplicateBaseURL('http://127.0.0.1:9/replicate')).toBe('http://127.0.0.1:9/replicate/v1')
     expect(normalizeReplicateBaseURL('https://api.replicate.com/v1/')).toBe('https://api.replicate.com/v1')
     expect(LLMKitClient.fromEnv({ providers: [replicate], env: {} }).providers).toHaveLength(0)
-    expect(LLMKitClient.fromEnv({ providers: [replicate], env: { REPLICATE_API_TOKEN: 'r8_x' } }).providers.map((p) => p.id)).toEqual(['replicate'])
+    expect(
+      LLMKitClient.fromEnv({ providers: [replicate], env: { REPLICATE_API_TOKEN: 'r8_x' } }).providers.map((p) => p.id),
+    ).toEqual(['replicate'])
   })
 
   it('parses progress from Cog logs', () => {
-    expect(progressFromLogs('Using seed: 1\n  0%|          | 0/28 [00:00<?, ?it/s]\n 50%|█████     | 14/28 [00:01<00:01, 9it/s]\n')).toBe(0.5)
+    expect(
+      progressFromLogs(
+        'Using seed: 1\n  0%|          | 0/28 [00:00<?, ?it/s]\n 50%|█████     | 14/28 [00:01<00:01, 9it/s]\n',
+      ),
+    ).toBe(0.5)
     expect(progressFromLogs('Using seed: 1\n')).toBeUndefined()
   })
 })
@@ -88,7 +144,9 @@ describe('jobs', () => {
     const types = [...new Set(events.map((event) => event.type))]
     expect(types).toEqual(['submitted', 'queued', 'running', 'image', 'done'])
     expect(emulator.requestsFor('replicate', 'submit')[0]!.headers.prefer).toBeUndefined()
-    const progress = events.flatMap((event) => (event.type === 'running' && event.progress !== undefined ? [event.progress] : []))
+    const progress = events.flatMap((event) =>
+      event.type === 'running' && event.progress !== undefined ? [event.progress] : [],
+    )
     expect(progress.length).toBeGreaterThan(0)
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
     expect(progress.every((value) => value >= 0 && value <= 1)).toBe(true)
@@ -106,7 +164,11 @@ describe('jobs', () => {
     const slow = await startEmulator({ providers: ['replicate'], timing: { queueMs: 100, runMs: 1_400 } })
     try {
       const events: string[] = []
-      const response = await new LLMKitClient({ providers: [createReplicate({ waitSeconds: 1 })], env: slow.env, ...FAST }).generateImage(schnell(), { onProgress: (event) => events.push(event.type) })
+      const response = await new LLMKitClient({
+        providers: [createReplicate({ waitSeconds: 1 })],
+        env: slow.env,
+        ...FAST,
+      }).generateImage(schnell(), { onProgress: (event) => events.push(event.type) })
       expect(response.count).toBe(1)
       expect(slow.requestsFor('replicate', 'submit')[0]!.headers.prefer).toBe('wait=1')
       expect(slow.requestsFor('replicate', 'status').length).toBeGreaterThan(0)
@@ -136,7 +198,9 @@ describe('jobs', () => {
   })
 
   it('maps a 422 to invalid_request with the field', async () => {
-    const error = (await rejection(client().generateImage(schnell().with_provider_options('replicate', { num_inference_steps: 9 })))) as LLMKitError
+    const error = (await rejection(
+      client().generateImage(schnell().with_provider_options('replicate', { num_inference_steps: 9 })),
+    )) as LLMKitError
     expect(error.code).toBe('invalid_request')
     expect(error.status).toBe(422)
     expect(error.message).toContain('input.num_inference_steps')
@@ -170,7 +234,10 @@ describe('jobs', () => {
 
   it('aborts mid-poll with the AbortError, leaving the job running when asked to', async () => {
     const controller = new AbortController()
-    const run = client(polling, { cancelOnAbort: false }).generateImage(schnell(), { signal: controller.signal, onProgress: (event) => event.type === 'running' && controller.abort() })
+    const run = client(polling, { cancelOnAbort: false }).generateImage(schnell(), {
+      signal: controller.signal,
+      onProgress: (event) => event.type === 'running' && controller.abort(),
+    })
     expect(((await rejection(run)) as Error).name).toBe('AbortError')
     expect(emulator.requestsFor('replicate', 'status').length).toBeGreaterThan(0)
     expect(emulator.requestsFor('replicate', 'cancel')).toHaveLength(0)
@@ -205,7 +272,9 @@ describe('jobs', () => {
     })
     const error = (await rejection(run)) as LLMKitError
     expect([error.code, error.isRetryable, error.provider]).toEqual(['aborted', false, 'replicate'])
-    expect(error.message).toMatch(/^replicate: prediction \S+ was canceled upstream \(from another client or the dashboard\)/)
+    expect(error.message).toMatch(
+      /^replicate: prediction \S+ was canceled upstream \(from another client or the dashboard\)/,
+    )
     expect(emulator.requestsFor('replicate', 'submit')).toHaveLength(1)
   })
 
@@ -224,7 +293,15 @@ describe('jobs', () => {
   })
 })
 
-const conformance = { emulator: 'replicate', keyEnv: 'REPLICATE_API_TOKEN', endpoints: { submit: 'submit', status: 'status', cancel: 'cancel' } } as const
+const conformance = {
+  emulator: 'replicate',
+  keyEnv: 'REPLICATE_API_TOKEN',
+  endpoints: { submit: 'submit', status: 'status', cancel: 'cancel' },
+} as const
 // Polling mode: with Prefer: wait a short job finishes inside the create request, so there is no queued/running event to check.
 describeProviderConformance({ ...conformance, provider: polling, modelId: 'replicate:black-forest-labs/flux-schnell' })
-describeProviderConformance({ ...conformance, provider: polling, modelId: `replicate:stability-ai/sdxl:${SDXL_VERSION}` })
+describeProviderConformance({
+  ...conformance,
+  provider: polling,
+  modelId: `replicate:stability-ai/sdxl:${SDXL_VERSION}`,
+})

@@ -37,9 +37,17 @@ export function normalizeReplicateBaseURL(url: string): string {
 /** Creates the Replicate provider (predictions API; FLUX, SDXL and any `owner/name[:version]`). */
 export function createReplicate(settings: ReplicateProviderSettings = {}): ImageProvider {
   const config = (context: ProviderContext): ReplicateRequestConfig => {
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'replicate', factory: 'createReplicate' })
+    const apiKey = loadApiKey({
+      apiKey: settings.apiKey,
+      env: context.env,
+      names: KEY_ENV,
+      provider: 'replicate',
+      factory: 'createReplicate',
+    })
     return {
-      baseURL: normalizeReplicateBaseURL(resolveBaseURL(settings.baseURL, context.env, 'REPLICATE_BASE_URL', 'https://api.replicate.com/v1')),
+      baseURL: normalizeReplicateBaseURL(
+        resolveBaseURL(settings.baseURL, context.env, 'REPLICATE_BASE_URL', 'https://api.replicate.com/v1'),
+      ),
       headers: { ...settings.headers, authorization: `Bearer ${apiKey}` },
       secrets: [apiKey],
       waitSeconds: settings.waitSeconds ?? 60,

@@ -18,7 +18,11 @@ export type RunwayTask = z.infer<typeof runwayTaskSchema>
 
 const runwayErrorSchema = z.looseObject({
   error: z.string(),
-  issues: z.array(z.looseObject({ path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string().optional() })).optional(),
+  issues: z
+    .array(
+      z.looseObject({ path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string().optional() }),
+    )
+    .optional(),
 })
 
 /** The message (and the code, where the text says more than the status) of a Runway error body. */

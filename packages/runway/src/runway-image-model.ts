@@ -20,7 +20,24 @@ import { runwayImageOptionsSchema, type RunwayImageOptions } from './runway-opti
 export type RunwayImageModelId = 'gen4_image' | 'gen4_image_turbo' | (string & {})
 
 /** Output resolutions of the Gen-4 image models (`@runwayml/sdk` 4.20.1, `ratio`), as pixel sizes. */
-export const RUNWAY_GEN4_RATIOS = ['1024:1024', '1080:1080', '1168:880', '1360:768', '1440:1080', '1080:1440', '1808:768', '1920:1080', '1080:1920', '2112:912', '1280:720', '720:1280', '720:720', '960:720', '720:960', '1680:720'] as const
+export const RUNWAY_GEN4_RATIOS = [
+  '1024:1024',
+  '1080:1080',
+  '1168:880',
+  '1360:768',
+  '1440:1080',
+  '1080:1440',
+  '1808:768',
+  '1920:1080',
+  '1080:1920',
+  '2112:912',
+  '1280:720',
+  '720:1280',
+  '720:720',
+  '960:720',
+  '720:960',
+  '1680:720',
+] as const
 
 const GEN4_SIZES = RUNWAY_GEN4_RATIOS.map((ratio) => {
   const [width, height] = ratio.split(':').map(Number) as [number, number]
@@ -55,7 +72,13 @@ export interface RunwayRequestConfig {
 /** Maps one call to the body of `POST /v1/text_to_image`. */
 export function toRunwayBody(call: ImageCall): Record<string, unknown> {
   const options = call.options as RunwayImageOptions
-  const body: Record<string, unknown> = { model: call.model.id, promptText: call.prompt, ratio: `${call.width}:${call.height}`, seed: call.seed, referenceImages: options.referenceImages }
+  const body: Record<string, unknown> = {
+    model: call.model.id,
+    promptText: call.prompt,
+    ratio: `${call.width}:${call.height}`,
+    seed: call.seed,
+    referenceImages: options.referenceImages,
+  }
   if (options.publicFigureThreshold) body.contentModeration = { publicFigureThreshold: options.publicFigureThreshold }
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
 }
@@ -68,32 +91,85 @@ function fail(response: HttpResponse, modelId: string, config: RunwayRequestConf
 function parse<T>(schema: z.ZodType<T>, response: HttpResponse, modelId: string): T {
   const parsed = schema.safeParse(response.json())
   if (parsed.success) return parsed.data
-  throw new LLMKitError({ code: 'provider_error', provider: 'runway', model: modelId, status: response.status, requestId: response.requestId, message: `runway: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}` })
+  throw new LLMKitError({
+    code: 'provider_error',
+    provider: 'runway',
+    model: modelId,
+    status: response.status,
+    requestId: response.requestId,
+    message: `runway: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+  })
 }
 
 /** Starts a task. */
-export async function startRunwayTask(call: ImageCall, context: ProviderContext, config: RunwayRequestConfig): Promise<StartResult> {
+export async function startRunwayTask(
+  call: ImageCall,
+  context: ProviderContext,
+  config: RunwayRequestConfig,
+): Promise<StartResult> {
   if (call.model.id === 'gen4_image_turbo' && !(call.options as RunwayImageOptions).referenceImages?.length) {
-    throw invalidRequest('gen4_image_turbo needs 1-3 reference images: pass them as the runway option referenceImages, or use gen4_image', { provider: 'runway', model: call.model.id })
+    throw invalidRequest(
+      'gen4_image_turbo needs 1-3 reference images: pass them as the runway option referenceImages, or use gen4_image',
+      { provider: 'runway', model: call.model.id },
+    )
   }
   const createdAt = context.clock.now()
-  const response = await context.http.send({ method: 'POST', url: `${config.baseURL}/v1/text_to_image`, headers: config.headers, json: toRunwayBody(call), stage: 'submit', secrets: config.secrets })
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/v1/text_to_image`,
+    headers: config.headers,
+    json: toRunwayBody(call),
+    stage: 'submit',
+    secrets: config.secrets,
+  })
   if (!response.ok) throw fail(response, call.model.id, config)
   const { id } = parse(runwayCreateSchema, response, call.model.id)
-  const job: ImageJob = { provider: 'runway', model: call.model.id, id, createdAt, call: { n: call.n, width: call.width, height: call.height, format: call.format, seed: call.seed, callIndex: call.callIndex } }
+  const job: ImageJob = {
+    provider: 'runway',
+    model: call.model.id,
+    id,
+    createdAt,
+    call: {
+      n: call.n,
+      width: call.width,
+      height: call.height,
+      format: call.format,
+      seed: call.seed,
+      callIndex: call.callIndex,
+    },
+  }
   return { job }
 }
 
 /** Asks once where the task stands. */
-export async function runwayTaskStatus(job: ImageJob, context: ProviderContext, config: RunwayRequestConfig): Promise<JobStatus> {
-  const response = await context.http.send({ url: `${config.baseURL}/v1/tasks/${encodeURIComponent(job.id)}`, headers: config.headers, stage: 'status', secrets: config.secrets })
+export async function runwayTaskStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: RunwayRequestConfig,
+): Promise<JobStatus> {
+  const response = await context.http.send({
+    url: `${config.baseURL}/v1/tasks/${encodeURIComponent(job.id)}`,
+    headers: config.headers,
+    stage: 'status',
+    secrets: config.secrets,
+  })
   if (!response.ok) throw fail(response, job.model, config)
   return toJobStatus(parse(runwayTaskSchema, response, job.model), job)
 }
 
 /** Cancels a running task (on a finished one the API deletes it instead). */
-export async function cancelRunwayTask(job: ImageJob, context: ProviderContext, config: RunwayRequestConfig): Promise<void> {
-  const response = await context.http.send({ method: 'DELETE', url: `${config.baseURL}/v1/tasks/${encodeURIComponent(job.id)}`, headers: { ...config.headers, accept: '*/*' }, stage: 'cancel', secrets: config.secrets })
+export async function cancelRunwayTask(
+  job: ImageJob,
+  context: ProviderContext,
+  config: RunwayRequestConfig,
+): Promise<void> {
+  const response = await context.http.send({
+    method: 'DELETE',
+    url: `${config.baseURL}/v1/tasks/${encodeURIComponent(job.id)}`,
+    headers: { ...config.headers, accept: '*/*' },
+    stage: 'cancel',
+    secrets: config.secrets,
+  })
   if (!response.ok && response.status !== 404) throw fail(response, job.model, config)
 }
 
@@ -103,19 +179,50 @@ export function toJobStatus(task: RunwayTask, job: ImageJob): JobStatus {
     case 'PENDING':
       return { state: 'pending', phase: 'queued' }
     case 'THROTTLED':
-      return { state: 'pending', phase: 'queued', message: 'throttled: waiting for a free slot under your concurrency limit' }
+      return {
+        state: 'pending',
+        phase: 'queued',
+        message: 'throttled: waiting for a free slot under your concurrency limit',
+      }
     case 'RUNNING':
       // Documented as a number; 0..1 in practice, a percentage tolerated.
-      return { state: 'pending', phase: 'running', progress: task.progress === undefined ? undefined : task.progress > 1 ? task.progress / 100 : task.progress }
+      return {
+        state: 'pending',
+        phase: 'running',
+        progress: task.progress === undefined ? undefined : task.progress > 1 ? task.progress / 100 : task.progress,
+      }
     case 'SUCCEEDED':
-      return { state: 'completed', images: (task.output ?? []).map((url) => GeneratedImage.from_url(url, { width: job.call.width, height: job.call.height })) }
+      return {
+        state: 'completed',
+        images: (task.output ?? []).map((url) =>
+          GeneratedImage.from_url(url, { width: job.call.width, height: job.call.height }),
+        ),
+      }
     case 'FAILED': {
       const { code, isRetryable } = codeForFailure(task.failureCode)
       const reason = `${task.failure ?? 'no reason given'}${task.failureCode ? ` (${task.failureCode})` : ''}`
-      return { state: 'failed', error: new LLMKitError({ code, isRetryable, provider: 'runway', model: job.model, message: `runway: task ${task.id} failed: ${reason}${code === 'content_policy' ? ' — rephrase the prompt; retrying the same input will fail again' : ''}` }) }
+      return {
+        state: 'failed',
+        error: new LLMKitError({
+          code,
+          isRetryable,
+          provider: 'runway',
+          model: job.model,
+          message: `runway: task ${task.id} failed: ${reason}${code === 'content_policy' ? ' — rephrase the prompt; retrying the same input will fail again' : ''}`,
+        }),
+      }
     }
     case 'CANCELLED':
-      return { state: 'failed', error: new LLMKitError({ code: 'aborted', isRetryable: false, provider: 'runway', model: job.model, message: `runway: task ${task.id} was cancelled or deleted upstream (from another client or the dashboard); start a new one if you still want the image` }) }
+      return {
+        state: 'failed',
+        error: new LLMKitError({
+          code: 'aborted',
+          isRetryable: false,
+          provider: 'runway',
+          model: job.model,
+          message: `runway: task ${task.id} was cancelled or deleted upstream (from another client or the dashboard); start a new one if you still want the image`,
+        }),
+      }
     default:
       return { state: 'pending', phase: 'running', message: task.status }
   }

@@ -1,14 +1,30 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageGenerationRequest, ImageSize, LLMKitClient, type ImageJob, type ImageProgressEvent, type LLMKitClientOptions, type LLMKitError } from '@llmkit/core'
+import {
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  type ImageJob,
+  type ImageProgressEvent,
+  type LLMKitClientOptions,
+  type LLMKitError,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
 import { createRunway, normalizeRunwayBaseURL, runway } from './index'
 
 let emulator: Emulator
-const FAST: LLMKitClientOptions = { retry: { initialDelayMs: 5, maxDelayMs: 20 }, poll: { initialIntervalMs: 20, minIntervalMs: 10, maxIntervalMs: 100 } }
-const client = (extra: LLMKitClientOptions = {}) => new LLMKitClient({ providers: [runway], env: emulator.env, ...FAST, ...extra })
+const FAST: LLMKitClientOptions = {
+  retry: { initialDelayMs: 5, maxDelayMs: 20 },
+  poll: { initialIntervalMs: 20, minIntervalMs: 10, maxIntervalMs: 100 },
+}
+const client = (extra: LLMKitClientOptions = {}) =>
+  new LLMKitClient({ providers: [runway], env: emulator.env, ...FAST, ...extra })
 const gen4 = (prompt = 'a lighthouse at dusk') => new ImageGenerationRequest('runway:gen4_image', prompt)
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error)
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  )
 
 beforeAll(async () => {
   emulator = await startEmulator({ providers: ['runway'], timing: { queueMs: 200, runMs: 400, initialPosition: 1 } })
@@ -28,21 +44,39 @@ describe('request mapping', () => {
     expect(submit!.headers.authorization).toBe(`Bearer ${emulator.keys.runway}`)
     expect(submit!.headers['x-runway-version']).toBe('2024-11-06')
     expect(submit!.headers['content-type']).toBe('application/json')
-    expect(submit!.json).toEqual({ model: 'gen4_image', promptText: 'a lighthouse at dusk', ratio: '1024:1024', seed: 42 })
+    expect(submit!.json).toEqual({
+      model: 'gen4_image',
+      promptText: 'a lighthouse at dusk',
+      ratio: '1024:1024',
+      seed: 42,
+    })
     const id = emulator.jobs.all()[emulator.jobs.all().length - 1]!.id
     expect(polls.length).toBeGreaterThan(0)
     for (const poll of polls) {
-      expect([poll.method, poll.path, poll.headers['x-runway-version']]).toEqual(['GET', `/v1/tasks/${id}`, '2024-11-06'])
+      expect([poll.method, poll.path, poll.headers['x-runway-version']]).toEqual([
+        'GET',
+        `/v1/tasks/${id}`,
+        '2024-11-06',
+      ])
     }
     expect(response.first()!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//)
     expect([response.first()!.width, response.first()!.height]).toEqual([1024, 1024])
   })
 
   it("snaps sizes to Runway's resolutions with a warning and passes options", async () => {
-    const request = gen4().with_size(ImageSize.Landscape1792x1024).with_provider_options('runway', { publicFigureThreshold: 'low' })
+    const request = gen4()
+      .with_size(ImageSize.Landscape1792x1024)
+      .with_provider_options('runway', { publicFigureThreshold: 'low' })
     const response = await client().generateImage(request)
-    expect(emulator.requestsFor('runway', 'submit')[0]!.json).toEqual({ model: 'gen4_image', promptText: 'a lighthouse at dusk', ratio: '1920:1080', contentModeration: { publicFigureThreshold: 'low' } })
-    expect(response.warnings[0]).toMatch(/^gen4_image does not support 1792x1024; using 1920x1080 \(supported: 1024x1024, 1080x1080, /)
+    expect(emulator.requestsFor('runway', 'submit')[0]!.json).toEqual({
+      model: 'gen4_image',
+      promptText: 'a lighthouse at dusk',
+      ratio: '1920:1080',
+      contentModeration: { publicFigureThreshold: 'low' },
+    })
+    expect(response.warnings[0]).toMatch(
+      /^gen4_image does not support 1792x1024; using 1920x1080 \(supported: 1024x1024, 1080x1080, /,
+    )
   })
 
   it('splits n into one task per image', async () => {
@@ -52,7 +86,9 @@ describe('request mapping', () => {
   })
 
   it('refuses gen4_image_turbo without reference images before any request, and rejects long prompts', async () => {
-    await expect(client().generateImage(new ImageGenerationRequest('runway:gen4_image_turbo', 'a cat'))).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(
+      client().generateImage(new ImageGenerationRequest('runway:gen4_image_turbo', 'a cat')),
+    ).rejects.toMatchObject({ code: 'invalid_request' })
     await expect(client().generateImage(gen4('x'.repeat(1001)))).rejects.toMatchObject({ code: 'invalid_request' })
     expect(emulator.requests).toHaveLength(0)
   })
@@ -60,11 +96,17 @@ describe('request mapping', () => {
   it('takes the base URL with or without /v1, and registers from RUNWAYML_API_SECRET', () => {
     expect(normalizeRunwayBaseURL('https://api.dev.runwayml.com/v1/')).toBe('https://api.dev.runwayml.com')
     expect(LLMKitClient.fromEnv({ providers: [runway], env: {} }).providers).toHaveLength(0)
-    expect(LLMKitClient.fromEnv({ providers: [runway], env: { RUNWAYML_API_SECRET: 'key_x' } }).providers.map((p) => p.id)).toEqual(['runway'])
+    expect(
+      LLMKitClient.fromEnv({ providers: [runway], env: { RUNWAYML_API_SECRET: 'key_x' } }).providers.map((p) => p.id),
+    ).toEqual(['runway'])
   })
 
   it('maps a wrong API version to invalid_request with the API message', async () => {
-    const error = (await rejection(new LLMKitClient({ providers: [createRunway({ runwayVersion: '2020-01-01' })], env: emulator.env }).generateImage(gen4()))) as LLMKitError
+    const error = (await rejection(
+      new LLMKitClient({ providers: [createRunway({ runwayVersion: '2020-01-01' })], env: emulator.env }).generateImage(
+        gen4(),
+      ),
+    )) as LLMKitError
     expect(error.code).toBe('invalid_request')
     expect(error.message).toContain('Invalid API version')
   })
@@ -73,7 +115,11 @@ describe('request mapping', () => {
 describe('tasks', () => {
   it('reports PENDING, THROTTLED, RUNNING with progress, then the image and done', async () => {
     // A manual clock: each event the client reports moves the emulated task one step on, so every state is seen however slow the machine.
-    const stepped = await startEmulator({ providers: ['runway'], clock: 'manual', timing: { queueMs: 300, runMs: 400, initialPosition: 3 } })
+    const stepped = await startEmulator({
+      providers: ['runway'],
+      clock: 'manual',
+      timing: { queueMs: 300, runMs: 400, initialPosition: 3 },
+    })
     try {
       const events: ImageProgressEvent[] = []
       const onProgress = (event: ImageProgressEvent) => {
@@ -83,7 +129,15 @@ describe('tasks', () => {
       }
       await new LLMKitClient({ providers: [runway], env: stepped.env, ...FAST }).generateImage(gen4(), { onProgress })
       const summary = events.map((event) => (event.type === 'queued' ? `queued:${event.message ?? ''}` : event.type))
-      expect(summary).toEqual(['submitted', 'queued:throttled: waiting for a free slot under your concurrency limit', 'queued:', 'running', 'running', 'image', 'done'])
+      expect(summary).toEqual([
+        'submitted',
+        'queued:throttled: waiting for a free slot under your concurrency limit',
+        'queued:',
+        'running',
+        'running',
+        'image',
+        'done',
+      ])
       expect(events.flatMap((event) => (event.type === 'running' ? [event.progress] : []))).toEqual([0, 0.5])
     } finally {
       await stepped.close()
@@ -126,7 +180,11 @@ describe('tasks', () => {
     })
     expect(((await rejection(run)) as Error).name).toBe('AbortError')
     const [cancel] = emulator.requestsFor('runway', 'cancel')
-    expect([cancel!.method, cancel!.path, cancel!.headers['x-runway-version']]).toEqual(['DELETE', `/v1/tasks/${id}`, '2024-11-06'])
+    expect([cancel!.method, cancel!.path, cancel!.headers['x-runway-version']]).toEqual([
+      'DELETE',
+      `/v1/tasks/${id}`,
+      '2024-11-06',
+    ])
     expect(emulator.jobs.view(emulator.jobs.get(id)!).phase).toBe('canceled')
   })
 
@@ -150,14 +208,23 @@ describe('tasks', () => {
   })
 
   it('aborts mid-poll with the AbortError', async () => {
-    const stepped = await startEmulator({ providers: ['runway'], clock: 'manual', timing: { queueMs: 100, runMs: 400 } })
+    const stepped = await startEmulator({
+      providers: ['runway'],
+      clock: 'manual',
+      timing: { queueMs: 100, runMs: 400 },
+    })
     try {
       const controller = new AbortController()
       const onProgress = (event: ImageProgressEvent) => {
         if (event.type === 'submitted') stepped.advance(150)
         if (event.type === 'running') controller.abort()
       }
-      const run = new LLMKitClient({ providers: [runway], env: stepped.env, ...FAST, cancelOnAbort: false }).generateImage(gen4(), { signal: controller.signal, onProgress })
+      const run = new LLMKitClient({
+        providers: [runway],
+        env: stepped.env,
+        ...FAST,
+        cancelOnAbort: false,
+      }).generateImage(gen4(), { signal: controller.signal, onProgress })
       expect(((await rejection(run)) as Error).name).toBe('AbortError')
       expect(stepped.requestsFor('runway', 'cancel')).toHaveLength(0)
       expect(stepped.requestsFor('runway', 'submit')).toHaveLength(1)

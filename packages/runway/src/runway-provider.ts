@@ -1,5 +1,11 @@
 import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
-import { cancelRunwayTask, RUNWAY_IMAGE_MODELS, runwayTaskStatus, startRunwayTask, type RunwayRequestConfig } from './runway-image-model'
+import {
+  cancelRunwayTask,
+  RUNWAY_IMAGE_MODELS,
+  runwayTaskStatus,
+  startRunwayTask,
+  type RunwayRequestConfig,
+} from './runway-image-model'
 import { runwayImageOptionsSchema } from './runway-options'
 
 /** Settings for {@link createRunway}. Every field is optional; the key comes from the environment. */
@@ -27,10 +33,22 @@ export function normalizeRunwayBaseURL(url: string): string {
 /** Creates the RunwayML provider (Gen-4 image tasks). */
 export function createRunway(settings: RunwayProviderSettings = {}): ImageProvider {
   const config = (context: ProviderContext): RunwayRequestConfig => {
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'runway', factory: 'createRunway' })
+    const apiKey = loadApiKey({
+      apiKey: settings.apiKey,
+      env: context.env,
+      names: KEY_ENV,
+      provider: 'runway',
+      factory: 'createRunway',
+    })
     return {
-      baseURL: normalizeRunwayBaseURL(resolveBaseURL(settings.baseURL, context.env, 'RUNWAYML_BASE_URL', 'https://api.dev.runwayml.com')),
-      headers: { ...settings.headers, authorization: `Bearer ${apiKey}`, 'x-runway-version': settings.runwayVersion ?? RUNWAY_API_VERSION },
+      baseURL: normalizeRunwayBaseURL(
+        resolveBaseURL(settings.baseURL, context.env, 'RUNWAYML_BASE_URL', 'https://api.dev.runwayml.com'),
+      ),
+      headers: {
+        ...settings.headers,
+        authorization: `Bearer ${apiKey}`,
+        'x-runway-version': settings.runwayVersion ?? RUNWAY_API_VERSION,
+      },
       secrets: [apiKey],
     }
   }

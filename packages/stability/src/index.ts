@@ -2,5 +2,12 @@ export { createStability, stability, normalizeStabilityBaseURL } from './stabili
 export type { StabilityProviderSettings } from './stability-provider'
 export { STABILITY_IMAGE_MODELS, toStabilityV1Body, toStabilityV2Fields } from './stability-image-model'
 export type { StabilityImageModelId } from './stability-image-model'
-export { stabilitySdxlOptionsSchema, stabilitySd3OptionsSchema, stabilityCoreOptionsSchema, stabilityUltraOptionsSchema, STABILITY_STYLE_PRESETS, STABILITY_SD3_MODELS } from './stability-options'
+export {
+  stabilitySdxlOptionsSchema,
+  stabilitySd3OptionsSchema,
+  stabilityCoreOptionsSchema,
+  stabilityUltraOptionsSchema,
+  STABILITY_STYLE_PRESETS,
+  STABILITY_SD3_MODELS,
+} from './stability-options'
 export type { StabilityImageOptions } from './stability-options'

@@ -3,7 +3,9 @@ import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** v1 `text-to-image` JSON response: one artifact per sample. */
 export const stabilityV1ResponseSchema = z.looseObject({
-  artifacts: z.array(z.looseObject({ base64: z.string().nullish(), seed: z.number().nullish(), finishReason: z.string().nullish() })),
+  artifacts: z.array(
+    z.looseObject({ base64: z.string().nullish(), seed: z.number().nullish(), finishReason: z.string().nullish() }),
+  ),
 })
 
 /** v2beta response with `Accept: application/json`. */
@@ -35,7 +37,10 @@ export function readStabilityError(text: string): { message?: string; code?: LLM
   const body = parseJsonWith(text, stabilityErrorSchema)
   if (!body) return {}
   const { name, message, errors } = body
-  const detail = [message, ...(errors ?? [])].filter(Boolean).filter((value, index, all) => all.indexOf(value) === index).join('; ')
+  const detail = [message, ...(errors ?? [])]
+    .filter(Boolean)
+    .filter((value, index, all) => all.indexOf(value) === index)
+    .join('; ')
   if (!detail && !name) return {}
   return { message: [name, detail].filter(Boolean).join(': '), code: CODE_BY_NAME[name ?? ''] }
 }

@@ -30,19 +30,41 @@ export type StabilityImageModelId =
 
 const SDXL_ENGINE = 'stable-diffusion-xl-1024-v1-0'
 const size = (width: number, height: number) => ({ width, height })
-const SDXL_SIZES = [size(1024, 1024), size(1152, 896), size(1216, 832), size(1344, 768), size(1536, 640), size(640, 1536), size(768, 1344), size(832, 1216), size(896, 1152)]
+const SDXL_SIZES = [
+  size(1024, 1024),
+  size(1152, 896),
+  size(1216, 832),
+  size(1344, 768),
+  size(1536, 640),
+  size(640, 1536),
+  size(768, 1344),
+  size(832, 1216),
+  size(896, 1152),
+]
 const ASPECT_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21']
 
 /** Pixels the v2beta endpoints return per aspect ratio (Stability's ComfyUI node): ~1 MP, and ~1.5 MP for core. */
 const MEGAPIXEL_SIZES: Readonly<Record<string, readonly [number, number]>> = {
-  '1:1': [1024, 1024], '5:4': [1088, 896], '3:2': [1216, 832], '16:9': [1344, 768], '21:9': [1536, 640],
-  '4:5': [896, 1088], '2:3': [832, 1216], '9:16': [768, 1344], '9:21': [640, 1536],
+  '1:1': [1024, 1024],
+  '5:4': [1088, 896],
+  '3:2': [1216, 832],
+  '16:9': [1344, 768],
+  '21:9': [1536, 640],
+  '4:5': [896, 1088],
+  '2:3': [832, 1216],
+  '9:16': [768, 1344],
+  '9:21': [640, 1536],
 }
 const CORE_SIZES: Readonly<Record<string, readonly [number, number]>> = Object.fromEntries(
   Object.entries(MEGAPIXEL_SIZES).map(([ratio, [w, h]]) => [ratio, [w * 1.5, h * 1.5]]),
 )
 
-const v2Model = (id: string, displayName: string, description: string, optionsSchema: z.ZodType<Record<string, unknown>>): ImageModelInfo => ({
+const v2Model = (
+  id: string,
+  displayName: string,
+  description: string,
+  optionsSchema: z.ZodType<Record<string, unknown>>,
+): ImageModelInfo => ({
   id,
   aliases: [id.slice('stability-ai/'.length)],
   displayName,
@@ -67,9 +89,27 @@ export const STABILITY_IMAGE_MODELS: readonly ImageModelInfo[] = [
     supports: { negativePrompt: true, seed: true, formats: [ImageFormat.B64Json] },
     optionsSchema: stabilitySdxlOptionsSchema,
   },
-  v2Model('stability-ai/stable-diffusion-3', 'Stable Diffusion 3.5', 'v2beta sd3 endpoint; variant via the `model` option', stabilitySd3OptionsSchema),
-  { ...v2Model('stability-ai/stable-image-core', 'Stable Image Core', 'v2beta core endpoint; fast, 1.5 MP, style presets', stabilityCoreOptionsSchema), defaultSize: size(1536, 1536) },
-  v2Model('stability-ai/stable-image-ultra', 'Stable Image Ultra', 'v2beta ultra endpoint; highest quality, 1 MP', stabilityUltraOptionsSchema),
+  v2Model(
+    'stability-ai/stable-diffusion-3',
+    'Stable Diffusion 3.5',
+    'v2beta sd3 endpoint; variant via the `model` option',
+    stabilitySd3OptionsSchema,
+  ),
+  {
+    ...v2Model(
+      'stability-ai/stable-image-core',
+      'Stable Image Core',
+      'v2beta core endpoint; fast, 1.5 MP, style presets',
+      stabilityCoreOptionsSchema,
+    ),
+    defaultSize: size(1536, 1536),
+  },
+  v2Model(
+    'stability-ai/stable-image-ultra',
+    'Stable Image Ultra',
+    'v2beta ultra endpoint; highest quality, 1 MP',
+    stabilityUltraOptionsSchema,
+  ),
 ]
 
 const V2_ENDPOINT: Readonly<Record<string, string>> = {
@@ -88,8 +128,22 @@ export interface StabilityRequestConfig {
 /** v1 body: the negative prompt becomes a prompt of weight -1. */
 export function toStabilityV1Body(call: ImageCall): Record<string, unknown> {
   const { cfg_scale, steps, sampler, clip_guidance_preset, style_preset } = call.options as StabilityImageOptions
-  const text_prompts = [{ text: call.prompt, weight: 1 }, ...(call.negativePrompt ? [{ text: call.negativePrompt, weight: -1 }] : [])]
-  const body = { text_prompts, width: call.width, height: call.height, samples: call.n, seed: call.seed, cfg_scale, steps, sampler, clip_guidance_preset, style_preset }
+  const text_prompts = [
+    { text: call.prompt, weight: 1 },
+    ...(call.negativePrompt ? [{ text: call.negativePrompt, weight: -1 }] : []),
+  ]
+  const body = {
+    text_prompts,
+    width: call.width,
+    height: call.height,
+    samples: call.n,
+    seed: call.seed,
+    cfg_scale,
+    steps,
+    sampler,
+    clip_guidance_preset,
+    style_preset,
+  }
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
 }
 
@@ -110,19 +164,45 @@ export function toStabilityV2Fields(call: ImageCall): Record<string, string | nu
 }
 
 /** One call: map → send → map images (flagged ones kept with a warning; all flagged is a content-policy error). */
-export async function generateStabilityImages(call: ImageCall, context: ProviderContext, config: StabilityRequestConfig): Promise<GenerateResult> {
+export async function generateStabilityImages(
+  call: ImageCall,
+  context: ProviderContext,
+  config: StabilityRequestConfig,
+): Promise<GenerateResult> {
   const endpoint = V2_ENDPOINT[call.model.id]
   const headers = { ...config.headers, accept: 'application/json' }
   const response = endpoint
-    ? await context.http.send({ method: 'POST', url: `${config.baseURL}/v2beta/stable-image/generate/${endpoint}`, headers, multipart: toStabilityV2Fields(call), secrets: config.secrets })
-    : await context.http.send({ method: 'POST', url: `${config.baseURL}/v1/generation/${SDXL_ENGINE}/text-to-image`, headers, json: toStabilityV1Body(call), secrets: config.secrets })
+    ? await context.http.send({
+        method: 'POST',
+        url: `${config.baseURL}/v2beta/stable-image/generate/${endpoint}`,
+        headers,
+        multipart: toStabilityV2Fields(call),
+        secrets: config.secrets,
+      })
+    : await context.http.send({
+        method: 'POST',
+        url: `${config.baseURL}/v1/generation/${SDXL_ENGINE}/text-to-image`,
+        headers,
+        json: toStabilityV1Body(call),
+        secrets: config.secrets,
+      })
   if (!response.ok) {
     const { message, code } = readStabilityError(response.text())
-    throw errorFromResponse({ provider: 'stability', model: call.model.id, response, message, code, secrets: config.secrets })
+    throw errorFromResponse({
+      provider: 'stability',
+      model: call.model.id,
+      response,
+      message,
+      code,
+      secrets: config.secrets,
+    })
   }
   const artifacts = endpoint ? readV2(call, response) : readV1(call, response)
   const variant = (call.options as StabilityImageOptions).model
-  const warnings = call.negativePrompt && variant?.endsWith('-turbo') ? [`${variant} does not take a negative prompt; ignoring it`] : []
+  const warnings =
+    call.negativePrompt && variant?.endsWith('-turbo')
+      ? [`${variant} does not take a negative prompt; ignoring it`]
+      : []
   return { images: mapArtifacts(call, response, artifacts, warnings), warnings }
 }
 
@@ -144,16 +224,27 @@ function readV1(call: ImageCall, response: HttpResponse): Artifact[] {
 function readV2(call: ImageCall, response: HttpResponse): Artifact[] {
   const parsed = stabilityV2ResponseSchema.safeParse(response.json())
   if (!parsed.success) throw unexpectedShape(call, response, parsed.error.issues[0]?.message)
-  const [width, height] = (call.model.id.endsWith('core') ? CORE_SIZES : MEGAPIXEL_SIZES)[call.aspectRatio] ?? [call.width, call.height]
+  const [width, height] = (call.model.id.endsWith('core') ? CORE_SIZES : MEGAPIXEL_SIZES)[call.aspectRatio] ?? [
+    call.width,
+    call.height,
+  ]
   const declared = /type=(image\/[\w+.-]+)/.exec(response.headers['content-type'] ?? '')?.[1]
   const { image, finish_reason, seed } = parsed.data
   return [{ base64: image, seed, finishReason: finish_reason, width, height, mediaType: declared }]
 }
 
-function mapArtifacts(call: ImageCall, response: HttpResponse, artifacts: readonly Artifact[], warnings: string[]): GeneratedImage[] {
+function mapArtifacts(
+  call: ImageCall,
+  response: HttpResponse,
+  artifacts: readonly Artifact[],
+  warnings: string[],
+): GeneratedImage[] {
   const usable = artifacts.filter((artifact) => artifact.base64 && artifact.finishReason !== 'ERROR')
   const filtered = usable.filter((artifact) => artifact.finishReason === 'CONTENT_FILTERED').length
-  if (usable.length < artifacts.length) warnings.push(`stability: ${artifacts.length - usable.length} of ${artifacts.length} images failed to generate (finish reason ERROR) and were left out`)
+  if (usable.length < artifacts.length)
+    warnings.push(
+      `stability: ${artifacts.length - usable.length} of ${artifacts.length} images failed to generate (finish reason ERROR) and were left out`,
+    )
   if (filtered > 0 && filtered === usable.length) {
     throw new LLMKitError({
       code: 'content_policy',
@@ -164,7 +255,10 @@ function mapArtifacts(call: ImageCall, response: HttpResponse, artifacts: readon
       message: `stability: Stability's content filter blurred ${filtered === 1 ? 'the image' : `all ${filtered} images`} (finish reason CONTENT_FILTERED) — rephrase the prompt`,
     })
   }
-  if (filtered > 0) warnings.push(`stability: ${filtered} of ${usable.length} images were blurred by Stability's content filter; they are marked content_filtered`)
+  if (filtered > 0)
+    warnings.push(
+      `stability: ${filtered} of ${usable.length} images were blurred by Stability's content filter; they are marked content_filtered`,
+    )
   return usable.map((artifact) =>
     GeneratedImage.from_b64(artifact.base64!, {
       media_type: sniffBase64MediaType(artifact.base64!) ?? artifact.mediaType,
@@ -177,5 +271,12 @@ function mapArtifacts(call: ImageCall, response: HttpResponse, artifacts: readon
 }
 
 function unexpectedShape(call: ImageCall, response: HttpResponse, detail: string | undefined): LLMKitError {
-  return new LLMKitError({ code: 'provider_error', provider: 'stability', model: call.model.id, status: response.status, requestId: response.requestId, message: `stability: unexpected response shape: ${detail ?? 'unknown'}` })
+  return new LLMKitError({
+    code: 'provider_error',
+    provider: 'stability',
+    model: call.model.id,
+    status: response.status,
+    requestId: response.requestId,
+    message: `stability: unexpected response shape: ${detail ?? 'unknown'}`,
+  })
 }

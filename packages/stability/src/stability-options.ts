@@ -2,12 +2,34 @@ import { z } from 'zod'
 
 /** Stability's 17 style presets (v2beta schema; v1 accepts the same names). */
 export const STABILITY_STYLE_PRESETS = [
-  'enhance', 'anime', 'photographic', 'digital-art', 'comic-book', 'fantasy-art', 'line-art', 'analog-film', 'neon-punk',
-  'isometric', 'low-poly', 'origami', 'modeling-compound', 'cinematic', '3d-model', 'pixel-art', 'tile-texture',
+  'enhance',
+  'anime',
+  'photographic',
+  'digital-art',
+  'comic-book',
+  'fantasy-art',
+  'line-art',
+  'analog-film',
+  'neon-punk',
+  'isometric',
+  'low-poly',
+  'origami',
+  'modeling-compound',
+  'cinematic',
+  '3d-model',
+  'pixel-art',
+  'tile-texture',
 ] as const
 
 /** SD3 variants of `POST /v2beta/stable-image/generate/sd3`; the API's default is `sd3.5-large`. */
-export const STABILITY_SD3_MODELS = ['sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium', 'sd3-large', 'sd3-large-turbo', 'sd3-medium'] as const
+export const STABILITY_SD3_MODELS = [
+  'sd3.5-large',
+  'sd3.5-large-turbo',
+  'sd3.5-medium',
+  'sd3-large',
+  'sd3-large-turbo',
+  'sd3-medium',
+] as const
 
 const stylePreset = z.enum(STABILITY_STYLE_PRESETS).optional()
 
@@ -18,7 +40,20 @@ export const stabilitySdxlOptionsSchema = z.strictObject({
   /** Diffusion steps, 10–150. API default 30–50 depending on engine. */
   steps: z.number().int().min(10).max(150).optional(),
   /** Sampler; the API picks one when unset. */
-  sampler: z.enum(['DDIM', 'DDPM', 'K_DPMPP_2M', 'K_DPMPP_2S_ANCESTRAL', 'K_DPM_2', 'K_DPM_2_ANCESTRAL', 'K_EULER', 'K_EULER_ANCESTRAL', 'K_HEUN', 'K_LMS']).optional(),
+  sampler: z
+    .enum([
+      'DDIM',
+      'DDPM',
+      'K_DPMPP_2M',
+      'K_DPMPP_2S_ANCESTRAL',
+      'K_DPM_2',
+      'K_DPM_2_ANCESTRAL',
+      'K_EULER',
+      'K_EULER_ANCESTRAL',
+      'K_HEUN',
+      'K_LMS',
+    ])
+    .optional(),
   /** CLIP guidance. API default `NONE`. */
   clip_guidance_preset: z.enum(['FAST_BLUE', 'FAST_GREEN', 'NONE', 'SIMPLE', 'SLOW', 'SLOWER', 'SLOWEST']).optional(),
   /** Steers the image towards a style. */

@@ -8,9 +8,16 @@ let emulator: Emulator
 const client = (env: Record<string, string> = emulator.env) =>
   new LLMKitClient({ providers: [stability], env, retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 20 } })
 /** Stability answers base64 only; asking for it keeps the URL warning out of the way. */
-const request = (model: string, prompt: string) => new ImageGenerationRequest(model, prompt).with_format(ImageFormat.B64Json)
+const request = (model: string, prompt: string) =>
+  new ImageGenerationRequest(model, prompt).with_format(ImageFormat.B64Json)
 const generated = () => emulator.requestsFor('stability', 'generate')
-const failure = (image: ImageGenerationRequest) => client().generateImage(image).then(() => undefined, (error: unknown) => error as LLMKitError)
+const failure = (image: ImageGenerationRequest) =>
+  client()
+    .generateImage(image)
+    .then(
+      () => undefined,
+      (error: unknown) => error as LLMKitError,
+    )
 
 beforeAll(async () => {
   emulator = await startEmulator({ providers: ['stability'] })
@@ -38,7 +45,10 @@ describe('stable-diffusion-xl (v1 JSON)', () => {
     expect(sent!.headers['content-type']).toBe('application/json')
     expect(sent!.headers.accept).toBe('application/json')
     expect(sent!.json).toEqual({
-      text_prompts: [{ text: 'A serene mountain landscape', weight: 1 }, { text: 'blurry, watermark', weight: -1 }],
+      text_prompts: [
+        { text: 'A serene mountain landscape', weight: 1 },
+        { text: 'blurry, watermark', weight: -1 },
+      ],
       width: 1216,
       height: 832,
       samples: 2,
@@ -56,7 +66,9 @@ describe('stable-diffusion-xl (v1 JSON)', () => {
   })
 
   it('snaps a size SDXL lacks to its nearest allowed size, with a warning', async () => {
-    const response = await client().generateImage(new ImageGenerationRequest('stability-ai/stable-diffusion-xl', 'a cat').with_size(ImageSize.Landscape1792x1024))
+    const response = await client().generateImage(
+      new ImageGenerationRequest('stability-ai/stable-diffusion-xl', 'a cat').with_size(ImageSize.Landscape1792x1024),
+    )
     expect(generated()[0]!.json).toMatchObject({ width: 1344, height: 768, samples: 1 })
     expect(response.warnings).toEqual([
       'stability-ai/stable-diffusion-xl does not support 1792x1024; using 1344x768 (supported: 1024x1024, 1152x896, 1216x832, 1344x768, 1536x640, 640x1536, 768x1344, 832x1216, 896x1152)',
@@ -74,7 +86,9 @@ describe('stable-diffusion-xl (v1 JSON)', () => {
     emulator.inject({ kind: 'content_policy', provider: 'stability' })
     const error = await failure(request('stability-ai/stable-diffusion-xl', 'a cat').with_n(2))
     expect(error).toMatchObject({ code: 'content_policy', provider: 'stability', status: 200 })
-    expect(error!.message).toBe("stability: Stability's content filter blurred all 2 images (finish reason CONTENT_FILTERED) — rephrase the prompt")
+    expect(error!.message).toBe(
+      "stability: Stability's content filter blurred all 2 images (finish reason CONTENT_FILTERED) — rephrase the prompt",
+    )
   })
 })
 
@@ -91,31 +105,52 @@ describe('v2beta models (multipart)', () => {
     expect(sent!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
     expect(sent!.headers.accept).toBe('application/json')
     expect(sent!.headers.authorization).toBe(`Bearer ${emulator.keys.stability}`)
-    expect(sent!.multipart).toEqual({ prompt: 'a lighthouse at dusk', negative_prompt: 'fog', aspect_ratio: '16:9', seed: '7', output_format: 'jpeg', model: 'sd3.5-medium', cfg_scale: '5' })
+    expect(sent!.multipart).toEqual({
+      prompt: 'a lighthouse at dusk',
+      negative_prompt: 'fog',
+      aspect_ratio: '16:9',
+      seed: '7',
+      output_format: 'jpeg',
+      model: 'sd3.5-medium',
+      cfg_scale: '5',
+    })
     const image = response.first()!
     expect([image.width, image.height, image.seed]).toEqual([1344, 768, 7])
     expect(image.media_type).toBe('image/png') // the emulator only draws PNG: the bytes decide, not the declared type
-    expect(response.warnings).toEqual(['stability-ai/stable-diffusion-3 does not support 1792x1024; using aspect ratio 16:9 (supported: aspect ratios 21:9, 16:9, 3:2, 5:4, 1:1, 4:5, 2:3, 9:16, 9:21)'])
+    expect(response.warnings).toEqual([
+      'stability-ai/stable-diffusion-3 does not support 1792x1024; using aspect ratio 16:9 (supported: aspect ratios 21:9, 16:9, 3:2, 5:4, 1:1, 4:5, 2:3, 9:16, 9:21)',
+    ])
   })
 
   it('leaves the negative prompt out for turbo variants and says so', async () => {
-    const turbo = request('stability-ai/stable-diffusion-3', 'a fox').with_negative_prompt('fog').with_provider_options('stability', { model: 'sd3-large-turbo' })
+    const turbo = request('stability-ai/stable-diffusion-3', 'a fox')
+      .with_negative_prompt('fog')
+      .with_provider_options('stability', { model: 'sd3-large-turbo' })
     const response = await client().generateImage(turbo)
     expect(generated()[0]!.multipart).toEqual({ prompt: 'a fox', aspect_ratio: '1:1', model: 'sd3-large-turbo' })
     expect(response.warnings).toEqual(['sd3-large-turbo does not take a negative prompt; ignoring it'])
   })
 
   it('splits n into one call per image', async () => {
-    const response = await client().generateImage(request('stability-ai/stable-diffusion-3', 'a fox').with_n(3).with_seed(10))
+    const response = await client().generateImage(
+      request('stability-ai/stable-diffusion-3', 'a fox').with_n(3).with_seed(10),
+    )
     expect(response.count).toBe(3)
     expect(generated().map((r) => r.multipart!.seed)).toEqual(['10', '11', '12'])
   })
 
   it('sends core with a style preset and webp, and reports its 1.5 MP size', async () => {
-    const core = request('stability-ai/stable-image-core', 'a castle').with_aspect_ratio('21:9').with_provider_options('stability', { style_preset: 'fantasy-art', output_format: 'webp' })
+    const core = request('stability-ai/stable-image-core', 'a castle')
+      .with_aspect_ratio('21:9')
+      .with_provider_options('stability', { style_preset: 'fantasy-art', output_format: 'webp' })
     const response = await client().generateImage(core)
     expect(generated()[0]!.path).toBe('/v2beta/stable-image/generate/core')
-    expect(generated()[0]!.multipart).toEqual({ prompt: 'a castle', aspect_ratio: '21:9', style_preset: 'fantasy-art', output_format: 'webp' })
+    expect(generated()[0]!.multipart).toEqual({
+      prompt: 'a castle',
+      aspect_ratio: '21:9',
+      style_preset: 'fantasy-art',
+      output_format: 'webp',
+    })
     expect([response.first()!.width, response.first()!.height]).toEqual([2304, 960])
     expect(response.warnings).toEqual([])
   })
@@ -124,17 +159,24 @@ describe('v2beta models (multipart)', () => {
     await client().generateImage(request('stable-image-ultra', 'a castle').with_aspect_ratio('2:3'))
     expect(generated()[0]!.path).toBe('/v2beta/stable-image/generate/ultra')
     expect(generated()[0]!.multipart).toEqual({ prompt: 'a castle', aspect_ratio: '2:3' })
-    const bad = request('stability-ai/stable-image-ultra', 'a castle').with_provider_options('stability', { style_preset: 'anime' })
+    const bad = request('stability-ai/stable-image-ultra', 'a castle').with_provider_options('stability', {
+      style_preset: 'anime',
+    })
     expect(await failure(bad)).toMatchObject({ code: 'invalid_request' })
   })
 
   it('maps CONTENT_FILTERED and the 403 moderation refusal to content_policy', async () => {
     emulator.inject({ kind: 'content_policy', provider: 'stability' })
-    expect(await failure(request('stability-ai/stable-image-core', 'x'))).toMatchObject({ code: 'content_policy', status: 200 })
+    expect(await failure(request('stability-ai/stable-image-core', 'x'))).toMatchObject({
+      code: 'content_policy',
+      status: 200,
+    })
     emulator.inject({ kind: 'content_policy', provider: 'stability', status: 403 })
     const refused = await failure(request('stability-ai/stable-image-core', 'x'))
     expect(refused).toMatchObject({ code: 'content_policy', status: 403, isRetryable: false })
-    expect(refused!.message).toContain('stability: 403 content_moderation: Your request was flagged by our content moderation system')
+    expect(refused!.message).toContain(
+      'stability: 403 content_moderation: Your request was flagged by our content moderation system',
+    )
   })
 })
 
@@ -148,7 +190,13 @@ describe('errors', () => {
     [422, 'invalid_request', 1],
     [500, 'provider_error', 3],
   ])('maps %i to %s (%i attempts)', async (status, code, attempts) => {
-    emulator.inject({ kind: 'server_error', provider: 'stability', status, times: Infinity, message: 'something specific' })
+    emulator.inject({
+      kind: 'server_error',
+      provider: 'stability',
+      status,
+      times: Infinity,
+      message: 'something specific',
+    })
     const error = await failure(sd3())
     expect(error).toMatchObject({ code, status })
     expect(error!.message).toMatch(new RegExp(`^stability: ${status} \\w+: something specific`))
@@ -164,7 +212,9 @@ describe('errors', () => {
   })
 
   it('maps 401 to authentication and 429 to rate_limited', async () => {
-    const wrong = (await client({ ...emulator.env, STABILITY_API_KEY: 'sk-wrong-key-123456' }).generateImage(sd3()).catch((e: unknown) => e)) as LLMKitError
+    const wrong = (await client({ ...emulator.env, STABILITY_API_KEY: 'sk-wrong-key-123456' })
+      .generateImage(sd3())
+      .catch((e: unknown) => e)) as LLMKitError
     expect(wrong).toMatchObject({ code: 'authentication', status: 401 })
     expect(wrong.message).not.toContain('sk-wrong-key-123456')
     emulator.inject({ kind: 'rate_limit', provider: 'stability', retryAfterSeconds: 0, times: Infinity })
@@ -172,7 +222,9 @@ describe('errors', () => {
   })
 
   it('says which variable to set when no key is configured', async () => {
-    const error = (await client({ STABILITY_BASE_URL: emulator.env.STABILITY_BASE_URL! }).generateImage(sd3()).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client({ STABILITY_BASE_URL: emulator.env.STABILITY_BASE_URL! })
+      .generateImage(sd3())
+      .catch((e: unknown) => e)) as LLMKitError
     expect(error.code).toBe('authentication')
     expect(error.message).toBe('stability: no API key. Set STABILITY_API_KEY, or pass apiKey to createStability()')
     expect(emulator.requests).toHaveLength(0)
@@ -182,7 +234,12 @@ describe('errors', () => {
 describe('configuration', () => {
   it('routes the documented ids without a prefix', () => {
     const routed = client()
-    for (const id of ['stability-ai/stable-diffusion-xl', 'stability-ai/stable-diffusion-3', 'stable-image-core', 'stability:stable-image-ultra']) {
+    for (const id of [
+      'stability-ai/stable-diffusion-xl',
+      'stability-ai/stable-diffusion-3',
+      'stable-image-core',
+      'stability:stable-image-ultra',
+    ]) {
       expect(routed.resolveModel(id).provider.id).toBe('stability')
     }
   })
@@ -190,18 +247,53 @@ describe('configuration', () => {
   it('accepts a base URL with or without a version path, and sends client headers', async () => {
     expect(normalizeStabilityBaseURL('https://api.stability.ai/v2beta/')).toBe('https://api.stability.ai')
     expect(normalizeStabilityBaseURL('https://api.stability.ai/v1')).toBe('https://api.stability.ai')
-    const provider = createStability({ baseURL: `${emulator.env.STABILITY_BASE_URL}/v1`, clientId: 'my-app', clientVersion: '1.2.3' })
-    await new LLMKitClient({ providers: [provider], env: emulator.env }).generateImage(request('stable-image-ultra', 'a cat'))
-    expect(generated()[0]!.headers).toMatchObject({ 'stability-client-id': 'my-app', 'stability-client-version': '1.2.3' })
+    const provider = createStability({
+      baseURL: `${emulator.env.STABILITY_BASE_URL}/v1`,
+      clientId: 'my-app',
+      clientVersion: '1.2.3',
+    })
+    await new LLMKitClient({ providers: [provider], env: emulator.env }).generateImage(
+      request('stable-image-ultra', 'a cat'),
+    )
+    expect(generated()[0]!.headers).toMatchObject({
+      'stability-client-id': 'my-app',
+      'stability-client-version': '1.2.3',
+    })
   })
 
   it('is registered by fromEnv only when the key is set', () => {
     expect(LLMKitClient.fromEnv({ providers: [stability], env: {} }).providers).toHaveLength(0)
-    expect(LLMKitClient.fromEnv({ providers: [stability], env: { STABILITY_API_KEY: 'sk-x' } }).providers.map((p) => p.id)).toEqual(['stability'])
+    expect(
+      LLMKitClient.fromEnv({ providers: [stability], env: { STABILITY_API_KEY: 'sk-x' } }).providers.map((p) => p.id),
+    ).toEqual(['stability'])
   })
 })
 
-describeProviderConformance({ provider: stability, emulator: 'stability', modelId: 'stability:stability-ai/stable-diffusion-xl', keyEnv: 'STABILITY_API_KEY', endpoints: { generate: 'generate' } })
-describeProviderConformance({ provider: stability, emulator: 'stability', modelId: 'stability:stability-ai/stable-diffusion-3', keyEnv: 'STABILITY_API_KEY', endpoints: { generate: 'generate' } })
-describeProviderConformance({ provider: stability, emulator: 'stability', modelId: 'stability:stable-image-core', keyEnv: 'STABILITY_API_KEY', endpoints: { generate: 'generate' } })
-describeProviderConformance({ provider: stability, emulator: 'stability', modelId: 'stability:stable-image-ultra', keyEnv: 'STABILITY_API_KEY', endpoints: { generate: 'generate' } })
+describeProviderConformance({
+  provider: stability,
+  emulator: 'stability',
+  modelId: 'stability:stability-ai/stable-diffusion-xl',
+  keyEnv: 'STABILITY_API_KEY',
+  endpoints: { generate: 'generate' },
+})
+describeProviderConformance({
+  provider: stability,
+  emulator: 'stability',
+  modelId: 'stability:stability-ai/stable-diffusion-3',
+  keyEnv: 'STABILITY_API_KEY',
+  endpoints: { generate: 'generate' },
+})
+describeProviderConformance({
+  provider: stability,
+  emulator: 'stability',
+  modelId: 'stability:stable-image-core',
+  keyEnv: 'STABILITY_API_KEY',
+  endpoints: { generate: 'generate' },
+})
+describeProviderConformance({
+  provider: stability,
+  emulator: 'stability',
+  modelId: 'stability:stable-image-ultra',
+  keyEnv: 'STABILITY_API_KEY',
+  endpoints: { generate: 'generate' },
+})

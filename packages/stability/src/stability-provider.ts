@@ -32,8 +32,16 @@ export function createStability(settings: StabilityProviderSettings = {}): Image
     env: { apiKey: KEY_ENV, baseURL: 'STABILITY_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     generate(call, context) {
-      const apiKey = loadApiKey({ apiKey: settings.apiKey, env: context.env, names: KEY_ENV, provider: 'stability', factory: 'createStability' })
-      const baseURL = normalizeStabilityBaseURL(resolveBaseURL(settings.baseURL, context.env, 'STABILITY_BASE_URL', 'https://api.stability.ai'))
+      const apiKey = loadApiKey({
+        apiKey: settings.apiKey,
+        env: context.env,
+        names: KEY_ENV,
+        provider: 'stability',
+        factory: 'createStability',
+      })
+      const baseURL = normalizeStabilityBaseURL(
+        resolveBaseURL(settings.baseURL, context.env, 'STABILITY_BASE_URL', 'https://api.stability.ai'),
+      )
       return generateStabilityImages(call, context, {
         baseURL,
         secrets: [apiKey],

@@ -67,7 +67,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = '127.0.0.1'
   const { server, origin, sockets } = await listen(host, options.port ?? 0)
   const clock = options.clock === 'manual' ? manualClock() : realClock()
-  const timing = { ...DEFAULT_TIMING, ...Object.fromEntries(Object.entries(options.timing ?? {}).filter(([, v]) => v !== undefined)) }
+  const timing = {
+    ...DEFAULT_TIMING,
+    ...Object.fromEntries(Object.entries(options.timing ?? {}).filter(([, v]) => v !== undefined)),
+  }
   const faults = new FaultBook()
   for (const fault of options.faults ?? []) faults.add(fault)
   const files = new FileStore(origin)
@@ -97,13 +100,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       signal: lifetime.signal,
       render: (prompt, width, height, seed) => renderer.render(prompt, width, height, seed),
       take: (kind, endpoint) => faults.take(kind, provider.id, endpoint),
-      isValidKey: (presented) => (presented ? presented === apiKey || ((options.acceptAnyKey ?? false) && presented.trim() !== '') : false),
+      isValidKey: (presented) =>
+        presented ? presented === apiKey || ((options.acceptAnyKey ?? false) && presented.trim() !== '') : false,
     }
     mounts.set(provider.id, { provider, context, handlers: provider.handlers(context) })
     Object.assign(env, provider.environment(context))
     keys[provider.id] = apiKey
   }
-  server.on('request', createRequestListener(mounts, { faults, files, log, now: clock.now, signal: lifetime.signal, maxBodyBytes: 32 * 1024 * 1024 }))
+  server.on(
+    'request',
+    createRequestListener(mounts, {
+      faults,
+      files,
+      log,
+      now: clock.now,
+      signal: lifetime.signal,
+      maxBodyBytes: 32 * 1024 * 1024,
+    }),
+  )
   let closed: Promise<void> | undefined
   return {
     origin,
@@ -113,7 +127,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get requests() {
       return log
     },
-    requestsFor: (provider, endpoint) => log.filter((r) => r.provider === provider && (!endpoint || r.endpoint === endpoint)),
+    requestsFor: (provider, endpoint) =>
+      log.filter((r) => r.provider === provider && (!endpoint || r.endpoint === endpoint)),
     clock,
     jobs,
     inject: (fault) => faults.add(fault),

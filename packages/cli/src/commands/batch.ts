@@ -2,7 +2,14 @@ import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
 import pc from 'picocolors'
-import { isAbortError, LLMKitError, type ImageGenerationResponse, type ImageJob, type ImageProgressEvent, type LLMKitClient } from 'llmkit'
+import {
+  isAbortError,
+  LLMKitError,
+  type ImageGenerationResponse,
+  type ImageJob,
+  type ImageProgressEvent,
+  type LLMKitClient,
+} from 'llmkit'
 import { writeLine, type CommandContext } from '../command-context'
 import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
 import { FileNameReserver } from '../file-naming'
@@ -45,7 +52,10 @@ interface BatchRun {
 export function batchCommand(context: CommandContext): Command {
   return new Command('batch')
     .description('Generate images for every prompt of a file, with bounded concurrency, a rate limit and resume')
-    .argument('<file>', 'prompts.txt (one prompt per line) or prompts.jsonl ({"prompt", "model"?, "n"?, "size"?, "seed"?, "negative"?} per line)')
+    .argument(
+      '<file>',
+      'prompts.txt (one prompt per line) or prompts.jsonl ({"prompt", "model"?, "n"?, "size"?, "seed"?, "negative"?} per line)',
+    )
     .option('--concurrency <count>', 'items in flight at once', integerIn(1, 64), 4)
     .option('--rps <rate>', 'request starts per second at most', positiveNumber, 2)
     .option('-o, --output <dir>', 'folder for images, the manifest and index.html', DEFAULT_OUTPUT)
@@ -54,7 +64,10 @@ export function batchCommand(context: CommandContext): Command {
     .option('--json', 'print the summary as one JSON object on stdout, no progress', false)
     .option('--emulator', 'run against in-process emulators of every provider (offline demo)', false)
     .option('--debug', 'print stack traces on errors', false)
-    .addHelpText('after', `\nRun the same command again to resume: finished items are skipped, paid jobs still in flight are picked up (not submitted again).\n\nExample:\n  $ llmkit batch prompts.jsonl --concurrency 4 --rps 2 -o out`)
+    .addHelpText(
+      'after',
+      `\nRun the same command again to resume: finished items are skipped, paid jobs still in flight are picked up (not submitted again).\n\nExample:\n  $ llmkit batch prompts.jsonl --concurrency 4 --rps 2 -o out`,
+    )
     .action(async (file: string, flags: BatchFlags) => {
       context.exitCode = await runBatch(file, flags, context)
     })
@@ -72,8 +85,25 @@ async function runBatch(file: string, flags: BatchFlags, context: CommandContext
     const store = new ManifestStore(folder, await loadManifest(folder))
     store.manifest.source = file
     const todo = items.filter((item) => store.item(item.id)?.status !== 'done')
-    const counts = { done: 0, failed: 0, skipped: items.length - todo.length, resumed: 0, running: 0, total: todo.length }
-    const run: BatchRun = { client: opened.client, store, names: new FileNameReserver(folder), bucket: new TokenBucket(flags.rps), progress, flags, context, folder, counts }
+    const counts = {
+      done: 0,
+      failed: 0,
+      skipped: items.length - todo.length,
+      resumed: 0,
+      running: 0,
+      total: todo.length,
+    }
+    const run: BatchRun = {
+      client: opened.client,
+      store,
+      names: new FileNameReserver(folder),
+      bucket: new TokenBucket(flags.rps),
+      progress,
+      flags,
+      context,
+      folder,
+      counts,
+    }
     await store.save()
     progress.start()
     showCounts(run)
@@ -98,7 +128,22 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
   } catch {
     return // aborted while waiting: the item was never started
   }
-  const record: ManifestItem = { id: item.id, line: item.line, prompt: item.prompt, model: item.model, n: item.n ?? 1, size: item.size, seed: item.seed, negative: item.negative, status: 'in_flight', files: [], images: [], jobs: [...resumable], attempts: (previous?.attempts ?? 0) + 1, updatedAt: '' }
+  const record: ManifestItem = {
+    id: item.id,
+    line: item.line,
+    prompt: item.prompt,
+    model: item.model,
+    n: item.n ?? 1,
+    size: item.size,
+    seed: item.seed,
+    negative: item.negative,
+    status: 'in_flight',
+    files: [],
+    images: [],
+    jobs: [...resumable],
+    attempts: (previous?.attempts ?? 0) + 1,
+    updatedAt: '',
+  }
   run.counts.running += 1
   showCounts(run)
   await store.upsert(record)
@@ -111,8 +156,22 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
     const responses = await generateOrResume(run, item, resumable, onProgress)
     const request = buildRequest(item)
     const images = responses.flatMap((response) => response.images)
-    const saved = await saveImages(images, run.folder, run.names, { prompt: request.prompt, seed: request.seed, width: request.size?.width, height: request.size?.height }, context.signal)
-    Object.assign(record, { status: 'done', files: saved.map((image) => image.file), images: saved.map(({ path: _path, ...image }) => image), jobs: [], provider: responses[0]?.provider, warnings: [...new Set(responses.flatMap((r) => r.warnings))], error: undefined })
+    const saved = await saveImages(
+      images,
+      run.folder,
+      run.names,
+      { prompt: request.prompt, seed: request.seed, width: request.size?.width, height: request.size?.height },
+      context.signal,
+    )
+    Object.assign(record, {
+      status: 'done',
+      files: saved.map((image) => image.file),
+      images: saved.map(({ path: _path, ...image }) => image),
+      jobs: [],
+      provider: responses[0]?.provider,
+      warnings: [...new Set(responses.flatMap((r) => r.warnings))],
+      error: undefined,
+    })
     if (record.warnings?.length === 0) delete record.warnings
     run.counts.done += 1
     if (resumable.length > 0) run.counts.resumed += 1
@@ -120,9 +179,18 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
   } catch (error) {
     // Core cancels upstream jobs on abort where the API can; jobs it could not cancel, or that a failure left
     // running (error.job), still run and cost money, so their handles stay for the next run to resume.
-    const canCancel = (job: ImageJob) => Boolean(run.client.providers.find((provider) => provider.id === job.provider)?.cancel)
-    const stillRunning = isAbortError(error) ? record.jobs.filter((job) => !canCancel(job)) : LLMKitError.isInstance(error) && error.job ? [error.job as ImageJob] : []
-    Object.assign(record, { status: 'failed', jobs: stillRunning, error: { code: errorToJSON(error).code, message: errorToJSON(error).message } })
+    const canCancel = (job: ImageJob) =>
+      Boolean(run.client.providers.find((provider) => provider.id === job.provider)?.cancel)
+    const stillRunning = isAbortError(error)
+      ? record.jobs.filter((job) => !canCancel(job))
+      : LLMKitError.isInstance(error) && error.job
+        ? [error.job as ImageJob]
+        : []
+    Object.assign(record, {
+      status: 'failed',
+      jobs: stillRunning,
+      error: { code: errorToJSON(error).code, message: errorToJSON(error).message },
+    })
     if (!isAbortError(error)) {
       run.counts.failed += 1
       run.firstFailure ??= error
@@ -136,7 +204,12 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
 }
 
 /** New items are generated; items with recorded jobs pick those up (no second submit) and generate only what no job covers. */
-async function generateOrResume(run: BatchRun, item: BatchItem, jobs: readonly ImageJob[], onProgress: (event: ImageProgressEvent) => void): Promise<ImageGenerationResponse[]> {
+async function generateOrResume(
+  run: BatchRun,
+  item: BatchItem,
+  jobs: readonly ImageJob[],
+  onProgress: (event: ImageProgressEvent) => void,
+): Promise<ImageGenerationResponse[]> {
   const options = { signal: run.context.signal, timeoutMs: run.flags.timeout, onProgress }
   const request = buildRequest(item)
   if (jobs.length === 0) return [await run.client.generateImage(request, options)]
@@ -154,7 +227,16 @@ function showCounts(run: BatchRun): void {
 function finish(run: BatchRun, gallery: string, elapsedMs: number): number {
   const { context, counts, store } = run
   const interrupted = context.signal.aborted
-  const summary = { done: counts.done, failed: counts.failed, skipped: counts.skipped, resumed: counts.resumed, interrupted, timeMs: elapsedMs, manifest: store.path, gallery }
+  const summary = {
+    done: counts.done,
+    failed: counts.failed,
+    skipped: counts.skipped,
+    resumed: counts.resumed,
+    interrupted,
+    timeMs: elapsedMs,
+    manifest: store.path,
+    gallery,
+  }
   const code = interrupted ? ExitCode.Interrupted : counts.failed > 0 ? exitCodeFor(run.firstFailure) : ExitCode.Ok
   if (run.flags.json) {
     run.progress.clear()

@@ -10,7 +10,17 @@ import { loadManifest, ManifestStore } from '../manifest'
 import { openClient } from '../open-client'
 import { ProgressLine } from '../progress'
 import { saveImages, type SavedImage } from '../save-images'
-import { buildRequest, DEFAULT_MODEL, DEFAULT_OUTPUT, integerIn, parseCount, parseSeed, QUALITIES, sizeArgument, STYLES } from '../image-settings'
+import {
+  buildRequest,
+  DEFAULT_MODEL,
+  DEFAULT_OUTPUT,
+  integerIn,
+  parseCount,
+  parseSeed,
+  QUALITIES,
+  sizeArgument,
+  STYLES,
+} from '../image-settings'
 import { reportFailure } from '../report-failure'
 
 /** Flags of `llmkit generate`. */
@@ -35,9 +45,15 @@ type PhaseTimings = Partial<Record<'submitted' | 'queued' | 'running' | 'downloa
 
 export function generateCommand(context: CommandContext): Command {
   return new Command('generate')
-    .description('Generate images from a prompt and save them (offline with the local renderer unless -m picks a provider model)')
+    .description(
+      'Generate images from a prompt and save them (offline with the local renderer unless -m picks a provider model)',
+    )
     .argument('<prompt>', 'what to draw')
-    .option('-m, --model <id>', `model id, e.g. dall-e-3, fal-ai/flux/dev, replicate:owner/name; offline default`, DEFAULT_MODEL)
+    .option(
+      '-m, --model <id>',
+      `model id, e.g. dall-e-3, fal-ai/flux/dev, replicate:owner/name; offline default`,
+      DEFAULT_MODEL,
+    )
     .option('-n, --n <count>', 'how many images (1-10)', parseCount, 1)
     .option('--size <size>', 'square, landscape, portrait or WIDTHxHEIGHT (e.g. 1792x1024)', sizeArgument)
     .addOption(new Option('--quality <quality>', 'image quality').choices(QUALITIES))
@@ -50,7 +66,10 @@ export function generateCommand(context: CommandContext): Command {
     .option('--timeout <ms>', 'give up after this many milliseconds', integerIn(1, 86_400_000))
     .option('--emulator', 'run against in-process emulators of every provider (offline demo)', false)
     .option('--debug', 'print stack traces on errors', false)
-    .addHelpText('after', `\nWithout -m, images come from the offline local renderer (${DEFAULT_MODEL}): no key, no network.\n\nExample:\n  $ llmkit generate "a lighthouse at sunset" -n 2 --seed 7 -o out`)
+    .addHelpText(
+      'after',
+      `\nWithout -m, images come from the offline local renderer (${DEFAULT_MODEL}): no key, no network.\n\nExample:\n  $ llmkit generate "a lighthouse at sunset" -n 2 --seed 7 -o out`,
+    )
     .action(async (prompt: string, flags: GenerateFlags) => {
       context.exitCode = await runGenerate(prompt, flags, context)
     })
@@ -71,22 +90,46 @@ export async function runGenerate(prompt: string, flags: GenerateFlags, context:
     progress.start()
     const phases: PhaseTimings = {}
     const onProgress = (event: ImageProgressEvent) => {
-      if (event.type in { submitted: 1, queued: 1, running: 1, downloading: 1, done: 1 }) phases[event.type as keyof PhaseTimings] ??= event.elapsedMs
+      if (event.type in { submitted: 1, queued: 1, running: 1, downloading: 1, done: 1 })
+        phases[event.type as keyof PhaseTimings] ??= event.elapsedMs
       if (event.type === 'warning') {
         shownWarnings.add(event.message)
         progress.note(`${pc.yellow('warning')} ${event.message}`)
       }
       progress.update(event)
     }
-    const response = await opened.client.generateImage(request, { signal: context.signal, timeoutMs: flags.timeout, onProgress })
+    const response = await opened.client.generateImage(request, {
+      signal: context.signal,
+      timeoutMs: flags.timeout,
+      onProgress,
+    })
     progress.setPhase('saving')
     const folder = resolve(context.cwd, flags.output)
     await mkdir(folder, { recursive: true })
     const generatedMs = Date.now() - startedAt
-    const naming = { prompt: request.prompt, seed: request.seed, width: request.size?.width, height: request.size?.height }
+    const naming = {
+      prompt: request.prompt,
+      seed: request.seed,
+      width: request.size?.width,
+      height: request.size?.height,
+    }
     const saved = await saveImages(response.images, folder, new FileNameReserver(folder), naming, context.signal)
-    const gallery = flags.gallery ? await addToGallery(folder, request.prompt, label, saved, response.provider) : undefined
-    const result = { saved, label, provider: response.provider, warnings: response.warnings, gallery, timings: { ...phases, generateMs: generatedMs, saveMs: Date.now() - startedAt - generatedMs, totalMs: Date.now() - startedAt } }
+    const gallery = flags.gallery
+      ? await addToGallery(folder, request.prompt, label, saved, response.provider)
+      : undefined
+    const result = {
+      saved,
+      label,
+      provider: response.provider,
+      warnings: response.warnings,
+      gallery,
+      timings: {
+        ...phases,
+        generateMs: generatedMs,
+        saveMs: Date.now() - startedAt - generatedMs,
+        totalMs: Date.now() - startedAt,
+      },
+    }
     if (flags.json) printJson(context, result, request.seed)
     else printHuman(context, progress, result, shownWarnings)
     return 0
@@ -124,10 +167,16 @@ function printJson(context: CommandContext, result: GenerateResult, seed: number
   writeLine(context.stdout, JSON.stringify(output))
 }
 
-function printHuman(context: CommandContext, progress: ProgressLine, result: GenerateResult, shown: ReadonlySet<string>): void {
+function printHuman(
+  context: CommandContext,
+  progress: ProgressLine,
+  result: GenerateResult,
+  shown: ReadonlySet<string>,
+): void {
   const count = result.saved.length
   progress.succeed(`${count} image${count === 1 ? '' : 's'} from ${result.label}`)
-  for (const warning of result.warnings) if (!shown.has(warning)) writeLine(context.stderr, `${pc.yellow('warning')} ${warning}`)
+  for (const warning of result.warnings)
+    if (!shown.has(warning)) writeLine(context.stderr, `${pc.yellow('warning')} ${warning}`)
   for (const image of result.saved) writeLine(context.stdout, displayPath(context.cwd, image.path))
   if (result.gallery) writeLine(context.stderr, `gallery: ${displayPath(context.cwd, result.gallery)}`)
 }
@@ -138,7 +187,13 @@ export function displayPath(cwd: string, path: string): string {
   return shown.startsWith('..') || shown === '' ? path : shown
 }
 
-async function addToGallery(folder: string, prompt: string, model: string, saved: SavedImage[], provider: string): Promise<string> {
+async function addToGallery(
+  folder: string,
+  prompt: string,
+  model: string,
+  saved: SavedImage[],
+  provider: string,
+): Promise<string> {
   const store = new ManifestStore(folder, await loadManifest(folder))
   await store.upsert({
     id: `generate-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -155,4 +210,3 @@ async function addToGallery(folder: string, prompt: string, model: string, saved
   })
   return writeGallery(folder, store.manifest)
 }
-

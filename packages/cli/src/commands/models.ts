@@ -34,7 +34,13 @@ export interface ModelCapabilities {
   maxImagesPerRequest: number
   sizes: ModelSizes
   defaultSize?: { width: number; height: number }
-  options: { negativePrompt: boolean; seed: boolean; quality: readonly string[]; style: readonly string[]; formats: readonly string[] }
+  options: {
+    negativePrompt: boolean
+    seed: boolean
+    quality: readonly string[]
+    style: readonly string[]
+    formats: readonly string[]
+  }
 }
 
 export function modelsCommand(context: CommandContext): Command {
@@ -53,9 +59,13 @@ export function modelsCommand(context: CommandContext): Command {
 async function runModels(flags: ModelsFlags, context: CommandContext): Promise<number> {
   const resolved = await resolveEnvironment(context.env, flags.emulator)
   try {
-    const listings = listProviders(BUNDLED_PROVIDERS, resolved.env).filter((p) => !flags.provider || p.id === flags.provider)
+    const listings = listProviders(BUNDLED_PROVIDERS, resolved.env).filter(
+      (p) => !flags.provider || p.id === flags.provider,
+    )
     if (flags.provider && listings.length === 0) {
-      throw new UsageError(`no bundled provider "${flags.provider}"; choose from ${BUNDLED_PROVIDERS.map((p) => p.id).join(', ')}`)
+      throw new UsageError(
+        `no bundled provider "${flags.provider}"; choose from ${BUNDLED_PROVIDERS.map((p) => p.id).join(', ')}`,
+      )
     }
     if (flags.json) writeLine(context.stdout, JSON.stringify({ providers: listings }, null, 2))
     else printTable(context, listings)
@@ -68,7 +78,10 @@ async function runModels(flags: ModelsFlags, context: CommandContext): Promise<n
 }
 
 /** The catalog of `providers`, each marked configured or not in `env`. */
-export function listProviders(providers: readonly ImageProvider[], env: Readonly<Record<string, string | undefined>>): ProviderListing[] {
+export function listProviders(
+  providers: readonly ImageProvider[],
+  env: Readonly<Record<string, string | undefined>>,
+): ProviderListing[] {
   return providers.map((provider) => ({
     id: provider.id,
     displayName: provider.displayName,
@@ -105,26 +118,45 @@ export function describeSizes(sizes: ModelSizes): string {
   const parts: string[] = []
   if (sizes.sizes?.length) parts.push(sizes.sizes.map((size) => `${size.width}x${size.height}`).join(', '))
   if (sizes.aspectRatios?.length) parts.push(`ratios ${sizes.aspectRatios.join(', ')}`)
-  if (sizes.range) parts.push(`${sizes.range.min}-${sizes.range.max} px${sizes.range.multipleOf ? ` (step ${sizes.range.multipleOf})` : ''}`)
+  if (sizes.range)
+    parts.push(
+      `${sizes.range.min}-${sizes.range.max} px${sizes.range.multipleOf ? ` (step ${sizes.range.multipleOf})` : ''}`,
+    )
   return parts.join('; ') || 'any'
 }
 
 function describeOptions(options: ModelCapabilities['options']): string {
-  const honoured = [options.negativePrompt && 'negative', options.seed && 'seed', options.quality.length > 0 && `quality ${options.quality.join('/')}`, options.style.length > 0 && `style ${options.style.join('/')}`]
+  const honoured = [
+    options.negativePrompt && 'negative',
+    options.seed && 'seed',
+    options.quality.length > 0 && `quality ${options.quality.join('/')}`,
+    options.style.length > 0 && `style ${options.style.join('/')}`,
+  ]
   return honoured.filter(Boolean).join(', ') || 'none'
 }
 
 function printTable(context: CommandContext, listings: readonly ProviderListing[]): void {
   for (const provider of listings) {
-    const status = provider.configured ? pc.green('configured') : pc.dim(`not configured${provider.env.apiKey.length ? ` (set ${provider.env.apiKey.join(' or ')})` : ''}`)
+    const status = provider.configured
+      ? pc.green('configured')
+      : pc.dim(`not configured${provider.env.apiKey.length ? ` (set ${provider.env.apiKey.join(' or ')})` : ''}`)
     const unofficial = provider.apiStatus === 'unofficial' ? pc.yellow(' unofficial API') : ''
-    writeLine(context.stdout, `${pc.bold(provider.id)}${provider.displayName ? pc.dim(` ${provider.displayName}`) : ''}  ${status}${unofficial}`)
+    writeLine(
+      context.stdout,
+      `${pc.bold(provider.id)}${provider.displayName ? pc.dim(` ${provider.displayName}`) : ''}  ${status}${unofficial}`,
+    )
     for (const model of provider.models) {
       const aliases = model.aliases.length ? pc.dim(` (also ${model.aliases.join(', ')})`) : ''
       writeLine(context.stdout, `  ${pc.cyan(model.qualifiedId)}${aliases}`)
       writeLine(context.stdout, `    sizes: ${describeSizes(model.sizes)}`)
-      writeLine(context.stdout, `    images per call: ${model.maxImagesPerCall}, per request: ${model.maxImagesPerRequest}`)
-      writeLine(context.stdout, `    options: ${describeOptions(model.options)}; formats ${model.options.formats.join(', ')}`)
+      writeLine(
+        context.stdout,
+        `    images per call: ${model.maxImagesPerCall}, per request: ${model.maxImagesPerRequest}`,
+      )
+      writeLine(
+        context.stdout,
+        `    options: ${describeOptions(model.options)}; formats ${model.options.formats.join(', ')}`,
+      )
     }
     writeLine(context.stdout)
   }

@@ -8,9 +8,24 @@ export interface KnownProvider {
 
 /** The providers llmkit ships, with the documented model ids each serves. */
 export const KNOWN_PROVIDERS: readonly KnownProvider[] = [
-  { id: 'openai', packageName: '@llmkit/openai', env: 'OPENAI_API_KEY', models: ['dall-e-3', 'dall-e-2', 'gpt-image-1'] },
-  { id: 'fal', packageName: '@llmkit/fal', env: 'FAL_API_KEY', models: ['fal-ai/flux/dev', 'fal-ai/flux/schnell', 'fal-ai/stable-diffusion-3'] },
-  { id: 'stability', packageName: '@llmkit/stability', env: 'STABILITY_API_KEY', models: ['stability-ai/stable-diffusion-xl', 'stability-ai/stable-diffusion-3'] },
+  {
+    id: 'openai',
+    packageName: '@llmkit/openai',
+    env: 'OPENAI_API_KEY',
+    models: ['dall-e-3', 'dall-e-2', 'gpt-image-1'],
+  },
+  {
+    id: 'fal',
+    packageName: '@llmkit/fal',
+    env: 'FAL_API_KEY',
+    models: ['fal-ai/flux/dev', 'fal-ai/flux/schnell', 'fal-ai/stable-diffusion-3'],
+  },
+  {
+    id: 'stability',
+    packageName: '@llmkit/stability',
+    env: 'STABILITY_API_KEY',
+    models: ['stability-ai/stable-diffusion-xl', 'stability-ai/stable-diffusion-3'],
+  },
   { id: 'recraft', packageName: '@llmkit/recraft', env: 'RECRAFT_API_TOKEN', models: ['recraft-v3'] },
   { id: 'replicate', packageName: '@llmkit/replicate', env: 'REPLICATE_API_TOKEN', models: [] },
   { id: 'runway', packageName: '@llmkit/runway', env: 'RUNWAYML_API_SECRET', models: [] },

@@ -32,7 +32,19 @@ export function summarizeFailures(failures: readonly CallFailure[], callCount: n
 export function withJob(error: unknown, job: ImageJob | undefined): unknown {
   if (!job || !LLMKitError.isInstance(error) || error.job !== undefined || isJobFailure(error)) return error
   const { code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs } = error
-  return new LLMKitError({ code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs, job, cause: error.cause })
+  return new LLMKitError({
+    code,
+    message,
+    provider,
+    model,
+    status,
+    requestId,
+    body,
+    isRetryable,
+    retryAfterMs,
+    job,
+    cause: error.cause,
+  })
 }
 
 export function reportStatus(status: JobStatus, callIndex: number, emit: Emit | undefined): void {
@@ -43,6 +55,7 @@ export function reportStatus(status: JobStatus, callIndex: number, emit: Emit | 
 
 export function mergeUsage(outcomes: readonly CallOutcome[]): Record<string, number> | undefined {
   const usage: Record<string, number> = {}
-  for (const outcome of outcomes) for (const [key, value] of Object.entries(outcome.usage ?? {})) usage[key] = (usage[key] ?? 0) + value
+  for (const outcome of outcomes)
+    for (const [key, value] of Object.entries(outcome.usage ?? {})) usage[key] = (usage[key] ?? 0) + value
   return Object.keys(usage).length > 0 ? usage : undefined
 }

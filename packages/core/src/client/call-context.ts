@@ -36,11 +36,18 @@ export class CallContext implements ProviderContext {
   progress(update: ProviderProgress): void {
     const { callIndex, emit } = this
     if (!emit) return
-    emit(update.phase === 'queued' ? { type: 'queued', callIndex, position: update.position, message: update.message } : { type: 'running', callIndex, progress: update.progress, message: update.message })
+    emit(
+      update.phase === 'queued'
+        ? { type: 'queued', callIndex, position: update.position, message: update.message }
+        : { type: 'running', callIndex, progress: update.progress, message: update.message },
+    )
   }
 }
 
 /** An event without its timestamp; the emitter adds `elapsedMs`. */
-type EventWithoutTime = ImageProgressEvent extends infer E ? (E extends ImageProgressEvent ? Omit<E, 'elapsedMs'> : never) : never
+type EventWithoutTime = ImageProgressEvent extends infer E
+  ? E extends ImageProgressEvent
+    ? Omit<E, 'elapsedMs'>
+    : never
+  : never
 export type Emit = (event: EventWithoutTime) => void
-

@@ -55,6 +55,9 @@ export class CallScope {
   }
 
   private timeoutError(): LLMKitError {
-    return new LLMKitError({ code: 'timeout', message: `${this.describe()} did not finish within ${this.timeoutMs} ms; raise timeoutMs` })
+    return new LLMKitError({
+      code: 'timeout',
+      message: `${this.describe()} did not finish within ${this.timeoutMs} ms; raise timeoutMs`,
+    })
   }
 }

@@ -21,16 +21,18 @@ export function eventStream(
       const task = run(controller.signal, (event) => {
         queue.push(event)
         wake?.()
-      }).then(
-        () => undefined,
-        (error: unknown) => {
-          failure = { error }
-        },
-      ).finally(() => {
-        finished = true
-        userSignal?.removeEventListener('abort', onAbort)
-        wake?.()
       })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            failure = { error }
+          },
+        )
+        .finally(() => {
+          finished = true
+          userSignal?.removeEventListener('abort', onAbort)
+          wake?.()
+        })
       return {
         async next(): Promise<IteratorResult<ImageProgressEvent>> {
           for (;;) {
@@ -47,7 +49,8 @@ export function eventStream(
           }
         },
         async return(): Promise<IteratorResult<ImageProgressEvent>> {
-          if (!finished) controller.abort(new DOMException('The stream was closed before the generation finished', 'AbortError'))
+          if (!finished)
+            controller.abort(new DOMException('The stream was closed before the generation finished', 'AbortError'))
           await task
           return { value: undefined, done: true }
         },

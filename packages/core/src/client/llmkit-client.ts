@@ -123,7 +123,10 @@ export class LLMKitClient {
   }
 
   /** Generates images. Rejects with `LLMKitError`, or the platform's `AbortError` on abort. */
-  async generateImage(request: ImageGenerationRequest, options: GenerateOptions = NO_OPTIONS): Promise<ImageGenerationResponse> {
+  async generateImage(
+    request: ImageGenerationRequest,
+    options: GenerateOptions = NO_OPTIONS,
+  ): Promise<ImageGenerationResponse> {
     const emit = this.emitter(options)
     const plan = planCalls(request, this.registry.resolve(request.model))
     const { provider, model, calls, warnings } = plan
@@ -141,7 +144,9 @@ export class LLMKitClient {
           throw abortReason(scope) ?? error
         }
       } else {
-        settled = await mapBounded(calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) => this.runCall(provider, call, scope, options, emit, warnings))
+        settled = await mapBounded(calls, options.concurrency ?? this.settings.concurrency ?? 4, (call) =>
+          this.runCall(provider, call, scope, options, emit, warnings),
+        )
       }
       // The caller's abort wins over whatever the calls made of it.
       const aborted = abortReason(scope)
@@ -162,8 +167,13 @@ export class LLMKitClient {
    * ending with `done` (which carries the response). Breaking out of the loop
    * aborts the generation.
    */
-  streamImage(request: ImageGenerationRequest, options: Omit<GenerateOptions, 'onProgress'> = {}): AsyncIterable<ImageProgressEvent> {
-    return eventStream(options.signal, (signal, onProgress) => this.generateImage(request, { ...options, signal, onProgress }))
+  streamImage(
+    request: ImageGenerationRequest,
+    options: Omit<GenerateOptions, 'onProgress'> = {},
+  ): AsyncIterable<ImageProgressEvent> {
+    return eventStream(options.signal, (signal, onProgress) =>
+      this.generateImage(request, { ...options, signal, onProgress }),
+    )
   }
 
   /**
@@ -172,15 +182,29 @@ export class LLMKitClient {
    */
   async resumeImage(job: ImageJob, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
     if (!isJobHandle(job)) {
-      throw new LLMKitError({ code: 'invalid_request', message: 'resumeImage: expected a job handle as saved from a `submitted` event or error.job ({ provider, model, id, createdAt, call })' })
+      throw new LLMKitError({
+        code: 'invalid_request',
+        message:
+          'resumeImage: expected a job handle as saved from a `submitted` event or error.job ({ provider, model, id, createdAt, call })',
+      })
     }
     const emit = this.emitter(options)
     const provider = this.registry.get(job.provider)
     if (!provider?.status) {
-      throw new LLMKitError({ code: 'unknown_model', provider: job.provider, message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered` })
+      throw new LLMKitError({
+        code: 'unknown_model',
+        provider: job.provider,
+        message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered`,
+      })
     }
     const { model } = this.registry.resolve(`${job.provider}:${job.model}`)
-    const call: ImageCall = { model, prompt: '', options: {}, aspectRatio: `${job.call.width}:${job.call.height}`, ...job.call }
+    const call: ImageCall = {
+      model,
+      prompt: '',
+      options: {},
+      aspectRatio: `${job.call.width}:${job.call.height}`,
+      ...job.call,
+    }
     const warnings: string[] = []
     const scope = this.scope(options, () => `${provider.id} job ${job.id}`)
     try {
@@ -197,7 +221,14 @@ export class LLMKitClient {
     if (!this.settings.http) await this.http.close()
   }
 
-  private async runCall(provider: ImageProvider, call: ImageCall, scope: CallScope, options: GenerateOptions, emit: Emit | undefined, warnings: string[]): Promise<CallOutcome> {
+  private async runCall(
+    provider: ImageProvider,
+    call: ImageCall,
+    scope: CallScope,
+    options: GenerateOptions,
+    emit: Emit | undefined,
+    warnings: string[],
+  ): Promise<CallOutcome> {
     const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
     // An aborted call (or a split call queued behind an abort) must not reach a paid API.
     scope.throwIfOver()
@@ -211,7 +242,14 @@ export class LLMKitClient {
     return this.awaitJob(provider, call, started.job, started.status, context, emit)
   }
 
-  private async awaitJob(provider: ImageProvider, call: ImageCall, job: ImageJob, initialStatus: JobStatus | undefined, context: ProviderContext, emit: Emit | undefined): Promise<CallOutcome> {
+  private async awaitJob(
+    provider: ImageProvider,
+    call: ImageCall,
+    job: ImageJob,
+    initialStatus: JobStatus | undefined,
+    context: ProviderContext,
+    emit: Emit | undefined,
+  ): Promise<CallOutcome> {
     const key = `${provider.id}:${job.model}`
     try {
       const result = await waitForJob({
@@ -231,15 +269,31 @@ export class LLMKitClient {
   }
 
   /** On abort or deadline, cancels the job upstream (best effort, bounded) and says how to resume. */
-  private async abandon(provider: ImageProvider, job: ImageJob, context: ProviderContext, error: unknown): Promise<unknown> {
+  private async abandon(
+    provider: ImageProvider,
+    job: ImageJob,
+    context: ProviderContext,
+    error: unknown,
+  ): Promise<unknown> {
     const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
     // The deadline ends a job through the scope's timer (signal) or through the clock (waitForJob's check).
     const isOver = context.signal.aborted || (isTimeout && this.clock.now() >= context.deadline)
-    const shouldCancel = isOver && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
+    const shouldCancel =
+      isOver && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
       const scope = new CallScope(undefined, 5_000, this.clock, () => `cancel of ${provider.id} job ${job.id}`)
       try {
-        await provider.cancel(job, new CallContext(new BoundHttp(this.http, scope, this.retry, undefined), scope, this.env, undefined, [], job.call.callIndex))
+        await provider.cancel(
+          job,
+          new CallContext(
+            new BoundHttp(this.http, scope, this.retry, undefined),
+            scope,
+            this.env,
+            undefined,
+            [],
+            job.call.callIndex,
+          ),
+        )
       } catch {
         // Cancelling is a courtesy; the original failure is what the caller needs to see.
       } finally {
@@ -259,28 +313,69 @@ export class LLMKitClient {
     })
   }
 
-  private respond(provider: string, model: string, callCount: number, outcomes: CallOutcome[], failures: CallFailure[], warnings: string[], emit: Emit | undefined): ImageGenerationResponse {
+  private respond(
+    provider: string,
+    model: string,
+    callCount: number,
+    outcomes: CallOutcome[],
+    failures: CallFailure[],
+    warnings: string[],
+    emit: Emit | undefined,
+  ): ImageGenerationResponse {
     if (outcomes.length === 0) throw summarizeFailures(failures, callCount)
     if (failures.length > 0) {
       const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
-      warnings.push(`${failures.length} of ${callCount} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`)
+      warnings.push(
+        `${failures.length} of ${callCount} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`,
+      )
     }
     for (const outcome of outcomes) if (outcome.warnings?.length) warnings.push(...outcome.warnings)
     const single = outcomes.length === 1 ? outcomes[0]! : undefined
     const images = single ? single.images : outcomes.flatMap((outcome) => outcome.images)
     const usage = single ? single.usage : mergeUsage(outcomes)
-    const jobs = single ? (single.job ? [single.job] : undefined) : outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : []))
-    const response = new ImageGenerationResponse({ images, model, provider, warnings: warnings.length > 1 ? [...new Set(warnings)] : warnings, failures, usage, jobs })
+    const jobs = single
+      ? single.job
+        ? [single.job]
+        : undefined
+      : outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : []))
+    const response = new ImageGenerationResponse({
+      images,
+      model,
+      provider,
+      warnings: warnings.length > 1 ? [...new Set(warnings)] : warnings,
+      failures,
+      usage,
+      jobs,
+    })
     emit?.({ type: 'done', response })
     return response
   }
 
   private scope(options: GenerateOptions, describe: () => string): CallScope {
-    return new CallScope(options.signal, options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.clock, describe)
+    return new CallScope(
+      options.signal,
+      options.timeoutMs ?? this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      this.clock,
+      describe,
+    )
   }
 
-  private context(provider: ImageProvider, scope: CallScope, options: GenerateOptions, emit: Emit | undefined, warnings: string[], callIndex: number): ProviderContext {
-    return new CallContext(new BoundHttp(this.http, scope, this.retry, options.proxy), scope, this.env, emit, warnings, callIndex)
+  private context(
+    provider: ImageProvider,
+    scope: CallScope,
+    options: GenerateOptions,
+    emit: Emit | undefined,
+    warnings: string[],
+    callIndex: number,
+  ): ProviderContext {
+    return new CallContext(
+      new BoundHttp(this.http, scope, this.retry, options.proxy),
+      scope,
+      this.env,
+      emit,
+      warnings,
+      callIndex,
+    )
   }
 
   /** Progress events go through this; undefined when nobody listens, so no event object is made. */
@@ -305,5 +400,14 @@ function abortReason(scope: CallScope): unknown {
 
 function isJobHandle(value: unknown): value is ImageJob {
   const job = value as Partial<ImageJob> | null
-  return typeof job === 'object' && job !== null && typeof job.provider === 'string' && typeof job.model === 'string' && typeof job.id === 'string' && typeof job.createdAt === 'number' && typeof job.call === 'object' && job.call !== null
+  return (
+    typeof job === 'object' &&
+    job !== null &&
+    typeof job.provider === 'string' &&
+    typeof job.model === 'string' &&
+    typeof job.id === 'string' &&
+    typeof job.createdAt === 'number' &&
+    typeof job.call === 'object' &&
+    job.call !== null
+  )
 }

@@ -6,14 +6,24 @@ import { LLMKitClient } from './llmkit-client'
 import { ModelRegistry } from './model-registry'
 
 function model(id: string, extra: Partial<ImageModelInfo> = {}): ImageModelInfo {
-  return { id, maxImagesPerCall: 1, sizes: { range: { min: 256, max: 2048 } }, supports: { formats: ['url'] }, ...extra }
+  return {
+    id,
+    maxImagesPerCall: 1,
+    sizes: { range: { min: 256, max: 2048 } },
+    supports: { formats: ['url'] },
+    ...extra,
+  }
 }
 
 function provider(id: string, models: ImageModelInfo[], extra: Partial<ImageProvider> = {}): ImageProvider {
   return { id, models, generate: async () => ({ images: [] }), ...extra }
 }
 
-const fal = provider('fal', [model('fal-ai/flux/dev', { aliases: ['flux-dev'] }), model('fal-ai/flux/schnell'), model('fal-ai/internal', { routesWithoutPrefix: false })])
+const fal = provider('fal', [
+  model('fal-ai/flux/dev', { aliases: ['flux-dev'] }),
+  model('fal-ai/flux/schnell'),
+  model('fal-ai/internal', { routesWithoutPrefix: false }),
+])
 const replicate = provider('replicate', [model('black-forest-labs/flux-schnell', { routesWithoutPrefix: false })], {
   resolveModel: (id) => (/^[\w-]+\/[\w.-]+$/.test(id) ? model(id, { displayName: `dynamic ${id}` }) : undefined),
 })
@@ -71,7 +81,9 @@ describe('ModelRegistry routing', () => {
 
   it('names the registered providers for an unknown prefix', () => {
     const error = unknownModel(() => routes.resolve('nope:some-model'))
-    expect(error.message).toBe('No provider "nope" is registered (model "nope:some-model"). Registered providers: fal, replicate, local')
+    expect(error.message).toBe(
+      'No provider "nope" is registered (model "nope:some-model"). Registered providers: fal, replicate, local',
+    )
   })
 
   it('says what to install and set for a known but unregistered prefix', () => {
@@ -101,9 +113,15 @@ describe('ModelRegistry routing', () => {
   })
 
   it('refuses providers with a bad id or without a way to generate', () => {
-    expect(() => registry(provider('Bad Id', []))).toThrow('Provider id "Bad Id" must be lower-case letters, digits and dashes')
-    expect(() => registry({ id: 'empty', models: [] })).toThrow('Provider empty must implement generate, or start and status')
-    expect(() => registry({ id: 'half', models: [], start: async () => ({}) as never })).toThrow('must implement generate, or start and status')
+    expect(() => registry(provider('Bad Id', []))).toThrow(
+      'Provider id "Bad Id" must be lower-case letters, digits and dashes',
+    )
+    expect(() => registry({ id: 'empty', models: [] })).toThrow(
+      'Provider empty must implement generate, or start and status',
+    )
+    expect(() => registry({ id: 'half', models: [], start: async () => ({}) as never })).toThrow(
+      'must implement generate, or start and status',
+    )
   })
 
   it('replaces a provider registered twice under the same id', () => {
@@ -122,7 +140,10 @@ describe('LLMKitClient routing and listing', () => {
   })
 
   it('listModels lists every model with its provider and qualified id', () => {
-    const client = new LLMKitClient({ providers: [sketch, provider('arta', [model('Flux')], { apiStatus: 'unofficial' })], env: {} })
+    const client = new LLMKitClient({
+      providers: [sketch, provider('arta', [model('Flux')], { apiStatus: 'unofficial' })],
+      env: {},
+    })
     expect(client.listModels().map((m) => [m.provider, m.id, m.qualifiedId, m.apiStatus])).toEqual([
       ['local', 'sketch', 'local:sketch', 'official'],
       ['arta', 'Flux', 'arta:Flux', 'unofficial'],
@@ -139,7 +160,10 @@ describe('LLMKitClient routing and listing', () => {
         },
       })
     const env = { OPENAI_API_KEY: 'sk-x' }
-    const client = LLMKitClient.fromEnv({ providers: [keyed('openai', 'OPENAI_API_KEY'), keyed('fal', 'FAL_API_KEY'), sketch], env })
+    const client = LLMKitClient.fromEnv({
+      providers: [keyed('openai', 'OPENAI_API_KEY'), keyed('fal', 'FAL_API_KEY'), sketch],
+      env,
+    })
     expect(client.providers.map((p) => p.id)).toEqual(['openai', 'local'])
     expect(seen).toEqual([env, env])
     expect(LLMKitClient.fromEnv({ env: {} }).providers).toEqual([])

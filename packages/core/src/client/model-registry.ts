@@ -24,7 +24,8 @@ export class ModelRegistry {
   private readonly providers = new Map<string, ImageProvider>()
 
   register(provider: ImageProvider): void {
-    if (!PROVIDER_ID.test(provider.id)) throw invalidRequest(`Provider id "${provider.id}" must be lower-case letters, digits and dashes`)
+    if (!PROVIDER_ID.test(provider.id))
+      throw invalidRequest(`Provider id "${provider.id}" must be lower-case letters, digits and dashes`)
     if (!provider.generate && !(provider.start && provider.status)) {
       throw invalidRequest(`Provider ${provider.id} must implement generate, or start and status`)
     }
@@ -41,7 +42,12 @@ export class ModelRegistry {
 
   models(): ModelListing[] {
     return this.list().flatMap((provider) =>
-      provider.models.map((model) => ({ ...model, provider: provider.id, qualifiedId: `${provider.id}:${model.id}`, apiStatus: provider.apiStatus ?? 'official' })),
+      provider.models.map((model) => ({
+        ...model,
+        provider: provider.id,
+        qualifiedId: `${provider.id}:${model.id}`,
+        apiStatus: provider.apiStatus ?? 'official',
+      })),
     )
   }
 
@@ -72,7 +78,10 @@ export class ModelRegistry {
     }
     const model = findInCatalog(provider, id, false) ?? provider.resolveModel?.(id)
     if (model) return { provider, model }
-    const suggestions = closeMatches(id, provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]))
+    const suggestions = closeMatches(
+      id,
+      provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]),
+    )
     throw new LLMKitError({
       code: 'unknown_model',
       provider: provider.id,
@@ -118,7 +127,8 @@ function catalogIndex(provider: ImageProvider): CatalogIndex {
   if (cached && cached.models === provider.models) return cached
   const byName = new Map<string, ImageModelInfo>()
   for (const model of provider.models) {
-    for (const name of [model.id, ...(model.aliases ?? [])]) if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), model)
+    for (const name of [model.id, ...(model.aliases ?? [])])
+      if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), model)
   }
   const index = { models: provider.models, byName }
   indexes.set(provider, index)

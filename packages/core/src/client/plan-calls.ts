@@ -24,23 +24,43 @@ export interface CallPlan {
 export function planCalls(request: ImageGenerationRequest, { provider, model }: ResolvedModel): CallPlan {
   const warnings: string[] = []
   const maxImages = model.maxImagesPerRequest ?? MAX_IMAGES_PER_REQUEST
-  if (request.n > maxImages) throw invalidRequest(`${model.id} returns at most ${maxImages} images per request; asked for ${request.n}`, { model: model.id, provider: provider.id })
+  if (request.n > maxImages)
+    throw invalidRequest(`${model.id} returns at most ${maxImages} images per request; asked for ${request.n}`, {
+      model: model.id,
+      provider: provider.id,
+    })
   if (model.maxPromptLength && request.prompt.length > model.maxPromptLength) {
-    throw invalidRequest(`${model.id} accepts prompts of at most ${model.maxPromptLength} characters; this one has ${request.prompt.length}`, { model: model.id, provider: provider.id })
+    throw invalidRequest(
+      `${model.id} accepts prompts of at most ${model.maxPromptLength} characters; this one has ${request.prompt.length}`,
+      { model: model.id, provider: provider.id },
+    )
   }
   const size = resolveSize(model, request.size, request.aspect_ratio)
   if (size.warning) warnings.push(size.warning)
   const { supports } = model
-  const quality = keepIfSupported(request.quality, supports.quality, `${model.id} has no quality setting; ignoring quality "${request.quality}"`, warnings)
-  const style = keepIfSupported(request.style, supports.style, `${model.id} has no style setting; ignoring style "${request.style}"`, warnings)
-  if (request.negative_prompt && !supports.negativePrompt) warnings.push(`${model.id} does not take a negative prompt; ignoring it`)
-  if (request.seed !== undefined && !supports.seed) warnings.push(`${model.id} does not take a seed; results will not be reproducible`)
+  const quality = keepIfSupported(
+    request.quality,
+    supports.quality,
+    `${model.id} has no quality setting; ignoring quality "${request.quality}"`,
+    warnings,
+  )
+  const style = keepIfSupported(
+    request.style,
+    supports.style,
+    `${model.id} has no style setting; ignoring style "${request.style}"`,
+    warnings,
+  )
+  if (request.negative_prompt && !supports.negativePrompt)
+    warnings.push(`${model.id} does not take a negative prompt; ignoring it`)
+  if (request.seed !== undefined && !supports.seed)
+    warnings.push(`${model.id} does not take a seed; results will not be reproducible`)
   if (request.format === ImageFormat.Url && !supports.formats.includes(ImageFormat.Url)) {
     warnings.push(`${model.id} returns base64 only; image.url is unset, use b64_json, bytes() or save()`)
   }
   const options = parseOptions(provider, model, request.provider_options[provider.id] ?? NO_OPTIONS)
   for (const other in request.provider_options) {
-    if (other !== provider.id) warnings.push(`options for "${other}" are ignored: ${model.id} is served by ${provider.id}`)
+    if (other !== provider.id)
+      warnings.push(`options for "${other}" are ignored: ${model.id} is served by ${provider.id}`)
   }
   const perCall = Math.max(1, model.maxImagesPerCall)
   const calls: ImageCall[] = []
@@ -68,7 +88,12 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
   return { provider, model, calls, warnings }
 }
 
-function keepIfSupported<T extends string>(value: T | undefined, supported: readonly T[] | undefined, warning: string, warnings: string[]): T | undefined {
+function keepIfSupported<T extends string>(
+  value: T | undefined,
+  supported: readonly T[] | undefined,
+  warning: string,
+  warnings: string[],
+): T | undefined {
   if (value === undefined) return undefined
   if (supported?.includes(value)) return value
   warnings.push(supported?.length ? `${warning} (supported: ${supported.join(', ')})` : warning)
@@ -78,12 +103,19 @@ function keepIfSupported<T extends string>(value: T | undefined, supported: read
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({})
 const emptyOptions = new WeakMap<object, Readonly<Record<string, unknown>>>()
 
-function parseOptions(provider: ImageProvider, model: ImageModelInfo, options: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+function parseOptions(
+  provider: ImageProvider,
+  model: ImageModelInfo,
+  options: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
   const schema: z.ZodType<Record<string, unknown>> | undefined = model.optionsSchema ?? provider.optionsSchema
   const isEmpty = !hasKeys(options)
   if (!schema) {
     if (isEmpty) return NO_OPTIONS
-    throw invalidRequest(`${provider.id} takes no provider options; got ${Object.keys(options).join(', ')}`, { provider: provider.id, model: model.id })
+    throw invalidRequest(`${provider.id} takes no provider options; got ${Object.keys(options).join(', ')}`, {
+      provider: provider.id,
+      model: model.id,
+    })
   }
   if (isEmpty) {
     // No options is the usual case, and its answer never changes for a schema.
@@ -96,8 +128,13 @@ function parseOptions(provider: ImageProvider, model: ImageModelInfo, options: R
     if (isEmpty) emptyOptions.set(schema, parsed)
     return parsed
   }
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ')
-  throw invalidRequest(`Invalid ${provider.id} options for ${model.id}: ${problems}`, { provider: provider.id, model: model.id })
+  const problems = result.error.issues
+    .map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`)
+    .join('; ')
+  throw invalidRequest(`Invalid ${provider.id} options for ${model.id}: ${problems}`, {
+    provider: provider.id,
+    model: model.id,
+  })
 }
 
 function hasKeys(object: object): boolean {

@@ -9,9 +9,27 @@ import type { ImageGenerationResponse } from '../response/image-generation-respo
  */
 export type ImageProgressEvent =
   | { readonly type: 'submitted'; readonly callIndex: number; readonly job: ImageJob; readonly elapsedMs: number }
-  | { readonly type: 'queued'; readonly callIndex: number; readonly position?: number; readonly message?: string; readonly elapsedMs: number }
-  | { readonly type: 'running'; readonly callIndex: number; readonly progress?: number; readonly message?: string; readonly elapsedMs: number }
+  | {
+      readonly type: 'queued'
+      readonly callIndex: number
+      readonly position?: number
+      readonly message?: string
+      readonly elapsedMs: number
+    }
+  | {
+      readonly type: 'running'
+      readonly callIndex: number
+      readonly progress?: number
+      readonly message?: string
+      readonly elapsedMs: number
+    }
   | { readonly type: 'downloading'; readonly callIndex: number; readonly elapsedMs: number }
-  | { readonly type: 'image'; readonly callIndex: number; readonly index: number; readonly image: GeneratedImage; readonly elapsedMs: number }
+  | {
+      readonly type: 'image'
+      readonly callIndex: number
+      readonly index: number
+      readonly image: GeneratedImage
+      readonly elapsedMs: number
+    }
   | { readonly type: 'warning'; readonly message: string; readonly elapsedMs: number }
   | { readonly type: 'done'; readonly response: ImageGenerationResponse; readonly elapsedMs: number }

@@ -36,9 +36,15 @@ async function startServer(replies: Reply[] | ((seen: Seen) => Reply), port = 0)
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
-      const entry = { method: request.method!, url: request.url!, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') }
+      const entry = {
+        method: request.method!,
+        url: request.url!,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }
       seen.push(entry)
-      const reply = typeof replies === 'function' ? replies(entry) : replies[Math.min(seen.length - 1, replies.length - 1)]!
+      const reply =
+        typeof replies === 'function' ? replies(entry) : replies[Math.min(seen.length - 1, replies.length - 1)]!
       response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
       response.end(reply.body ?? '')
     })
@@ -64,10 +70,19 @@ const ok = (url = 'https://img.test/1.png'): Reply => ({ status: 200, body: JSON
 
 const fakeClock = (onSleep?: (ms: number) => void | Promise<void>) => recordingClock(undefined, onSleep)
 
-const model: ImageModelInfo = { id: 'web-model', maxImagesPerCall: 1, sizes: { sizes: [{ width: 1024, height: 1024 }] }, supports: { formats: ['url'] } }
+const model: ImageModelInfo = {
+  id: 'web-model',
+  maxImagesPerCall: 1,
+  sizes: { sizes: [{ width: 1024, height: 1024 }] },
+  supports: { formats: ['url'] },
+}
 
 /** A tiny provider that posts the prompt to `baseURL` at `stage` and maps errors with core's errorFromResponse. */
-function webProvider(baseURL: string, stage: HttpStage, options: { timeoutMs?: number; passSecrets?: boolean; shouldRetry?: (response: HttpResponse) => boolean } = {}): ImageProvider {
+function webProvider(
+  baseURL: string,
+  stage: HttpStage,
+  options: { timeoutMs?: number; passSecrets?: boolean; shouldRetry?: (response: HttpResponse) => boolean } = {},
+): ImageProvider {
   return {
     id: 'web',
     models: [model],
@@ -88,7 +103,13 @@ function webProvider(baseURL: string, stage: HttpStage, options: { timeoutMs?: n
         } catch {
           message = undefined
         }
-        throw errorFromResponse({ provider: 'web', model: call.model.id, response, message, secrets: options.passSecrets === false ? [] : [API_KEY] })
+        throw errorFromResponse({
+          provider: 'web',
+          model: call.model.id,
+          response,
+          message,
+          secrets: options.passSecrets === false ? [] : [API_KEY],
+        })
       }
       return { images: [GeneratedImage.from_url(response.json<{ url: string }>().url)] }
     },
@@ -103,10 +124,12 @@ function client(provider: ImageProvider, clock: Clock, extra: LLMKitClientOption
 
 const request = new ImageGenerationRequest('web-model', 'a lighthouse')
 
-
 describe('retries through the client', () => {
   it('waits the Retry-After of a 429 and succeeds on the second request', async () => {
-    const { url, seen } = await startServer([{ status: 429, headers: { 'retry-after': '2' }, body: '{"error":{"message":"Too many requests"}}' }, ok()])
+    const { url, seen } = await startServer([
+      { status: 429, headers: { 'retry-after': '2' }, body: '{"error":{"message":"Too many requests"}}' },
+      ok(),
+    ])
     const { clock, sleeps } = fakeClock()
     const response = await client(webProvider(url, 'generate'), clock).generateImage(request)
     expect(response.first()?.url).toBe('https://img.test/1.png')
@@ -119,9 +142,14 @@ describe('retries through the client', () => {
   })
 
   it('lets the provider veto a retry from the body (a 429 that means quota is used up)', async () => {
-    const { url, seen } = await startServer([{ status: 429, body: '{"error":{"message":"You exceeded your current quota","code":"insufficient_quota"}}' }, ok()])
+    const { url, seen } = await startServer([
+      { status: 429, body: '{"error":{"message":"You exceeded your current quota","code":"insufficient_quota"}}' },
+      ok(),
+    ])
     const { clock, sleeps } = fakeClock()
-    const provider = webProvider(url, 'generate', { shouldRetry: (response) => !response.text().includes('insufficient_quota') })
+    const provider = webProvider(url, 'generate', {
+      shouldRetry: (response) => !response.text().includes('insufficient_quota'),
+    })
     const error = await failure(client(provider, clock).generateImage(request))
     expect(seen).toHaveLength(1)
     expect(sleeps).toEqual([])
@@ -129,12 +157,21 @@ describe('retries through the client', () => {
   })
 
   it('does not retry a 400 and maps it to invalid_request', async () => {
-    const { url, seen } = await startServer([{ status: 400, headers: { 'x-request-id': 'req-9' }, body: '{"error":{"message":"size must be 1024x1024"}}' }])
+    const { url, seen } = await startServer([
+      { status: 400, headers: { 'x-request-id': 'req-9' }, body: '{"error":{"message":"size must be 1024x1024"}}' },
+    ])
     const { clock, sleeps } = fakeClock()
     const error = await failure(client(webProvider(url, 'generate'), clock).generateImage(request))
     expect(seen).toHaveLength(1)
     expect(sleeps).toEqual([])
-    expect([error.code, error.status, error.requestId, error.provider, error.model, error.isRetryable]).toEqual(['invalid_request', 400, 'req-9', 'web', 'web-model', false])
+    expect([error.code, error.status, error.requestId, error.provider, error.model, error.isRetryable]).toEqual([
+      'invalid_request',
+      400,
+      'req-9',
+      'web',
+      'web-model',
+      false,
+    ])
     expect(error.message).toBe('web: 400 size must be 1024x1024')
   })
 
@@ -207,7 +244,11 @@ describe('retries through the client', () => {
   it('gives up after maxRetries with the mapped error and its status', async () => {
     const { url, seen } = await startServer([{ status: 503, body: '{"error":{"message":"overloaded"}}' }])
     const { clock, sleeps } = fakeClock()
-    const error = await failure(client(webProvider(url, 'status'), clock, { retry: { maxRetries: 3, initialDelayMs: 100 } }).generateImage(request))
+    const error = await failure(
+      client(webProvider(url, 'status'), clock, { retry: { maxRetries: 3, initialDelayMs: 100 } }).generateImage(
+        request,
+      ),
+    )
     expect(seen).toHaveLength(4)
     expect(sleeps).toHaveLength(3)
     expect([error.code, error.status, error.isRetryable]).toEqual(['provider_error', 503, true])
@@ -233,7 +274,11 @@ describe('retries through the client', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const started = Date.now()
-    const error = await failure(client(webProvider(url, 'status', { timeoutMs: 100 }), fakeClock().clock, { retry: { maxRetries: 0 } }).generateImage(request))
+    const error = await failure(
+      client(webProvider(url, 'status', { timeoutMs: 100 }), fakeClock().clock, {
+        retry: { maxRetries: 0 },
+      }).generateImage(request),
+    )
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(error.code).toBe('timeout')
     expect(error.message).toBe(`status request to ${url}/v1/generate: no answer within 100 ms`)
@@ -243,22 +288,31 @@ describe('retries through the client', () => {
 describe('secrets in errors', () => {
   const echoKey = (seen: Seen): Reply => ({
     status: 401,
-    body: JSON.stringify({ error: { message: `Incorrect API key provided: ${seen.headers.authorization}` }, received: seen.headers.authorization, key: API_KEY }),
+    body: JSON.stringify({
+      error: { message: `Incorrect API key provided: ${seen.headers.authorization}` },
+      received: seen.headers.authorization,
+      key: API_KEY,
+    }),
   })
 
-  it.each([true, false])('maps 401 to authentication and never shows the key (secrets passed: %s)', async (passSecrets) => {
-    const { url, seen } = await startServer(echoKey)
-    const error = await failure(client(webProvider(url, 'generate', { passSecrets }), fakeClock().clock).generateImage(request))
-    expect(seen[0]!.headers.authorization).toBe('Bearer sk-test-secret-key-123')
-    expect(seen).toHaveLength(1)
-    expect([error.code, error.status]).toEqual(['authentication', 401])
-    expect(error.message).not.toContain(API_KEY)
-    expect(error.body).not.toContain(API_KEY)
-    expect(JSON.stringify(error)).not.toContain(API_KEY)
-    expect(error.message).toMatch(/^web: 401 Incorrect API key provided: Bearer \[redacted\]/)
-    expect(error.message).toContain('check the API key')
-    expect(error.body).toContain('[redacted]')
-  })
+  it.each([true, false])(
+    'maps 401 to authentication and never shows the key (secrets passed: %s)',
+    async (passSecrets) => {
+      const { url, seen } = await startServer(echoKey)
+      const error = await failure(
+        client(webProvider(url, 'generate', { passSecrets }), fakeClock().clock).generateImage(request),
+      )
+      expect(seen[0]!.headers.authorization).toBe('Bearer sk-test-secret-key-123')
+      expect(seen).toHaveLength(1)
+      expect([error.code, error.status]).toEqual(['authentication', 401])
+      expect(error.message).not.toContain(API_KEY)
+      expect(error.body).not.toContain(API_KEY)
+      expect(JSON.stringify(error)).not.toContain(API_KEY)
+      expect(error.message).toMatch(/^web: 401 Incorrect API key provided: Bearer \[redacted\]/)
+      expect(error.message).toContain('check the API key')
+      expect(error.body).toContain('[redacted]')
+    },
+  )
 })
 
 describe('downloads for base64 requests', () => {
@@ -280,7 +334,10 @@ describe('downloads for base64 requests', () => {
     const imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/out.png`
     const { url } = await startServer([ok(imageUrl)])
     const events: ImageProgressEvent[] = []
-    const response = await client(webProvider(url, 'generate'), fakeClock().clock).generateImage(request.with_format(ImageFormat.B64Json), { onProgress: (event) => events.push(event) })
+    const response = await client(webProvider(url, 'generate'), fakeClock().clock).generateImage(
+      request.with_format(ImageFormat.B64Json),
+      { onProgress: (event) => events.push(event) },
+    )
     expect(downloads).toBe(2)
     expect(response.first()?.b64_json).toBe(PNG_B64)
     expect(response.first()?.url).toBe(imageUrl)
@@ -292,7 +349,9 @@ describe('downloads for base64 requests', () => {
   it('maps a vanished image (404) to no_image', async () => {
     const images = await startServer([{ status: 404, body: 'gone' }])
     const { url } = await startServer([ok(`${images.url}/gone.png`)])
-    const error = await failure(client(webProvider(url, 'generate'), fakeClock().clock).generateImage(request.with_format(ImageFormat.B64Json)))
+    const error = await failure(
+      client(webProvider(url, 'generate'), fakeClock().clock).generateImage(request.with_format(ImageFormat.B64Json)),
+    )
     expect([error.code, error.status]).toEqual(['no_image', 404])
     expect(error.message).toContain('could not download the generated image (it is gone)')
   })

@@ -1,7 +1,13 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import type { HttpClient } from '../http/http-client'
 import type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse } from '../http/http-types'
-import { backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, type RetryOptions } from '../retry/retry-policy'
+import {
+  backoffDelay,
+  isRetryableError,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryOptions,
+} from '../retry/retry-policy'
 import type { CallScope } from './call-scope'
 
 /** The HTTP client a provider sees: it retries per stage and respects the call's deadline and abort. */
@@ -43,7 +49,13 @@ export class BoundHttp implements ProviderHttp {
       const signal = scope.existingSignal
       try {
         const response = await client.send(request, { signal, proxy, timeoutMs: this.remaining(request, stage) })
-        if (response.ok || !canRetry || !isRetryableStatus(response.status, stage) || request.shouldRetry?.(response) === false) return response
+        if (
+          response.ok ||
+          !canRetry ||
+          !isRetryableStatus(response.status, stage) ||
+          request.shouldRetry?.(response) === false
+        )
+          return response
         const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
         if (!(await this.waitFor(delay, signal))) return response
       } catch (error) {
@@ -57,7 +69,12 @@ export class BoundHttp implements ProviderHttp {
 
   stream(request: HttpRequest): Promise<HttpStreamResponse> {
     // Streams have no time limit of their own once open, so they always get the call's signal.
-    return this.client.stream({ ...request, signal: this.scope.signal, proxy: request.proxy ?? this.proxy, timeoutMs: this.remaining(request, request.stage ?? 'status') })
+    return this.client.stream({
+      ...request,
+      signal: this.scope.signal,
+      proxy: request.proxy ?? this.proxy,
+      timeoutMs: this.remaining(request, request.stage ?? 'status'),
+    })
   }
 
   private remaining(request: HttpRequest, stage: HttpStage): number {
@@ -75,5 +92,8 @@ export class BoundHttp implements ProviderHttp {
 }
 
 function deadlineError(request: HttpRequest): LLMKitError {
-  return new LLMKitError({ code: 'timeout', message: `The deadline passed before the ${request.stage ?? 'generate'} request could be sent; raise timeoutMs` })
+  return new LLMKitError({
+    code: 'timeout',
+    message: `The deadline passed before the ${request.stage ?? 'generate'} request could be sent; raise timeoutMs`,
+  })
 }

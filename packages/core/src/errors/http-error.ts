@@ -45,9 +45,13 @@ export function errorFromResponse(input: ResponseErrorInput): LLMKitError {
   const { provider, model, response, secrets = [] } = input
   const code = input.code ?? codeForStatus(response.status)
   const retryAfterMs = parseRetryAfter(response.headers)
-  const detail = redactSecrets(input.message?.trim() || excerpt(response.text(), secrets, 300) || 'no details given', secrets)
+  const detail = redactSecrets(
+    input.message?.trim() || excerpt(response.text(), secrets, 300) || 'no details given',
+    secrets,
+  )
   const advice = input.advice ?? ADVICE[code]
-  const wait = code === 'rate_limited' && retryAfterMs !== undefined ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''
+  const wait =
+    code === 'rate_limited' && retryAfterMs !== undefined ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''
   return new LLMKitError({
     code,
     message: `${provider}: ${response.status} ${detail}${advice && !detail.toLowerCase().includes(advice) ? ` — ${advice}` : ''}${wait}`,

@@ -20,18 +20,26 @@ function response(status: number, body = '', headers: Record<string, string> = {
 
 describe('LLMKitError', () => {
   it('carries its data and defaults isRetryable by code', () => {
-    const error = new LLMKitError({ code: 'rate_limited', message: 'slow', provider: 'fal', model: 'm', status: 429, requestId: 'r1', retryAfterMs: 2000 })
+    const error = new LLMKitError({
+      code: 'rate_limited',
+      message: 'slow',
+      provider: 'fal',
+      model: 'm',
+      status: 429,
+      requestId: 'r1',
+      retryAfterMs: 2000,
+    })
     expect(error).toBeInstanceOf(Error)
-    expect([error.name, error.code, error.provider, error.model, error.status, error.requestId, error.retryAfterMs, error.isRetryable]).toEqual([
-      'LLMKitError',
-      'rate_limited',
-      'fal',
-      'm',
-      429,
-      'r1',
-      2000,
-      true,
-    ])
+    expect([
+      error.name,
+      error.code,
+      error.provider,
+      error.model,
+      error.status,
+      error.requestId,
+      error.retryAfterMs,
+      error.isRetryable,
+    ]).toEqual(['LLMKitError', 'rate_limited', 'fal', 'm', 429, 'r1', 2000, true])
     expect(new LLMKitError({ code: 'network', message: 'x' }).isRetryable).toBe(true)
     expect(new LLMKitError({ code: 'invalid_request', message: 'x' }).isRetryable).toBe(false)
     expect(new LLMKitError({ code: 'provider_error', message: 'x', isRetryable: true }).isRetryable).toBe(true)
@@ -41,7 +49,17 @@ describe('LLMKitError', () => {
     const cause = new Error('socket hang up')
     const error = new LLMKitError({ code: 'network', message: 'failed', cause, body: 'secret-ish body' })
     expect(error.cause).toBe(cause)
-    expect(error.toJSON()).toEqual({ name: 'LLMKitError', code: 'network', message: 'failed', provider: undefined, model: undefined, status: undefined, requestId: undefined, isRetryable: true, retryAfterMs: undefined })
+    expect(error.toJSON()).toEqual({
+      name: 'LLMKitError',
+      code: 'network',
+      message: 'failed',
+      provider: undefined,
+      model: undefined,
+      status: undefined,
+      requestId: undefined,
+      isRetryable: true,
+      retryAfterMs: undefined,
+    })
   })
 
   it('isInstance recognises an error made by another copy of the package', () => {
@@ -90,20 +108,45 @@ describe('errorFromResponse', () => {
     [504, 'timeout', true],
   ] as const)('maps %s to %s (retryable: %s)', (status, code, retryable) => {
     expect(codeForStatus(status)).toBe(code)
-    const error = errorFromResponse({ provider: 'fal', model: 'fal-ai/flux/dev', response: response(status, '{"detail":"x"}', { 'x-request-id': 'req-1' }) })
-    expect([error.code, error.status, error.isRetryable, error.provider, error.model, error.requestId]).toEqual([code, status, retryable, 'fal', 'fal-ai/flux/dev', 'req-1'])
+    const error = errorFromResponse({
+      provider: 'fal',
+      model: 'fal-ai/flux/dev',
+      response: response(status, '{"detail":"x"}', { 'x-request-id': 'req-1' }),
+    })
+    expect([error.code, error.status, error.isRetryable, error.provider, error.model, error.requestId]).toEqual([
+      code,
+      status,
+      retryable,
+      'fal',
+      'fal-ai/flux/dev',
+      'req-1',
+    ])
   })
 
   it('writes provider: status message — advice', () => {
-    const error = errorFromResponse({ provider: 'fal', response: response(422, ''), message: 'image_size.width must be at most 2048' })
+    const error = errorFromResponse({
+      provider: 'fal',
+      response: response(422, ''),
+      message: 'image_size.width must be at most 2048',
+    })
     expect(error.message).toBe('fal: 422 image_size.width must be at most 2048')
-    expect(errorFromResponse({ provider: 'openai', response: response(401, 'nope') }).message).toBe('openai: 401 nope — check the API key')
-    expect(errorFromResponse({ provider: 'openai', response: response(400, '') }).message).toBe('openai: 400 no details given')
+    expect(errorFromResponse({ provider: 'openai', response: response(401, 'nope') }).message).toBe(
+      'openai: 401 nope — check the API key',
+    )
+    expect(errorFromResponse({ provider: 'openai', response: response(400, '') }).message).toBe(
+      'openai: 400 no details given',
+    )
   })
 
   it('says "rate limit" with the wait for a 429, and "quota" for a 402', () => {
-    const limited = errorFromResponse({ provider: 'openai', response: response(429, '', { 'retry-after': '7' }), message: 'Too many requests' })
-    expect(limited.message).toBe('openai: 429 Too many requests — rate limit reached; wait and try again, or lower the concurrency (retry after 7 s)')
+    const limited = errorFromResponse({
+      provider: 'openai',
+      response: response(429, '', { 'retry-after': '7' }),
+      message: 'Too many requests',
+    })
+    expect(limited.message).toBe(
+      'openai: 429 Too many requests — rate limit reached; wait and try again, or lower the concurrency (retry after 7 s)',
+    )
     expect(limited.retryAfterMs).toBe(7000)
     const quota = errorFromResponse({ provider: 'fal', response: response(402, 'Payment required') })
     expect(quota.message).toContain('quota')
@@ -111,14 +154,24 @@ describe('errorFromResponse', () => {
   })
 
   it('lets the provider override the code and the advice', () => {
-    const error = errorFromResponse({ provider: 'openai', response: response(400, ''), code: 'content_policy', message: 'Your request was rejected by the safety system' })
+    const error = errorFromResponse({
+      provider: 'openai',
+      response: response(400, ''),
+      code: 'content_policy',
+      message: 'Your request was rejected by the safety system',
+    })
     expect(error.code).toBe('content_policy')
     expect(error.message).toContain('rephrase the prompt')
-    expect(errorFromResponse({ provider: 'x', response: response(401, ''), advice: 'Set X_KEY' }).message).toBe('x: 401 no details given — Set X_KEY')
+    expect(errorFromResponse({ provider: 'x', response: response(401, ''), advice: 'Set X_KEY' }).message).toBe(
+      'x: 401 no details given — Set X_KEY',
+    )
   })
 
   it('keeps secrets out of the message and the body excerpt', () => {
-    const body = JSON.stringify({ error: 'invalid key abc123secretvalue', echo: 'Authorization: Bearer abc123secretvalue' })
+    const body = JSON.stringify({
+      error: 'invalid key abc123secretvalue',
+      echo: 'Authorization: Bearer abc123secretvalue',
+    })
     const error = errorFromResponse({ provider: 'x', response: response(401, body), secrets: ['abc123secretvalue'] })
     expect(error.message).not.toContain('abc123secretvalue')
     expect(error.body).not.toContain('abc123secretvalue')
@@ -128,7 +181,9 @@ describe('errorFromResponse', () => {
 
 describe('redactSecrets', () => {
   it('removes the given secrets everywhere, ignoring very short ones', () => {
-    expect(redactSecrets('key=k9x8-secret and again k9x8-secret', ['k9x8-secret', undefined, 'ab'])).toBe('key=[redacted] and again [redacted]')
+    expect(redactSecrets('key=k9x8-secret and again k9x8-secret', ['k9x8-secret', undefined, 'ab'])).toBe(
+      'key=[redacted] and again [redacted]',
+    )
     expect(redactSecrets('about ab', ['ab'])).toBe('about ab')
   })
 

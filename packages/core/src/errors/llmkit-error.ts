@@ -89,5 +89,7 @@ export function invalidRequest(message: string, extra: Partial<LLMKitErrorOption
 
 /** True when `error` is the platform's abort error (or undici's equivalent). */
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED')
+  return (
+    error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED')
+  )
 }

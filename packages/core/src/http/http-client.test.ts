@@ -38,10 +38,15 @@ async function stop(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
 }
 
-
 const echo: Handler = (request, response, body) => {
   response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req-42' })
-  response.end(JSON.stringify({ method: request.method, contentType: request.headers['content-type'] ?? null, body: body.toString('utf8') }))
+  response.end(
+    JSON.stringify({
+      method: request.method,
+      contentType: request.headers['content-type'] ?? null,
+      body: body.toString('utf8'),
+    }),
+  )
 }
 
 const cleanup: (() => Promise<void>)[] = []
@@ -65,7 +70,11 @@ async function server(handler: Handler) {
 describe('HttpClient bodies', () => {
   it('sends JSON with its content type and reads status, headers and request id', async () => {
     const { url, seen } = await server(echo)
-    const response = await http.send({ url: `${url}/v1/images?token=abc`, json: { prompt: 'a cat', n: 2 }, headers: { Authorization: 'Bearer k', 'X-Skip': undefined } })
+    const response = await http.send({
+      url: `${url}/v1/images?token=abc`,
+      json: { prompt: 'a cat', n: 2 },
+      headers: { Authorization: 'Bearer k', 'X-Skip': undefined },
+    })
     expect([response.status, response.ok, response.requestId]).toEqual([200, true, 'req-42'])
     expect(response.headers['content-type']).toBe('application/json')
     expect(seen[0]!.method).toBe('POST')
@@ -137,7 +146,9 @@ describe('HttpClient limits', () => {
     })
     const error = await failure(http.send({ url: `${url}/big`, maxBytes: 1_000 }))
     expect([error.code, error.isRetryable]).toEqual(['provider_error', false])
-    expect(error.message).toBe(`Response from ${url}/big is larger than the 1000 byte limit; raise maxBytes if you expect images this large`)
+    expect(error.message).toBe(
+      `Response from ${url}/big is larger than the 1000 byte limit; raise maxBytes if you expect images this large`,
+    )
     const ok = await http.send({ url: `${url}/big`, maxBytes: 5_000 })
     expect(ok.body.length).toBe(5_000)
   })
@@ -223,7 +234,9 @@ describe('HttpClient limits', () => {
       response.on('close', () => clearInterval(timer))
     })
     const error = await failure(http.send({ url: `${url}/stream`, maxBytes: 4_000 }))
-    expect(error.message).toBe(`Response from ${url}/stream is larger than the 4000 byte limit; raise maxBytes if you expect images this large`)
+    expect(error.message).toBe(
+      `Response from ${url}/stream is larger than the 4000 byte limit; raise maxBytes if you expect images this large`,
+    )
     // The server stops writing when the client leaves, well before the end.
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(written).toBeLessThan(50_000)
@@ -231,7 +244,7 @@ describe('HttpClient limits', () => {
     expect(whole.body.length).toBe(50_000)
   })
 
-  it('aborts a body that is arriving, with the caller\'s reason, and removes its abort listener when done', async () => {
+  it("aborts a body that is arriving, with the caller's reason, and removes its abort listener when done", async () => {
     const { url } = await server((_request, response) => {
       response.writeHead(200, { 'content-length': '100' })
       response.write('partial')
@@ -254,14 +267,16 @@ describe('HttpClient limits', () => {
     cleanup.push(() => single.close())
     const first = single.send({ url: `${url}/first`, timeoutMs: 300 }).catch((error: unknown) => error)
     const controller = new AbortController()
-    const queued = single.send({ url: `${url}/second`, signal: controller.signal, timeoutMs: 5_000 }).catch((error: unknown) => error)
+    const queued = single
+      .send({ url: `${url}/second`, signal: controller.signal, timeoutMs: 5_000 })
+      .catch((error: unknown) => error)
     await new Promise((resolve) => setTimeout(resolve, 50))
     const reason = new Error('changed my mind')
     const started = Date.now()
     controller.abort(reason)
     expect(await queued).toBe(reason)
     expect(Date.now() - started).toBeLessThan(100)
-    expect((await first as LLMKitError).code).toBe('timeout')
+    expect(((await first) as LLMKitError).code).toBe('timeout')
     // The connection freed by the first request's timeout is not used for the aborted one.
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(seen.map((request) => request.url)).toEqual(['/first'])
@@ -295,7 +310,9 @@ describe('HttpClient limits', () => {
     await closed.close()
     const error = await failure(closed.send({ url: 'http://127.0.0.1:1/x' }))
     expect([error.code, error.isRetryable]).toEqual(['invalid_request', false])
-    expect(error.message).toBe('generate request to http://127.0.0.1:1/x: this client was closed (close() ends its connections for good); make a new client')
+    expect(error.message).toBe(
+      'generate request to http://127.0.0.1:1/x: this client was closed (close() ends its connections for good); make a new client',
+    )
   })
 
   it('maps a refused connection to a retryable network error', async () => {
@@ -387,7 +404,9 @@ describe('safeUrl', () => {
 describe('secrets in URLs', () => {
   it('keeps credentials in a base URL out of error messages', async () => {
     const client = new HttpClient({ env: {} })
-    const error = (await client.send({ url: 'http://user:hunter2pass@127.0.0.1:1/v1/images', timeoutMs: 2_000 }).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client
+      .send({ url: 'http://user:hunter2pass@127.0.0.1:1/v1/images', timeoutMs: 2_000 })
+      .catch((e: unknown) => e)) as LLMKitError
     expect(error.code).toBe('network')
     expect(error.message).toContain('http://127.0.0.1:1/v1/images')
     expect(error.message).not.toContain('hunter2pass')
@@ -397,7 +416,9 @@ describe('secrets in URLs', () => {
   it('calls an unparsable URL a configuration error, without the key it contains', async () => {
     const client = new HttpClient({ env: {} })
     const key = 'sk-live-0123456789abcdef'
-    const error = (await client.send({ url: `not a url ${key}`, secrets: [key] }).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client
+      .send({ url: `not a url ${key}`, secrets: [key] })
+      .catch((e: unknown) => e)) as LLMKitError
     expect([error.code, error.isRetryable]).toEqual(['invalid_request', false])
     expect(error.message).not.toContain(key)
     await client.close()

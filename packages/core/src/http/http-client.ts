@@ -1,4 +1,11 @@
-import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
+import {
+  Agent,
+  EnvHttpProxyAgent,
+  FormData as UndiciFormData,
+  ProxyAgent,
+  request as undiciRequest,
+  type Dispatcher,
+} from 'undici'
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { dispatchBuffered } from './buffered-dispatch'
 import { excerpt, redactSecrets } from '../errors/redact'
@@ -31,7 +38,14 @@ export interface AttemptSettings {
 }
 
 /** Transport failures where the request cannot have reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
 const notSent = new WeakSet<LLMKitError>()
 
 /** True when a network error happened before the request reached the server (safe to resend anything). */
@@ -72,10 +86,20 @@ export class HttpClient {
   send(request: HttpRequest, attempt?: AttemptSettings): Promise<HttpResponse> {
     return attempt
       ? this.sendAttempt(request, attempt.signal, attempt.proxy ?? request.proxy, attempt.timeoutMs)
-      : this.sendAttempt(request, request.signal, request.proxy, request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+      : this.sendAttempt(
+          request,
+          request.signal,
+          request.proxy,
+          request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        )
   }
 
-  private async sendAttempt(request: HttpRequest, signal: AbortSignal | undefined, proxy: string | undefined, timeoutMs: number): Promise<HttpResponse> {
+  private async sendAttempt(
+    request: HttpRequest,
+    signal: AbortSignal | undefined,
+    proxy: string | undefined,
+    timeoutMs: number,
+  ): Promise<HttpResponse> {
     try {
       const { origin, path } = splitUrl(this.urlParts, request.url)
       const headers = this.headersFor(request)
@@ -84,7 +108,15 @@ export class HttpClient {
       const result = await dispatchBuffered(
         proxy ? this.proxyAgent(proxy) : this.dispatcher,
         // The attempt's limit applies to waiting for headers and to any silence in the body.
-        { origin, path, method: methodOf(request, body), headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+        {
+          origin,
+          path,
+          method: methodOf(request, body),
+          headers,
+          body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
         signal,
         limit,
         () => tooLargeError(request, limit),
@@ -131,7 +163,13 @@ export class HttpClient {
   }
 
   /** Streams keep undici's `request()`: its body stream is what they hand out. */
-  private dispatch(request: HttpRequest, signal: AbortSignal | undefined, proxy: string | undefined, timeoutMs: number, bodyTimeoutMs: number) {
+  private dispatch(
+    request: HttpRequest,
+    signal: AbortSignal | undefined,
+    proxy: string | undefined,
+    timeoutMs: number,
+    bodyTimeoutMs: number,
+  ) {
     const headers = this.headersFor(request)
     const body = encodeBody(request, headers)
     return undiciRequest(request.url, {
@@ -171,13 +209,25 @@ export class HttpClient {
     if (signal?.aborted) return signal.reason ?? error
     const stage = request.stage ?? 'generate'
     const where = `${stage} request to ${safeUrl(request.url)}`
-    const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).code ??
+      (error as { cause?: { code?: string } }).cause?.code
     if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') {
-      return new LLMKitError({ code: 'invalid_request', message: `${where}: this client was closed (close() ends its connections for good); make a new client`, isRetryable: false, cause: error })
+      return new LLMKitError({
+        code: 'invalid_request',
+        message: `${where}: this client was closed (close() ends its connections for good); make a new client`,
+        isRetryable: false,
+        cause: error,
+      })
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       const phase = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'no answer' : 'the answer stalled'
-      return new LLMKitError({ code: 'timeout', message: `${where}: ${phase} within ${timeoutMs} ms`, isRetryable: true, cause: error })
+      return new LLMKitError({
+        code: 'timeout',
+        message: `${where}: ${phase} within ${timeoutMs} ms`,
+        isRetryable: true,
+        cause: error,
+      })
     }
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), request.secrets)
     const isBadUrl = code === 'ERR_INVALID_URL' || error instanceof TypeError
@@ -198,7 +248,10 @@ export class HttpClient {
 }
 
 /** The body to send; sets its content type in `headers`. */
-function encodeBody(request: HttpRequest, headers: Record<string, string>): string | Uint8Array | UndiciFormData | undefined {
+function encodeBody(
+  request: HttpRequest,
+  headers: Record<string, string>,
+): string | Uint8Array | UndiciFormData | undefined {
   if (request.json !== undefined) {
     headers['content-type'] = 'application/json'
     return JSON.stringify(request.json)
@@ -239,7 +292,8 @@ function splitUrl(urlParts: Map<string, UrlParts>, url: string): UrlParts {
   let parts = urlParts.get(url)
   if (parts) return parts
   const parsed = new URL(url)
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`unsupported protocol ${parsed.protocol} (use http: or https:)`)
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError(`unsupported protocol ${parsed.protocol} (use http: or https:)`)
   parts = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
   if (parsed.search || url.includes('@')) return parts
   // Bounded all the same: job status URLs carry ids.

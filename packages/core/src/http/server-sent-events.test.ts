@@ -19,7 +19,8 @@ function every(text: string, size: number): string[] {
   return parts
 }
 
-const STREAM = ': keep-alive\n\nid: 1\nevent: status\ndata: {"status":"IN_QUEUE","queue_position":2}\n\ndata: line one\ndata: line two\n\nevent: done\ndata:{"status":"COMPLETED"}\n\n'
+const STREAM =
+  ': keep-alive\n\nid: 1\nevent: status\ndata: {"status":"IN_QUEUE","queue_position":2}\n\ndata: line one\ndata: line two\n\nevent: done\ndata:{"status":"COMPLETED"}\n\n'
 const EXPECTED: ServerSentEvent[] = [
   { event: 'status', data: '{"status":"IN_QUEUE","queue_position":2}', id: '1' },
   { event: 'message', data: 'line one\nline two', id: '1' },
@@ -57,11 +58,15 @@ describe('parseServerSentEvents', () => {
   it('decodes a multi-byte character split across chunks', async () => {
     const bytes = new TextEncoder().encode('data: café ☕\n\n')
     const cut = bytes.indexOf(0xe2) + 1
-    expect(await parse([bytes.slice(0, 7), bytes.slice(7, cut), bytes.slice(cut)])).toEqual([{ event: 'message', data: 'café ☕', id: undefined }])
+    expect(await parse([bytes.slice(0, 7), bytes.slice(7, cut), bytes.slice(cut)])).toEqual([
+      { event: 'message', data: 'café ☕', id: undefined },
+    ])
   })
 
   it('ignores comments and events without data, and keeps one leading space only', async () => {
-    expect(await parse([': ping\n\nevent: empty\n\ndata:  two spaces\n\n'])).toEqual([{ event: 'message', data: ' two spaces', id: undefined }])
+    expect(await parse([': ping\n\nevent: empty\n\ndata:  two spaces\n\n'])).toEqual([
+      { event: 'message', data: ' two spaces', id: undefined },
+    ])
   })
 
   it('flushes a last event whose blank line never came', async () => {

@@ -12,7 +12,12 @@ export interface PollOptions {
   backoffFactor?: number
 }
 
-export const DEFAULT_POLL: Required<PollOptions> = { initialIntervalMs: 250, maxIntervalMs: 5_000, minIntervalMs: 100, backoffFactor: 1.5 }
+export const DEFAULT_POLL: Required<PollOptions> = {
+  initialIntervalMs: 250,
+  maxIntervalMs: 5_000,
+  minIntervalMs: 100,
+  backoffFactor: 1.5,
+}
 
 /** What the loop knows when choosing the next wait. */
 export interface PollState {
@@ -45,13 +50,15 @@ const PROGRESS_FLOOR_SHARE = 0.05
 function remainingFromProgress(state: PollState, options: Required<PollOptions>): number | undefined {
   const status = state.status?.state === 'pending' ? state.status : undefined
   const progress = status?.phase === 'running' ? status.progress : undefined
-  if (progress === undefined || progress < 0.01 || progress >= 1 || state.elapsedMs < options.initialIntervalMs * 2) return undefined
+  if (progress === undefined || progress < 0.01 || progress >= 1 || state.elapsedMs < options.initialIntervalMs * 2)
+    return undefined
   return (state.elapsedMs * (1 - progress)) / progress
 }
 
 /** The wait from the expected duration: towards its end (just past it), then fine polls growing with the overrun. */
 function delayFromExpected(expectedRemaining: number, geometric: number, options: Required<PollOptions>): number {
-  if (expectedRemaining > options.minIntervalMs) return Math.min(expectedRemaining + FINISH_MARGIN_MS, Math.max(geometric, expectedRemaining / 2))
+  if (expectedRemaining > options.minIntervalMs)
+    return Math.min(expectedRemaining + FINISH_MARGIN_MS, Math.max(geometric, expectedRemaining / 2))
   return options.minIntervalMs + Math.max(0, -expectedRemaining) / 4
 }
 
@@ -77,7 +84,8 @@ export function nextPollDelay(state: PollState, options: Required<PollOptions>):
   if (state.expectedDurationMs !== undefined) {
     const expectedRemaining = state.expectedDurationMs - state.elapsedMs
     // Past the expected end, progress (when reported) is the better guide than fine polling.
-    if (expectedRemaining > min || fromProgress === undefined) delay = delayFromExpected(expectedRemaining, geometric, options)
+    if (expectedRemaining > min || fromProgress === undefined)
+      delay = delayFromExpected(expectedRemaining, geometric, options)
   }
   if (fromProgress !== undefined && fromProgress + FINISH_MARGIN_MS < delay) {
     const fromEstimate = fromProgress > REFINE_ABOVE_MS ? fromProgress * REFINE_SHARE : fromProgress + FINISH_MARGIN_MS

@@ -10,7 +10,13 @@ import { DEFAULT_POLL } from './poll-interval'
 import { waitForJob } from './wait-for-job'
 
 const START = 1_700_000_000_000
-const job: ImageJob = { provider: 'jobs', model: 'm', id: 'job-1', createdAt: START, call: { n: 1, width: 1024, height: 1024, format: 'url', callIndex: 0 } }
+const job: ImageJob = {
+  provider: 'jobs',
+  model: 'm',
+  id: 'job-1',
+  createdAt: START,
+  call: { n: 1, width: 1024, height: 1024, format: 'url', callIndex: 0 },
+}
 const queued: JobStatus = { state: 'pending', phase: 'queued', position: 1 }
 const running: JobStatus = { state: 'pending', phase: 'running', progress: 0.5 }
 const completed: JobStatus = { state: 'completed', images: [GeneratedImage.from_url('https://img.test/done.png')] }
@@ -18,7 +24,15 @@ const completed: JobStatus = { state: 'completed', images: [GeneratedImage.from_
 const fakeClock = () => recordingClock(START)
 
 function context(clock: Clock, signal = new AbortController().signal, deadline = START + 60_000): ProviderContext {
-  return { http: {} as ProviderContext['http'], signal, clock, env: {}, deadline, warn: () => undefined, progress: () => undefined }
+  return {
+    http: {} as ProviderContext['http'],
+    signal,
+    clock,
+    env: {},
+    deadline,
+    warn: () => undefined,
+    progress: () => undefined,
+  }
 }
 
 /** A status stream that yields `statuses`, then ends or throws `error`. */
@@ -36,7 +50,14 @@ function provider(polls: JobStatus[], watch?: () => AsyncIterable<JobStatus>) {
   const counts = { start: 0, status: 0, watch: 0 }
   const value: ImageProvider = {
     id: 'jobs',
-    models: [{ id: 'm', maxImagesPerCall: 1, sizes: { sizes: [{ width: 1024, height: 1024 }] }, supports: { formats: ['url'] } }],
+    models: [
+      {
+        id: 'm',
+        maxImagesPerCall: 1,
+        sizes: { sizes: [{ width: 1024, height: 1024 }] },
+        supports: { formats: ['url'] },
+      },
+    ],
     async start(call, ctx) {
       counts.start++
       return { job: { ...job, createdAt: ctx.clock.now(), call: { ...job.call, callIndex: call.callIndex } } }
@@ -59,7 +80,14 @@ function provider(polls: JobStatus[], watch?: () => AsyncIterable<JobStatus>) {
 
 async function run(p: ImageProvider, ctx: ProviderContext, initialStatus?: JobStatus) {
   const seen: JobStatus[] = []
-  const result = await waitForJob({ provider: p, job, context: ctx, poll: DEFAULT_POLL, initialStatus, onStatus: (status) => seen.push(status) })
+  const result = await waitForJob({
+    provider: p,
+    job,
+    context: ctx,
+    poll: DEFAULT_POLL,
+    initialStatus,
+    onStatus: (status) => seen.push(status),
+  })
   return { result, seen }
 }
 
@@ -126,10 +154,14 @@ describe('waitForJob', () => {
   it('stops at the deadline with a timeout error that carries the job', async () => {
     const { clock, sleeps } = fakeClock()
     const { provider: p, counts } = provider([running])
-    const error = (await run(p, context(clock, new AbortController().signal, START + 1_000)).catch((caught: unknown) => caught)) as LLMKitError
+    const error = (await run(p, context(clock, new AbortController().signal, START + 1_000)).catch(
+      (caught: unknown) => caught,
+    )) as LLMKitError
     expect(error.code).toBe('timeout')
     expect(error.job).toBe(job)
-    expect(error.message).toBe('jobs: job job-1 did not finish before the deadline; raise timeoutMs, or keep the job handle and call resumeImage(job)')
+    expect(error.message).toBe(
+      'jobs: job job-1 did not finish before the deadline; raise timeoutMs, or keep the job handle and call resumeImage(job)',
+    )
     expect(sleeps).toEqual([250, 375, 375])
     expect(counts.status).toBe(2)
   })
@@ -148,7 +180,9 @@ describe('waitForJob', () => {
 describe('the client with a broken status stream', () => {
   it('submits once and finishes by polling', async () => {
     const { clock } = fakeClock()
-    const { provider: p, counts } = provider([running, completed], () => stream([queued], new LLMKitError({ code: 'provider_error', message: 'stream 502', status: 502 })))
+    const { provider: p, counts } = provider([running, completed], () =>
+      stream([queued], new LLMKitError({ code: 'provider_error', message: 'stream 502', status: 502 })),
+    )
     const client = new LLMKitClient({ providers: [p], clock, env: {}, httpOptions: { env: {} } })
     const response = await client.generateImage(new ImageGenerationRequest('m', 'a cat'))
     expect(response.first()?.url).toBe('https://img.test/done.png')

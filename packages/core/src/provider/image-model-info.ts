@@ -17,7 +17,12 @@ export interface ModelSizes {
   /** Aspect ratios the model accepts, such as `16:9` (Stability v2beta, Runway, ARTA). */
   readonly aspectRatios?: readonly string[]
   /** Any size in this range, each edge a multiple of `multipleOf` (FLUX, local). */
-  readonly range?: { readonly min: number; readonly max: number; readonly multipleOf?: number; readonly maxPixels?: number }
+  readonly range?: {
+    readonly min: number
+    readonly max: number
+    readonly multipleOf?: number
+    readonly maxPixels?: number
+  }
 }
 
 /** A model in a provider's catalog, with what core validates against before any network call. */

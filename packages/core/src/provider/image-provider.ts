@@ -79,7 +79,14 @@ export interface ImageJob {
   /** Epoch ms when the job was submitted. */
   readonly createdAt: number
   /** The call's settings, so a resumed job maps images the same way. */
-  readonly call: { readonly n: number; readonly width: number; readonly height: number; readonly format: ImageFormat; readonly seed?: number; readonly callIndex: number }
+  readonly call: {
+    readonly n: number
+    readonly width: number
+    readonly height: number
+    readonly format: ImageFormat
+    readonly seed?: number
+    readonly callIndex: number
+  }
 }
 
 /** Where a job stands, as the provider's status endpoint says. */

@@ -16,7 +16,8 @@ export interface LoadApiKeyOptions {
 
 /** The provider's key, or an `authentication` error that says which variable to set. */
 export function loadApiKey(options: LoadApiKeyOptions): string {
-  const key = options.apiKey ?? options.names.map((name) => options.env[name]).find((value) => value && value.trim() !== '')
+  const key =
+    options.apiKey ?? options.names.map((name) => options.env[name]).find((value) => value && value.trim() !== '')
   if (key) return key.trim()
   throw new LLMKitError({
     code: 'authentication',

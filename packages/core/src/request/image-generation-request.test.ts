@@ -39,24 +39,37 @@ describe('ImageGenerationRequest immutability', () => {
     ['with_quality', (r) => r.with_quality(ImageQuality.Hd), 'quality', 'hd'],
     ['with_style', (r) => r.with_style(ImageStyle.Vivid), 'style', 'vivid'],
     ['with_format', (r) => r.with_format(ImageFormat.B64Json), 'format', 'b64_json'],
-    ['with_negative_prompt', (r) => r.with_negative_prompt('blurry, watermark'), 'negative_prompt', 'blurry, watermark'],
+    [
+      'with_negative_prompt',
+      (r) => r.with_negative_prompt('blurry, watermark'),
+      'negative_prompt',
+      'blurry, watermark',
+    ],
     ['with_seed', (r) => r.with_seed(12345), 'seed', 12345],
     ['with_aspect_ratio', (r) => r.with_aspect_ratio(' 16:9 '), 'aspect_ratio', '16:9'],
-    ['with_provider_options', (r) => r.with_provider_options('fal', { steps: 28 }), 'provider_options', { fal: { steps: 28 } }],
+    [
+      'with_provider_options',
+      (r) => r.with_provider_options('fal', { steps: 28 }),
+      'provider_options',
+      { fal: { steps: 28 } },
+    ],
     ['with_model', (r) => r.with_model('fal:fal-ai/flux/dev'), 'model', 'fal:fal-ai/flux/dev'],
   ]
 
-  it.each(cases)('%s returns a new frozen request and leaves the original unchanged', (_name, apply, field, expected) => {
-    const original = base()
-    const before = JSON.stringify(original.toJSON())
-    const next = apply(original)
-    expect(next).not.toBe(original)
-    expect(next).toBeInstanceOf(ImageGenerationRequest)
-    expect(Object.isFrozen(next)).toBe(true)
-    expect((next as unknown as Record<string, unknown>)[field]).toEqual(expected)
-    expect(JSON.stringify(original.toJSON())).toBe(before)
-    expect(next.prompt).toBe('A serene mountain landscape')
-  })
+  it.each(cases)(
+    '%s returns a new frozen request and leaves the original unchanged',
+    (_name, apply, field, expected) => {
+      const original = base()
+      const before = JSON.stringify(original.toJSON())
+      const next = apply(original)
+      expect(next).not.toBe(original)
+      expect(next).toBeInstanceOf(ImageGenerationRequest)
+      expect(Object.isFrozen(next)).toBe(true)
+      expect((next as unknown as Record<string, unknown>)[field]).toEqual(expected)
+      expect(JSON.stringify(original.toJSON())).toBe(before)
+      expect(next.prompt).toBe('A serene mountain landscape')
+    },
+  )
 
   it('chains the documented builders into one request', () => {
     const request = base()
@@ -166,10 +179,12 @@ describe('ImageGenerationRequest validation', () => {
 
   it('rejects a blank negative prompt and bad provider option arguments', () => {
     expect(invalid(() => base().with_negative_prompt('  ')).message).toContain('negative prompt must be non-empty text')
-    expect(invalid(() => base().with_provider_options('Fal AI', {})).message).toContain('provider must be a provider id')
-    expect(invalid(() => base().with_provider_options('fal', 'steps=3' as unknown as Record<string, unknown>)).message).toContain(
-      'options must be a plain object',
+    expect(invalid(() => base().with_provider_options('Fal AI', {})).message).toContain(
+      'provider must be a provider id',
     )
+    expect(
+      invalid(() => base().with_provider_options('fal', 'steps=3' as unknown as Record<string, unknown>)).message,
+    ).toContain('options must be a plain object')
   })
 })
 
@@ -201,7 +216,9 @@ describe('ImageGenerationRequest JSON', () => {
   })
 
   it('validates data again when reading it', () => {
-    const error = invalid(() => ImageGenerationRequest.fromJSON({ model: 'dall-e-3', prompt: 'a cat', n: 11, format: 'url' }))
+    const error = invalid(() =>
+      ImageGenerationRequest.fromJSON({ model: 'dall-e-3', prompt: 'a cat', n: 11, format: 'url' }),
+    )
     expect(error.message).toContain('with_n')
   })
 })

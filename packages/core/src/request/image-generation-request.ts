@@ -19,25 +19,92 @@ function check<T>(method: string, schema: z.ZodType<T>, value: unknown, expected
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return value === '' ? 'an empty string' : value.trim() === '' ? 'only whitespace' : JSON.stringify(value.slice(0, 60))
+  if (typeof value === 'string')
+    return value === ''
+      ? 'an empty string'
+      : value.trim() === ''
+        ? 'only whitespace'
+        : JSON.stringify(value.slice(0, 60))
   if (value === undefined || value === null) return String(value)
   if (typeof value === 'object') return 'an object'
   return String(value)
 }
 
 const checkers = {
-  model: (value: unknown) => check('ImageGenerationRequest', z.string().trim().min(1).max(300), value, 'model must be a non-empty model id such as "dall-e-3" or "local:sketch"'),
-  prompt: (value: unknown) => check('ImageGenerationRequest', promptSchema, value, `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`),
-  n: (value: unknown) => check('with_n', z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST), value, `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`),
-  size: (value: unknown) => check('with_size', z.custom<ImageSize>((value) => value instanceof ImageSize), value, 'size must be an ImageSize (ImageSize.Square1024, ImageSize.custom(w, h), ImageSize.parse("1792x1024"))'),
-  quality: (value: unknown) => check('with_quality', z.enum(Object.values(ImageQuality) as [ImageQuality]), value, 'quality must be ImageQuality.Standard or ImageQuality.Hd'),
-  style: (value: unknown) => check('with_style', z.enum(Object.values(ImageStyle) as [ImageStyle]), value, 'style must be ImageStyle.Natural or ImageStyle.Vivid'),
-  format: (value: unknown) => check('with_format', z.enum(Object.values(ImageFormat) as [ImageFormat]), value, 'format must be ImageFormat.Url or ImageFormat.B64Json'),
-  negative: (value: unknown) => check('with_negative_prompt', promptSchema, value, 'negative prompt must be non-empty text'),
-  seed: (value: unknown) => check('with_seed', z.number().int().min(0).max(MAX_SEED), value, `seed must be a whole number from 0 to ${MAX_SEED}`),
-  aspect: (value: unknown) => check('with_aspect_ratio', z.string().refine((text) => parseAspectRatio(text) !== undefined), value, 'aspect ratio must look like "16:9"'),
-  providerId: (value: unknown) => check('with_provider_options', z.string().regex(/^[a-z0-9][a-z0-9-]*$/), value, 'provider must be a provider id such as "fal"'),
-  options: (value: unknown) => check('with_provider_options', z.record(z.string(), z.unknown()), value, 'options must be a plain object'),
+  model: (value: unknown) =>
+    check(
+      'ImageGenerationRequest',
+      z.string().trim().min(1).max(300),
+      value,
+      'model must be a non-empty model id such as "dall-e-3" or "local:sketch"',
+    ),
+  prompt: (value: unknown) =>
+    check(
+      'ImageGenerationRequest',
+      promptSchema,
+      value,
+      `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`,
+    ),
+  n: (value: unknown) =>
+    check(
+      'with_n',
+      z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST),
+      value,
+      `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`,
+    ),
+  size: (value: unknown) =>
+    check(
+      'with_size',
+      z.custom<ImageSize>((value) => value instanceof ImageSize),
+      value,
+      'size must be an ImageSize (ImageSize.Square1024, ImageSize.custom(w, h), ImageSize.parse("1792x1024"))',
+    ),
+  quality: (value: unknown) =>
+    check(
+      'with_quality',
+      z.enum(Object.values(ImageQuality) as [ImageQuality]),
+      value,
+      'quality must be ImageQuality.Standard or ImageQuality.Hd',
+    ),
+  style: (value: unknown) =>
+    check(
+      'with_style',
+      z.enum(Object.values(ImageStyle) as [ImageStyle]),
+      value,
+      'style must be ImageStyle.Natural or ImageStyle.Vivid',
+    ),
+  format: (value: unknown) =>
+    check(
+      'with_format',
+      z.enum(Object.values(ImageFormat) as [ImageFormat]),
+      value,
+      'format must be ImageFormat.Url or ImageFormat.B64Json',
+    ),
+  negative: (value: unknown) =>
+    check('with_negative_prompt', promptSchema, value, 'negative prompt must be non-empty text'),
+  seed: (value: unknown) =>
+    check(
+      'with_seed',
+      z.number().int().min(0).max(MAX_SEED),
+      value,
+      `seed must be a whole number from 0 to ${MAX_SEED}`,
+    ),
+  aspect: (value: unknown) =>
+    check(
+      'with_aspect_ratio',
+      z.string().refine((text) => parseAspectRatio(text) !== undefined),
+      value,
+      'aspect ratio must look like "16:9"',
+    ),
+  providerId: (value: unknown) =>
+    check(
+      'with_provider_options',
+      z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+      value,
+      'provider must be a provider id such as "fal"',
+    ),
+  options: (value: unknown) =>
+    check('with_provider_options', z.record(z.string(), z.unknown()), value, 'options must be a plain object'),
 }
 
 /** The plain-data form of a request (what `toJSON()` returns and `fromJSON()` reads). */

@@ -55,7 +55,9 @@ describe('ImageSize', () => {
   })
 
   it('says what to write when a size cannot be read', () => {
-    expect(() => ImageSize.parse('big')).toThrow('Cannot read size "big": write WIDTHxHEIGHT (for example 1792x1024) or one of square, portrait, landscape')
+    expect(() => ImageSize.parse('big')).toThrow(
+      'Cannot read size "big": write WIDTHxHEIGHT (for example 1792x1024) or one of square, portrait, landscape',
+    )
   })
 
   it('reduces the aspect ratio', () => {

@@ -41,9 +41,14 @@ export class ImageSize {
 
   /** Any size, for models that accept custom dimensions (checked again against the model). */
   static custom(width: number, height: number): ImageSize {
-    for (const [label, value] of [['width', width], ['height', height]] as const) {
+    for (const [label, value] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
       if (!Number.isInteger(value) || value < MIN_IMAGE_EDGE || value > MAX_IMAGE_EDGE) {
-        throw invalidRequest(`ImageSize.custom: ${label} must be an integer from ${MIN_IMAGE_EDGE} to ${MAX_IMAGE_EDGE}, got ${String(value)}`)
+        throw invalidRequest(
+          `ImageSize.custom: ${label} must be an integer from ${MIN_IMAGE_EDGE} to ${MAX_IMAGE_EDGE}, got ${String(value)}`,
+        )
       }
     }
     return ImageSize.values.find((s) => s.width === width && s.height === height) ?? new ImageSize(width, height)
@@ -57,11 +62,14 @@ export class ImageSize {
       portrait: ImageSize.Portrait1024x1792,
       landscape: ImageSize.Landscape1792x1024,
     }
-    const named = byWord[value.toLowerCase()] ?? ImageSize.values.find((s) => s.name?.toLowerCase() === value.toLowerCase())
+    const named =
+      byWord[value.toLowerCase()] ?? ImageSize.values.find((s) => s.name?.toLowerCase() === value.toLowerCase())
     if (named) return named
     const match = /^(\d+)\s*[xX×]\s*(\d+)$/.exec(value)
     if (!match) {
-      throw invalidRequest(`Cannot read size "${text}": write WIDTHxHEIGHT (for example 1792x1024) or one of square, portrait, landscape`)
+      throw invalidRequest(
+        `Cannot read size "${text}": write WIDTHxHEIGHT (for example 1792x1024) or one of square, portrait, landscape`,
+      )
     }
     return ImageSize.custom(Number(match[1]), Number(match[2]))
   }

@@ -49,7 +49,8 @@ describe('resolveSize with an exact list', () => {
       width: 1792,
       height: 1024,
       aspectRatio: '7:4',
-      warning: 'dall-e-3 does not support aspect ratio 16:9; using 1792x1024 (supported: 1024x1024, 1792x1024, 1024x1792)',
+      warning:
+        'dall-e-3 does not support aspect ratio 16:9; using 1792x1024 (supported: 1024x1024, 1792x1024, 1024x1792)',
     })
   })
 
@@ -62,7 +63,9 @@ describe('resolveSize with an exact list', () => {
       caught = error
     }
     expect(LLMKitError.isInstance(caught) && caught.code).toBe('invalid_request')
-    expect((caught as LLMKitError).message).toBe('dall-e-3 does not support 256x256; it supports 1024x1024, 1792x1024, 1024x1792')
+    expect((caught as LLMKitError).message).toBe(
+      'dall-e-3 does not support 256x256; it supports 1024x1024, 1792x1024, 1024x1792',
+    )
     expect(resolveSize(strict, ImageSize.Square1024).warning).toBeUndefined()
   })
 })
@@ -81,14 +84,17 @@ describe('resolveSize with aspect ratios', () => {
       width: 1806,
       height: 1016,
       aspectRatio: '16:9',
-      warning: 'ratio-model does not support 1792x1024; using aspect ratio 16:9 (supported: aspect ratios 1:1, 16:9, 9:16, 3:2, 2:3)',
+      warning:
+        'ratio-model does not support 1792x1024; using aspect ratio 16:9 (supported: aspect ratios 1:1, 16:9, 9:16, 3:2, 2:3)',
     })
   })
 
   it('snaps an unlisted ratio', () => {
     const resolved = resolveSize(ratios, undefined, '21:9')
     expect(resolved.aspectRatio).toBe('16:9')
-    expect(resolved.warning).toBe('ratio-model does not support aspect ratio 21:9; using aspect ratio 16:9 (supported: aspect ratios 1:1, 16:9, 9:16, 3:2, 2:3)')
+    expect(resolved.warning).toBe(
+      'ratio-model does not support aspect ratio 21:9; using aspect ratio 16:9 (supported: aspect ratios 1:1, 16:9, 9:16, 3:2, 2:3)',
+    )
   })
 })
 
@@ -109,7 +115,9 @@ describe('resolveSize with a range', () => {
   it('scales into the range keeping the aspect ratio', () => {
     const resolved = resolveSize(flux, ImageSize.Landscape1792x1024)
     expect([resolved.width, resolved.height]).toEqual([1440, 832])
-    expect(resolved.warning).toBe('flux does not support 1792x1024; using 1440x832 (supported: edges from 256 to 1440, multiples of 32)')
+    expect(resolved.warning).toBe(
+      'flux does not support 1792x1024; using 1440x832 (supported: edges from 256 to 1440, multiples of 32)',
+    )
   })
 
   it('scales down to maxPixels on the grid', () => {
@@ -131,6 +139,8 @@ describe('resolveSize with a range', () => {
     const narrow = model('narrow', { range: { min: 512, max: 1024, multipleOf: 64 } })
     const resolved = resolveSize(narrow, undefined, '4:1')
     expect([resolved.width, resolved.height]).toEqual([1024, 512])
-    expect(resolved.warning).toBe('narrow does not support aspect ratio 4:1; using 1024x512 (supported: edges from 512 to 1024, multiples of 64)')
+    expect(resolved.warning).toBe(
+      'narrow does not support aspect ratio 4:1; using 1024x512 (supported: edges from 512 to 1024, multiples of 64)',
+    )
   })
 })

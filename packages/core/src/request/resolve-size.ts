@@ -31,12 +31,15 @@ function reduceRatio(size: Dimensions): string {
 }
 
 function nearestRatio(target: number, ratios: readonly string[]): string {
-  return [...ratios].sort((a, b) => ratioDistance(parseAspectRatio(a)!, target) - ratioDistance(parseAspectRatio(b)!, target))[0]!
+  return [...ratios].sort(
+    (a, b) => ratioDistance(parseAspectRatio(a)!, target) - ratioDistance(parseAspectRatio(b)!, target),
+  )[0]!
 }
 
 function nearestSize(target: Dimensions, sizes: readonly Dimensions[]): Dimensions {
   const area = target.width * target.height
-  const score = (size: Dimensions) => ratioDistance(ratioOf(size), ratioOf(target)) * 10 + Math.abs(Math.log((size.width * size.height) / area))
+  const score = (size: Dimensions) =>
+    ratioDistance(ratioOf(size), ratioOf(target)) * 10 + Math.abs(Math.log((size.width * size.height) / area))
   return [...sizes].sort((a, b) => score(a) - score(b))[0]!
 }
 
@@ -52,7 +55,8 @@ function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']
   let scale = 1
   if (longest > range.max) scale = range.max / longest
   if (shortest * scale < range.min) scale = range.min / shortest
-  if (range.maxPixels && target.width * target.height * scale * scale > range.maxPixels) scale = Math.sqrt(range.maxPixels / (target.width * target.height))
+  if (range.maxPixels && target.width * target.height * scale * scale > range.maxPixels)
+    scale = Math.sqrt(range.maxPixels / (target.width * target.height))
   const fit = (value: number, round: (x: number) => number) => {
     const rounded = round((value * scale) / step) * step
     return Math.min(Math.floor(range.max / step) * step, Math.max(Math.ceil(range.min / step) * step, rounded))
@@ -63,7 +67,11 @@ function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']
 }
 
 /** The requested dimensions: the size, or the requested ratio at the size's area. */
-function requestedDimensions(model: ImageModelInfo, size: Dimensions | undefined, aspectRatio: string | undefined): Dimensions {
+function requestedDimensions(
+  model: ImageModelInfo,
+  size: Dimensions | undefined,
+  aspectRatio: string | undefined,
+): Dimensions {
   const base = size ?? model.defaultSize ?? DEFAULT_SIZE
   const ratio = aspectRatio ? parseAspectRatio(aspectRatio) : undefined
   if (!ratio || size) return { width: base.width, height: base.height }
@@ -79,7 +87,11 @@ function requestedDimensions(model: ImageModelInfo, size: Dimensions | undefined
 export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRatio?: string): ResolvedSize {
   const wanted = requestedDimensions(model, size, aspectRatio)
   // The common case: an exact size of a size-list model.
-  if (!aspectRatio && !model.sizes.aspectRatios && model.sizes.sizes?.some((s) => s.width === wanted.width && s.height === wanted.height)) {
+  if (
+    !aspectRatio &&
+    !model.sizes.aspectRatios &&
+    model.sizes.sizes?.some((s) => s.width === wanted.width && s.height === wanted.height)
+  ) {
     return { width: wanted.width, height: wanted.height, aspectRatio: reduceRatio(wanted) }
   }
   const wantedRatio = aspectRatio ?? reduceRatio(wanted)
@@ -99,7 +111,9 @@ export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRati
     allowed = sizes.map(label).join(', ')
   }
   if (aspectRatios && aspectRatios.length > 0) {
-    chosenRatio = aspectRatios.includes(wantedRatio) ? wantedRatio : nearestRatio(parseAspectRatio(wantedRatio) ?? ratioOf(wanted), aspectRatios)
+    chosenRatio = aspectRatios.includes(wantedRatio)
+      ? wantedRatio
+      : nearestRatio(parseAspectRatio(wantedRatio) ?? ratioOf(wanted), aspectRatios)
     if (!sizes && !range) {
       const ratio = parseAspectRatio(chosenRatio)!
       const area = wanted.width * wanted.height
@@ -108,9 +122,10 @@ export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRati
     allowed ||= `aspect ratios ${aspectRatios.join(', ')}`
   }
   // A size derived from a ratio alone is ours to round; only a visibly different ratio is worth a warning.
-  const changedSize = size || !aspectRatio
-    ? (sizes || range) && (chosen.width !== wanted.width || chosen.height !== wanted.height)
-    : ratioDistance(ratioOf(chosen), parseAspectRatio(aspectRatio) ?? ratioOf(wanted)) > 0.01
+  const changedSize =
+    size || !aspectRatio
+      ? (sizes || range) && (chosen.width !== wanted.width || chosen.height !== wanted.height)
+      : ratioDistance(ratioOf(chosen), parseAspectRatio(aspectRatio) ?? ratioOf(wanted)) > 0.01
   const changedRatio = aspectRatios && chosenRatio !== wantedRatio
   if (!changedSize && !changedRatio) return { ...chosen, aspectRatio: chosenRatio }
   // The model's own default needs no warning: the user asked for nothing in particular.
@@ -120,5 +135,9 @@ export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRati
   if (model.sizePolicy === 'strict') {
     throw invalidRequest(`${model.id} does not support ${asked}; it supports ${allowed}`, { model: model.id })
   }
-  return { ...chosen, aspectRatio: chosenRatio, warning: `${model.id} does not support ${asked}; using ${got} (supported: ${allowed})` }
+  return {
+    ...chosen,
+    aspectRatio: chosenRatio,
+    warning: `${model.id} does not support ${asked}; using ${got} (supported: ${allowed})`,
+  }
 }

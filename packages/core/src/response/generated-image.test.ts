@@ -44,11 +44,20 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true })
 })
 
-
 describe('GeneratedImage', () => {
   it('from_url keeps the URL and metadata, and holds no bytes', () => {
-    const image = GeneratedImage.from_url('https://img.test/a.png', { revised_prompt: 'a red cat', width: 512, height: 512 })
-    expect([image.url, image.b64_json, image.revised_prompt, image.width, image.height]).toEqual(['https://img.test/a.png', undefined, 'a red cat', 512, 512])
+    const image = GeneratedImage.from_url('https://img.test/a.png', {
+      revised_prompt: 'a red cat',
+      width: 512,
+      height: 512,
+    })
+    expect([image.url, image.b64_json, image.revised_prompt, image.width, image.height]).toEqual([
+      'https://img.test/a.png',
+      undefined,
+      'a red cat',
+      512,
+      512,
+    ])
     expect(image.byte_length).toBe(0)
     expect(Object.isFrozen(image)).toBe(true)
     expect(() => GeneratedImage.from_url('  ')).toThrow('GeneratedImage.from_url: url must be a non-empty string')
@@ -74,13 +83,21 @@ describe('GeneratedImage', () => {
     const original = GeneratedImage.from_b64(PNG_B64, { seed: 3 })
     const revised = original.with_revised_prompt('a cat, watercolour')
     expect(revised).not.toBe(original)
-    expect([revised.revised_prompt, revised.b64_json, revised.seed, revised.media_type]).toEqual(['a cat, watercolour', PNG_B64, 3, 'image/png'])
+    expect([revised.revised_prompt, revised.b64_json, revised.seed, revised.media_type]).toEqual([
+      'a cat, watercolour',
+      PNG_B64,
+      3,
+      'image/png',
+    ])
     expect(original.revised_prompt).toBeUndefined()
     expect(Object.isFrozen(revised)).toBe(true)
   })
 
   it('serialises without undefined fields', () => {
-    expect(JSON.parse(JSON.stringify(GeneratedImage.from_url('https://img.test/a.png', { seed: 1 })))).toEqual({ url: 'https://img.test/a.png', seed: 1 })
+    expect(JSON.parse(JSON.stringify(GeneratedImage.from_url('https://img.test/a.png', { seed: 1 })))).toEqual({
+      url: 'https://img.test/a.png',
+      seed: 1,
+    })
   })
 })
 
@@ -117,7 +134,9 @@ describe('GeneratedImage.bytes', () => {
   it('maps a vanished image to no_image and a failing host to a retryable provider_error', async () => {
     const gone = await failure(GeneratedImage.from_url(`${baseUrl}/gone.png`).bytes({ http }))
     expect([gone.code, gone.status, gone.isRetryable]).toEqual(['no_image', 404, false])
-    expect(gone.message).toBe('Downloading the image failed with HTTP 404; image URLs from providers expire, so download soon after generating')
+    expect(gone.message).toBe(
+      'Downloading the image failed with HTTP 404; image URLs from providers expire, so download soon after generating',
+    )
     const broken = await failure(GeneratedImage.from_url(`${baseUrl}/broken.png`).bytes({ http }))
     expect([broken.code, broken.status, broken.isRetryable]).toEqual(['provider_error', 500, true])
   })
@@ -143,15 +162,26 @@ describe('GeneratedImage.save', () => {
   it('leaves nothing behind when there is nothing to write', async () => {
     const target = join(folder, 'missing.png')
     await failure(GeneratedImage.from_url(`${baseUrl}/gone.png`).save(target, { http }))
-    expect((await readdir(folder)).filter((name) => name.startsWith('missing') || name.startsWith('.missing'))).toEqual([])
+    expect((await readdir(folder)).filter((name) => name.startsWith('missing') || name.startsWith('.missing'))).toEqual(
+      [],
+    )
   })
 })
 
 describe('ImageGenerationResponse', () => {
-  const images = [GeneratedImage.from_b64(PNG_B64), GeneratedImage.from_url('https://img.test/b.png'), GeneratedImage.from_b64(Buffer.alloc(5).toString('base64'))]
+  const images = [
+    GeneratedImage.from_b64(PNG_B64),
+    GeneratedImage.from_url('https://img.test/b.png'),
+    GeneratedImage.from_b64(Buffer.alloc(5).toString('base64')),
+  ]
 
   it('counts images, sums decoded bytes and returns the first', () => {
-    const response = new ImageGenerationResponse({ images, model: 'dall-e-3', provider: 'openai', created: 1_700_000_000 })
+    const response = new ImageGenerationResponse({
+      images,
+      model: 'dall-e-3',
+      provider: 'openai',
+      created: 1_700_000_000,
+    })
     expect(response.count).toBe(3)
     expect(response.total_size).toBe(69 + 0 + 5)
     expect(response.first()).toBe(images[0])
@@ -171,7 +201,13 @@ describe('ImageGenerationResponse', () => {
 
   it('serialises counts and failures without stacks', () => {
     const error = new LLMKitError({ code: 'rate_limited', message: 'slow down', provider: 'p', status: 429 })
-    const json = new ImageGenerationResponse({ images: images.slice(0, 1), model: 'm', provider: 'p', created: 1, failures: [{ callIndex: 1, n: 1, error }] }).toJSON()
+    const json = new ImageGenerationResponse({
+      images: images.slice(0, 1),
+      model: 'm',
+      provider: 'p',
+      created: 1,
+      failures: [{ callIndex: 1, n: 1, error }],
+    }).toJSON()
     expect(json.count).toBe(1)
     expect(json.total_size).toBe(69)
     expect(json.failures).toEqual([{ callIndex: 1, n: 1, error: error.toJSON() }])

@@ -20,7 +20,16 @@ export interface GeneratedImageMetadata {
 
 const NO_METADATA: GeneratedImageMetadata = Object.freeze({})
 
-const FIELDS = ['url', 'b64_json', 'revised_prompt', 'media_type', 'width', 'height', 'seed', 'content_filtered'] as const
+const FIELDS = [
+  'url',
+  'b64_json',
+  'revised_prompt',
+  'media_type',
+  'width',
+  'height',
+  'seed',
+  'content_filtered',
+] as const
 
 /** Options for {@link GeneratedImage.bytes} and {@link GeneratedImage.save}. */
 export interface ImageDataOptions {
@@ -76,16 +85,42 @@ export class GeneratedImage {
 
   /** An image known by its URL. */
   static from_url(url: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
-    if (typeof url !== 'string' || url.trim() === '') throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_url: url must be a non-empty string' })
+    if (typeof url !== 'string' || url.trim() === '')
+      throw new LLMKitError({
+        code: 'invalid_request',
+        message: 'GeneratedImage.from_url: url must be a non-empty string',
+      })
     const m = metadata
-    return new GeneratedImage(url, undefined, m.revised_prompt, m.media_type, m.width, m.height, m.seed, m.content_filtered)
+    return new GeneratedImage(
+      url,
+      undefined,
+      m.revised_prompt,
+      m.media_type,
+      m.width,
+      m.height,
+      m.seed,
+      m.content_filtered,
+    )
   }
 
   /** An image from base64 data; the media type is read from the data when not given. */
   static from_b64(data: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
-    if (typeof data !== 'string' || data.length === 0) throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_b64: data must be non-empty base64 text' })
+    if (typeof data !== 'string' || data.length === 0)
+      throw new LLMKitError({
+        code: 'invalid_request',
+        message: 'GeneratedImage.from_b64: data must be non-empty base64 text',
+      })
     const m = metadata
-    return new GeneratedImage(undefined, data, m.revised_prompt, m.media_type ?? sniffBase64MediaType(data), m.width, m.height, m.seed, m.content_filtered)
+    return new GeneratedImage(
+      undefined,
+      data,
+      m.revised_prompt,
+      m.media_type ?? sniffBase64MediaType(data),
+      m.width,
+      m.height,
+      m.seed,
+      m.content_filtered,
+    )
   }
 
   /** A copy with another revised prompt. */
@@ -120,7 +155,12 @@ export class GeneratedImage {
     if (this.url.startsWith('data:')) return decodeDataUrl(this.url)
     if (this.url.startsWith('file:')) return readFile(fileURLToPath(this.url))
     const http = options.http ?? (await defaultHttp())
-    const response = await http.send({ url: this.url, stage: 'download', signal: options.signal, maxBytes: options.maxBytes })
+    const response = await http.send({
+      url: this.url,
+      stage: 'download',
+      signal: options.signal,
+      maxBytes: options.maxBytes,
+    })
     if (!response.ok) {
       throw new LLMKitError({
         code: response.status === 404 || response.status === 410 ? 'no_image' : 'provider_error',
@@ -153,6 +193,7 @@ export class GeneratedImage {
 function decodeDataUrl(url: string): Buffer {
   const comma = url.indexOf(',')
   const payload = url.slice(comma + 1)
-  return /;base64$/i.test(url.slice(0, comma)) ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8')
+  return /;base64$/i.test(url.slice(0, comma))
+    ? Buffer.from(payload, 'base64')
+    : Buffer.from(decodeURIComponent(payload), 'utf8')
 }
-

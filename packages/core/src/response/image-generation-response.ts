@@ -80,6 +80,16 @@ export class ImageGenerationResponse {
 
   toJSON(): Record<string, unknown> {
     const { created, images, model, provider, warnings, usage } = this
-    return { created, model, provider, count: this.count, total_size: this.total_size, warnings, usage, images, failures: this.failures.map((f) => ({ callIndex: f.callIndex, n: f.n, error: f.error.toJSON() })) }
+    return {
+      created,
+      model,
+      provider,
+      count: this.count,
+      total_size: this.total_size,
+      warnings,
+      usage,
+      images,
+      failures: this.failures.map((f) => ({ callIndex: f.callIndex, n: f.n, error: f.error.toJSON() })),
+    }
   }
 }

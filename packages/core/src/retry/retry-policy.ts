@@ -46,7 +46,12 @@ export function parseRetryAfter(headers: Readonly<Record<string, string>>, now =
 }
 
 /** Backoff before retry number `attempt` (1-based): exponential with full jitter, or the provider's hint. */
-export function backoffDelay(attempt: number, options: Required<RetryOptions>, retryAfterMs?: number, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: Required<RetryOptions>,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, options.maxDelayMs)
   const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1))
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)

@@ -14,7 +14,11 @@ export interface AtomicWriteOptions {
  * Writes a file so that readers see either the old content or the whole new
  * content, never half of it: write a temporary file beside it, flush, rename.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const folder = dirname(path)
   if (options.createDirectories ?? true) await mkdir(folder, { recursive: true })
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)

@@ -2,7 +2,11 @@
  * Runs `task` over `items` with at most `concurrency` in flight, and returns
  * every outcome in input order (like `Promise.allSettled`).
  */
-export async function mapBounded<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   if (items.length === 1) {
     try {
       return [{ status: 'fulfilled', value: await task(items[0]!, 0) }]

@@ -18,11 +18,12 @@ export function decodePng(png: Uint8Array): DecodedPng {
   const chunkTypes: string[] = []
   const idat: Buffer[] = []
   let header: Buffer | undefined
-  for (let offset = 8; offset < bytes.length; ) {
+  for (let offset = 8; offset < bytes.length;) {
     const length = bytes.readUInt32BE(offset)
     const type = bytes.toString('latin1', offset + 4, offset + 8)
     const data = bytes.subarray(offset + 8, offset + 8 + length)
-    if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== bytes.readUInt32BE(offset + 8 + length)) throw new Error(`bad CRC in ${type}`)
+    if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== bytes.readUInt32BE(offset + 8 + length))
+      throw new Error(`bad CRC in ${type}`)
     chunkTypes.push(type)
     if (type === 'IHDR') header = data
     if (type === 'IDAT') idat.push(data)
@@ -33,7 +34,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
   const height = header.readUInt32BE(4)
   if (header[8] !== 8 || header[9] !== 2) throw new Error('not 8-bit RGB')
   const raw = inflateSync(Buffer.concat(idat))
-  if (raw.length !== (width * 3 + 1) * height) throw new Error(`IDAT inflates to ${raw.length} bytes, expected ${(width * 3 + 1) * height}`)
+  if (raw.length !== (width * 3 + 1) * height)
+    throw new Error(`IDAT inflates to ${raw.length} bytes, expected ${(width * 3 + 1) * height}`)
   return { width, height, chunkTypes, ...unfilter(raw, width, height) }
 }
 

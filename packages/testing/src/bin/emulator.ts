@@ -19,7 +19,13 @@ Prints the environment to point llmkit (or a provider's official SDK) at it.`
 
 function parseFault(spec: string): Fault {
   const [kind, provider, endpoint, times] = spec.split(':')
-  return { kind: kind as FaultKind, provider: provider || undefined, endpoint: endpoint || undefined, times: times ? Number(times) : Infinity, retryAfterSeconds: 1 }
+  return {
+    kind: kind as FaultKind,
+    provider: provider || undefined,
+    endpoint: endpoint || undefined,
+    times: times ? Number(times) : Infinity,
+    retryAfterSeconds: 1,
+  }
 }
 
 async function main(): Promise<void> {
@@ -36,13 +42,18 @@ async function main(): Promise<void> {
   })
   if (values.help) return void console.log(HELP)
   const providers = values.providers?.split(',').map((p) => p.trim()) as EmulatedProviderId[] | undefined
-  for (const id of providers ?? []) if (!(id in EMULATED_PROVIDERS)) throw new Error(`Unknown provider "${id}"; choose from ${Object.keys(EMULATED_PROVIDERS).join(', ')}`)
+  for (const id of providers ?? [])
+    if (!(id in EMULATED_PROVIDERS))
+      throw new Error(`Unknown provider "${id}"; choose from ${Object.keys(EMULATED_PROVIDERS).join(', ')}`)
   const emulator = await startEmulator({
     port: Number(values.port),
     providers,
     faults: (values.fault ?? []).map(parseFault),
     acceptAnyKey: !values['strict-keys'],
-    timing: { queueMs: values['queue-ms'] ? Number(values['queue-ms']) : undefined, runMs: values['run-ms'] ? Number(values['run-ms']) : undefined },
+    timing: {
+      queueMs: values['queue-ms'] ? Number(values['queue-ms']) : undefined,
+      runMs: values['run-ms'] ? Number(values['run-ms']) : undefined,
+    },
   })
   console.log(`# llmkit emulator listening on ${emulator.origin} (Ctrl-C to stop)`)
   for (const [name, value] of Object.entries(emulator.env)) console.log(`export ${name}=${value}`)

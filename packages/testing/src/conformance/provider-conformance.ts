@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, LLMKitClient, LLMKitError, type ImageJob, type ImageProgressEvent, type ImageProvider, type LLMKitClientOptions } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  LLMKitClient,
+  LLMKitError,
+  type ImageJob,
+  type ImageProgressEvent,
+  type ImageProvider,
+  type LLMKitClientOptions,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '../start-emulator'
 import type { EmulatedProviderId } from '../providers/registry'
 import type { JobTiming } from '../server/job-store'
@@ -15,7 +24,14 @@ export interface ProviderConformanceOptions {
   /** Emulator endpoint names: `generate` for sync providers; `submit` and `status` for job providers. */
   endpoints: { generate?: string; submit?: string; status?: string; cancel?: string }
   /** Features to check (each defaults to true where the kind allows it). */
-  supports?: { contentPolicy?: boolean; emptyResult?: boolean; multipleImages?: boolean; jobFailure?: boolean; cancel?: boolean; authentication?: boolean }
+  supports?: {
+    contentPolicy?: boolean
+    emptyResult?: boolean
+    multipleImages?: boolean
+    jobFailure?: boolean
+    cancel?: boolean
+    authentication?: boolean
+  }
   /** Name of the env variable holding the key (to test a wrong key). Not needed with `supports.authentication: false` (keyless APIs). */
   keyEnv?: string
   /** Job timing for job providers. Default: 50 ms queued, 150 ms running. */
@@ -37,14 +53,29 @@ const FAST: Pick<LLMKitClientOptions, 'retry' | 'poll'> = {
 export function describeProviderConformance(options: ProviderConformanceOptions): void {
   const isJob = Boolean(options.provider.start)
   const first = isJob ? options.endpoints.submit! : options.endpoints.generate!
-  const supports = { contentPolicy: true, emptyResult: true, multipleImages: true, jobFailure: isJob, cancel: Boolean(options.provider.cancel), authentication: true, ...options.supports }
+  const supports = {
+    contentPolicy: true,
+    emptyResult: true,
+    multipleImages: true,
+    jobFailure: isJob,
+    cancel: Boolean(options.provider.cancel),
+    authentication: true,
+    ...options.supports,
+  }
   let emulator: Emulator
-  const client = (extra: LLMKitClientOptions = {}) => new LLMKitClient({ providers: [options.provider], env: emulator.env, ...FAST, ...extra })
-  const request = () => new ImageGenerationRequest(options.modelId, 'a lighthouse on a cliff at dawn, sea below').with_format(ImageFormat.B64Json)
+  const client = (extra: LLMKitClientOptions = {}) =>
+    new LLMKitClient({ providers: [options.provider], env: emulator.env, ...FAST, ...extra })
+  const request = () =>
+    new ImageGenerationRequest(options.modelId, 'a lighthouse on a cliff at dawn, sea below').with_format(
+      ImageFormat.B64Json,
+    )
 
   describe(`${options.provider.id} conformance (${options.modelId})`, () => {
     beforeAll(async () => {
-      emulator = await startEmulator({ providers: [options.emulator], timing: options.timing ?? { queueMs: 50, runMs: 150, initialPosition: 1 } })
+      emulator = await startEmulator({
+        providers: [options.emulator],
+        timing: options.timing ?? { queueMs: 50, runMs: 150, initialPosition: 1 },
+      })
     })
     afterAll(() => emulator.close())
     beforeEach(() => {
@@ -62,7 +93,9 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
         expect(['image/png', 'image/jpeg', 'image/webp', 'image/svg+xml']).toContain(image.media_type)
       }
       expect(response.total_size).toBeGreaterThan(0)
-      expect(emulator.requestsFor(options.provider.id, first)).toHaveLength(Math.ceil(n / Math.max(1, client().resolveModel(options.modelId).model.maxImagesPerCall)))
+      expect(emulator.requestsFor(options.provider.id, first)).toHaveLength(
+        Math.ceil(n / Math.max(1, client().resolveModel(options.modelId).model.maxImagesPerCall)),
+      )
     })
 
     it('rejects bad provider options before any network call', async () => {
@@ -74,7 +107,9 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
     if (supports.authentication) {
       it('maps a wrong key to authentication without leaking it', async () => {
         const wrongKey = options.wrongKey ?? 'wrong-key-0123456789abcdefXYZ'
-        const error = await client({ env: { ...emulator.env, [options.keyEnv!]: wrongKey } }).generateImage(request()).catch((e: unknown) => e)
+        const error = await client({ env: { ...emulator.env, [options.keyEnv!]: wrongKey } })
+          .generateImage(request())
+          .catch((e: unknown) => e)
         expect(LLMKitError.isInstance(error)).toBe(true)
         expect((error as LLMKitError).code).toBe('authentication')
         expect((error as LLMKitError).message).not.toContain(wrongKey)
@@ -90,8 +125,16 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
     })
 
     it('gives up on a persistent rate limit with a rate-limit error', async () => {
-      emulator.inject({ kind: 'rate_limit', provider: options.provider.id, endpoint: first, retryAfterSeconds: 0, times: Infinity })
-      const error = (await client().generateImage(request()).catch((e: unknown) => e)) as LLMKitError
+      emulator.inject({
+        kind: 'rate_limit',
+        provider: options.provider.id,
+        endpoint: first,
+        retryAfterSeconds: 0,
+        times: Infinity,
+      })
+      const error = (await client()
+        .generateImage(request())
+        .catch((e: unknown) => e)) as LLMKitError
       expect(error.code).toBe('rate_limited')
       expect(error.message.toLowerCase()).toContain('rate limit')
       expect(emulator.requestsFor(options.provider.id, first)).toHaveLength(3)
@@ -100,7 +143,9 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
     it('stops a stalled call with a timeout error', async () => {
       emulator.inject({ kind: 'stall', provider: options.provider.id, endpoint: first })
       const started = Date.now()
-      const error = (await client({ timeoutMs: 300 }).generateImage(request()).catch((e: unknown) => e)) as LLMKitError
+      const error = (await client({ timeoutMs: 300 })
+        .generateImage(request())
+        .catch((e: unknown) => e)) as LLMKitError
       expect(error.code).toBe('timeout')
       expect(Date.now() - started).toBeLessThan(3_000)
     })
@@ -109,7 +154,9 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
       emulator.inject({ kind: 'latency', provider: options.provider.id, endpoint: first, delayMs: 2_000 })
       const controller = new AbortController()
       setTimeout(() => controller.abort(), 50)
-      const error = await client().generateImage(request(), { signal: controller.signal }).catch((e: unknown) => e)
+      const error = await client()
+        .generateImage(request(), { signal: controller.signal })
+        .catch((e: unknown) => e)
       expect((error as Error).name).toBe('AbortError')
     })
 
@@ -157,7 +204,13 @@ function describeJobBehaviour(
   })
 
   it('retries failed status polls without submitting again', async () => {
-    emulator().inject({ kind: 'server_error', provider: id, endpoint: options.endpoints.status!, status: 503, times: 2 })
+    emulator().inject({
+      kind: 'server_error',
+      provider: id,
+      endpoint: options.endpoints.status!,
+      status: 503,
+      times: 2,
+    })
     const response = await client().generateImage(request())
     expect(response.count).toBe(1)
     expect(emulator().requestsFor(id, options.endpoints.submit!)).toHaveLength(1)
@@ -172,7 +225,9 @@ function describeJobBehaviour(
   if (supports.jobFailure) {
     it('turns a failed job into a typed error', async () => {
       emulator().inject({ kind: 'job_fails', provider: id })
-      const error = (await client().generateImage(request()).catch((e: unknown) => e)) as LLMKitError
+      const error = (await client()
+        .generateImage(request())
+        .catch((e: unknown) => e)) as LLMKitError
       expect(LLMKitError.isInstance(error)).toBe(true)
       expect(error.provider).toBe(id)
       expect(error.message).toContain(id)
@@ -181,7 +236,9 @@ function describeJobBehaviour(
 
   it('times out a job that never finishes, keeping the handle for resume', async () => {
     emulator().inject({ kind: 'job_never_finishes', provider: id })
-    const error = (await client({ timeoutMs: 400, cancelOnTimeout: false }).generateImage(request()).catch((e: unknown) => e)) as LLMKitError
+    const error = (await client({ timeoutMs: 400, cancelOnTimeout: false })
+      .generateImage(request())
+      .catch((e: unknown) => e)) as LLMKitError
     expect(error.code).toBe('timeout')
     expect((error.job as ImageJob).provider).toBe(id)
   })

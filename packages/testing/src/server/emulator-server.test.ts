@@ -16,9 +16,13 @@ const echo = defineEmulatedProvider({
       return HttpResponse.json({ ok: true, bytes: (await request.arrayBuffer()).byteLength })
     }),
     http.get(`${context.mountURL}/v1/auth`, ({ request }) =>
-      context.isValidKey(request.headers.get('authorization')?.replace(/^Bearer /, '')) ? HttpResponse.json({ ok: true }) : HttpResponse.json({}, { status: 401 }),
+      context.isValidKey(request.headers.get('authorization')?.replace(/^Bearer /, ''))
+        ? HttpResponse.json({ ok: true })
+        : HttpResponse.json({}, { status: 401 }),
     ),
-    http.get(`${context.mountURL}/v1/file`, () => HttpResponse.json({ url: context.files.put('echo', Buffer.from('not really a png'), 'image/png') })),
+    http.get(`${context.mountURL}/v1/file`, () =>
+      HttpResponse.json({ url: context.files.put('echo', Buffer.from('not really a png'), 'image/png') }),
+    ),
     http.get(`${context.mountURL}/v1/stream`, () => {
       const stream = new ReadableStream({
         start(controller) {
@@ -29,13 +33,15 @@ const echo = defineEmulatedProvider({
       return new HttpResponse(stream, { headers: { 'content-type': 'text/event-stream' } })
     }),
   ],
-  endpointOf: (method, path) => (path === '/v1/echo' ? 'echo' : path === '/v1/file' ? 'file' : path === '/v1/stream' ? 'stream' : 'other'),
+  endpointOf: (method, path) =>
+    path === '/v1/echo' ? 'echo' : path === '/v1/file' ? 'file' : path === '/v1/stream' ? 'stream' : 'other',
   errorBody: (status, message) => ({ problem: { status, message } }),
 })
 
 let emulator: Emulator | undefined
 const http1 = new HttpClient()
-const start = async (options: Parameters<typeof startEmulator>[0] = {}) => (emulator = await startEmulator({ providers: [echo], ...options }))
+const start = async (options: Parameters<typeof startEmulator>[0] = {}) =>
+  (emulator = await startEmulator({ providers: [echo], ...options }))
 afterEach(async () => {
   await emulator?.close()
   emulator = undefined
@@ -44,12 +50,23 @@ afterEach(async () => {
 describe('emulator server', () => {
   it('routes to the provider mount, logs the request and parses its body', async () => {
     const e = await start()
-    const response = await http1.send({ url: `${e.urls.echo}/v1/echo?x=1`, json: { hello: 'world' }, headers: { authorization: 'Bearer echo-key' } })
+    const response = await http1.send({
+      url: `${e.urls.echo}/v1/echo?x=1`,
+      json: { hello: 'world' },
+      headers: { authorization: 'Bearer echo-key' },
+    })
     expect(response.status).toBe(200)
     expect(response.json()).toEqual({ ok: true, bytes: 17 })
     expect(e.requests).toHaveLength(1)
     const [logged] = e.requests
-    expect(logged).toMatchObject({ provider: 'echo', endpoint: 'echo', method: 'POST', path: '/v1/echo', query: { x: '1' }, json: { hello: 'world' } })
+    expect(logged).toMatchObject({
+      provider: 'echo',
+      endpoint: 'echo',
+      method: 'POST',
+      path: '/v1/echo',
+      query: { x: '1' },
+      json: { hello: 'world' },
+    })
     expect(logged!.headers.authorization).toBe('Bearer echo-key')
     expect(e.env).toEqual({ ECHO_BASE_URL: `${e.origin}/echo`, ECHO_API_KEY: 'echo-key' })
   })
@@ -57,7 +74,10 @@ describe('emulator server', () => {
   it('records urlencoded and multipart fields', async () => {
     const e = await start()
     await http1.send({ url: `${e.urls.echo}/v1/echo`, form: { prompt: 'a b', n: 2 } })
-    await http1.send({ url: `${e.urls.echo}/v1/echo`, multipart: { prompt: 'cat', image: new Blob([new Uint8Array(5)], { type: 'image/png' }) } })
+    await http1.send({
+      url: `${e.urls.echo}/v1/echo`,
+      multipart: { prompt: 'cat', image: new Blob([new Uint8Array(5)], { type: 'image/png' }) },
+    })
     expect(e.requests[0]!.form).toEqual({ prompt: 'a b', n: '2' })
     expect(e.requests[1]!.multipart).toEqual({ prompt: 'cat', image: { filename: 'blob', size: 5, type: 'image/png' } })
   })
@@ -66,7 +86,9 @@ describe('emulator server', () => {
     const e = await start()
     const response = await http1.send({ url: `${e.urls.echo}/v9/nothing` })
     expect(response.status).toBe(404)
-    expect(response.json()).toEqual({ problem: { status: 404, message: 'GET /v9/nothing is not an endpoint of the echo API' } })
+    expect(response.json()).toEqual({
+      problem: { status: 404, message: 'GET /v9/nothing is not an endpoint of the echo API' },
+    })
     expect((await http1.send({ url: `${e.origin}/nobody/here` })).status).toBe(404)
   })
 
@@ -84,7 +106,12 @@ describe('emulator server', () => {
   })
 
   it('injects server errors only on the targeted provider and endpoint', async () => {
-    const e = await start({ faults: [{ kind: 'server_error', status: 503, endpoint: 'file', times: Infinity }, { kind: 'server_error', provider: 'other' }] })
+    const e = await start({
+      faults: [
+        { kind: 'server_error', status: 503, endpoint: 'file', times: Infinity },
+        { kind: 'server_error', provider: 'other' },
+      ],
+    })
     expect((await http1.send({ url: `${e.urls.echo}/v1/echo`, json: {} })).status).toBe(200)
     expect((await http1.send({ url: `${e.urls.echo}/v1/file` })).status).toBe(503)
     expect((await http1.send({ url: `${e.urls.echo}/v1/file` })).status).toBe(503)
@@ -113,9 +140,13 @@ describe('emulator server', () => {
 
   it('stalls until the client gives up, and close() frees everything', async () => {
     const e = await start({ faults: [{ kind: 'stall', times: Infinity }] })
-    const error = await http1.send({ url: `${e.urls.echo}/v1/echo`, json: {}, timeoutMs: 100 }).catch((caught: unknown) => caught)
+    const error = await http1
+      .send({ url: `${e.urls.echo}/v1/echo`, json: {}, timeoutMs: 100 })
+      .catch((caught: unknown) => caught)
     expect((error as LLMKitError).code).toBe('timeout')
-    const pending = http1.send({ url: `${e.urls.echo}/v1/echo`, json: {}, timeoutMs: 5_000 }).catch((caught: unknown) => caught)
+    const pending = http1
+      .send({ url: `${e.urls.echo}/v1/echo`, json: {}, timeoutMs: 5_000 })
+      .catch((caught: unknown) => caught)
     await new Promise((resolve) => setTimeout(resolve, 30))
     const closing = Date.now()
     await e.close()
@@ -149,7 +180,10 @@ describe('emulator server', () => {
 
   it('checks keys exactly unless told to accept any', async () => {
     const strict = await start({ keys: { echo: 'k1' } })
-    const status = (key: string) => http1.send({ url: `${emulator!.urls.echo}/v1/auth`, headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)
+    const status = (key: string) =>
+      http1
+        .send({ url: `${emulator!.urls.echo}/v1/auth`, headers: { authorization: `Bearer ${key}` } })
+        .then((r) => r.status)
     expect([await status('k1'), await status('k2')]).toEqual([200, 401])
     await strict.close()
     await start({ acceptAnyKey: true, keys: { echo: 'k1' } })

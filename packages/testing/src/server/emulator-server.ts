@@ -35,7 +35,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
   })
 
 /** Starts a loopback HTTP server that routes `/<provider>/…` to that provider's msw handlers. */
-export async function listen(host: string, port: number): Promise<{ server: Server; origin: string; sockets: Set<Socket> }> {
+export async function listen(
+  host: string,
+  port: number,
+): Promise<{ server: Server; origin: string; sockets: Set<Socket> }> {
   const server = createServer()
   const sockets = new Set<Socket>()
   server.on('connection', (socket) => {
@@ -55,7 +58,9 @@ export function createRequestListener(mounts: ReadonlyMap<string, Mount>, deps: 
   return (incoming: IncomingMessage, outgoing: ServerResponse) => {
     handle(incoming, outgoing, mounts, deps).catch((error: unknown) => {
       if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' })
-      outgoing.end(JSON.stringify({ error: `emulator failure: ${error instanceof Error ? error.message : String(error)}` }))
+      outgoing.end(
+        JSON.stringify({ error: `emulator failure: ${error instanceof Error ? error.message : String(error)}` }),
+      )
     })
   }
 }
@@ -71,18 +76,31 @@ async function readBody(incoming: IncomingMessage, max: number): Promise<Buffer 
   return Buffer.concat(chunks)
 }
 
-async function handle(incoming: IncomingMessage, outgoing: ServerResponse, mounts: ReadonlyMap<string, Mount>, deps: ServerDeps): Promise<void> {
+async function handle(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  mounts: ReadonlyMap<string, Mount>,
+  deps: ServerDeps,
+): Promise<void> {
   const host = incoming.headers.host ?? '127.0.0.1'
   const url = new URL(incoming.url ?? '/', `http://${host}`)
   const [, first = ''] = url.pathname.split('/')
   const body = await readBody(incoming, deps.maxBodyBytes)
-  if (body === undefined) return void outgoing.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"request body too large"}')
+  if (body === undefined)
+    return void outgoing
+      .writeHead(413, { 'content-type': 'application/json' })
+      .end('{"error":"request body too large"}')
   if (first === 'files') return serveFile(url, outgoing, deps)
   const mount = mounts.get(first)
-  if (!mount) return void outgoing.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no emulated provider at /${first}` }))
+  if (!mount)
+    return void outgoing
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: `no emulated provider at /${first}` }))
   const path = url.pathname.slice(first.length + 1) || '/'
   const endpoint = mount.provider.endpointOf(incoming.method ?? 'GET', path)
-  const headers = Object.fromEntries(Object.entries(incoming.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]))
+  const headers = Object.fromEntries(
+    Object.entries(incoming.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+  )
   const contentType = headers['content-type'] ?? ''
   deps.log.push({
     provider: mount.provider.id,
@@ -110,7 +128,9 @@ async function handle(incoming: IncomingMessage, outgoing: ServerResponse, mount
   const response = await getResponse(mount.handlers, request)
   if (!response) {
     const message = `${method} ${path} is not an endpoint of the ${id} API`
-    return void outgoing.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(mount.provider.errorBody(404, message)))
+    return void outgoing
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify(mount.provider.errorBody(404, message)))
   }
   await writeResponse(response, outgoing, fault, deps.signal)
 }
@@ -136,10 +156,16 @@ function stall(outgoing: ServerResponse, signal: AbortSignal): Promise<void> {
   })
 }
 
-async function writeResponse(response: Response, outgoing: ServerResponse, fault: Fault | undefined, signal: AbortSignal): Promise<void> {
+async function writeResponse(
+  response: Response,
+  outgoing: ServerResponse,
+  fault: Fault | undefined,
+  signal: AbortSignal,
+): Promise<void> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => (headers[name] = value))
-  if (headers['content-type']?.includes('text/event-stream') && response.body) return streamBody(response.body, headers, response.status, outgoing, signal, fault)
+  if (headers['content-type']?.includes('text/event-stream') && response.body)
+    return streamBody(response.body, headers, response.status, outgoing, signal, fault)
   let body = Buffer.from(await response.arrayBuffer())
   if (fault?.kind === 'malformed_json') body = Buffer.from('{"this is": not json')
   headers['content-length'] = String(body.length)
@@ -153,7 +179,14 @@ async function writeResponse(response: Response, outgoing: ServerResponse, fault
   outgoing.end(body)
 }
 
-async function streamBody(body: ReadableStream<Uint8Array>, headers: Record<string, string>, status: number, outgoing: ServerResponse, signal: AbortSignal, fault?: Fault): Promise<void> {
+async function streamBody(
+  body: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+  status: number,
+  outgoing: ServerResponse,
+  signal: AbortSignal,
+  fault?: Fault,
+): Promise<void> {
   outgoing.writeHead(status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' })
   outgoing.flushHeaders()
   const reader = body.getReader()
@@ -188,7 +221,12 @@ function serveFile(url: URL, outgoing: ServerResponse, deps: ServerDeps): void {
   const fault = deps.faults.take(['rate_limit', 'server_error'], provider, 'download')
   if (fault) {
     const status = fault.kind === 'rate_limit' ? 429 : (fault.status ?? 500)
-    return void outgoing.writeHead(status, { 'content-type': 'text/plain', ...(status === 429 ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : {}) }).end('Try again')
+    return void outgoing
+      .writeHead(status, {
+        'content-type': 'text/plain',
+        ...(status === 429 ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : {}),
+      })
+      .end('Try again')
   }
   if (!file || deps.faults.take('image_404', provider, 'download')) {
     return void outgoing.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
@@ -207,5 +245,7 @@ function serveFile(url: URL, outgoing: ServerResponse, deps: ServerDeps): void {
     }
     return pump()
   }
-  outgoing.writeHead(200, { 'content-type': file.mediaType, 'content-length': String(file.bytes.length) }).end(file.bytes)
+  outgoing
+    .writeHead(200, { 'content-type': file.mediaType, 'content-length': String(file.bytes.length) })
+    .end(file.bytes)
 }

@@ -42,7 +42,15 @@ export interface Fault {
 }
 
 /** The transport faults the server applies itself. */
-export const TRANSPORT_FAULTS: ReadonlySet<FaultKind> = new Set(['latency', 'rate_limit', 'server_error', 'reset', 'stall', 'malformed_json', 'truncated'])
+export const TRANSPORT_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'latency',
+  'rate_limit',
+  'server_error',
+  'reset',
+  'stall',
+  'malformed_json',
+  'truncated',
+])
 
 interface ArmedFault extends Fault {
   remaining: number
@@ -65,7 +73,11 @@ export class FaultBook {
   take(kinds: FaultKind | readonly FaultKind[], provider: string, endpoint: string): Fault | undefined {
     const wanted = typeof kinds === 'string' ? [kinds] : kinds
     const fault = this.faults.find(
-      (f) => f.remaining > 0 && wanted.includes(f.kind) && (!f.provider || f.provider === provider) && (!f.endpoint || f.endpoint === endpoint),
+      (f) =>
+        f.remaining > 0 &&
+        wanted.includes(f.kind) &&
+        (!f.provider || f.provider === provider) &&
+        (!f.endpoint || f.endpoint === endpoint),
     )
     if (!fault) return undefined
     fault.remaining -= 1
@@ -75,6 +87,12 @@ export class FaultBook {
 
   /** Whether a fault of `kind` is armed for this request (does not use it up). */
   has(kind: FaultKind, provider: string, endpoint: string): boolean {
-    return this.faults.some((f) => f.remaining > 0 && f.kind === kind && (!f.provider || f.provider === provider) && (!f.endpoint || f.endpoint === endpoint))
+    return this.faults.some(
+      (f) =>
+        f.remaining > 0 &&
+        f.kind === kind &&
+        (!f.provider || f.provider === provider) &&
+        (!f.endpoint || f.endpoint === endpoint),
+    )
   }
 }

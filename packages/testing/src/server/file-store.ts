@@ -16,7 +16,7 @@ export class FileStore {
 
   /** Stores bytes and returns their URL. */
   put(provider: string, bytes: Buffer, mediaType = 'image/png'): string {
-    const extension = mediaType === 'image/svg+xml' ? 'svg' : mediaType.split('/')[1] ?? 'bin'
+    const extension = mediaType === 'image/svg+xml' ? 'svg' : (mediaType.split('/')[1] ?? 'bin')
     const id = `${randomUUID()}.${extension}`
     this.files.set(id, { id, provider, bytes, mediaType })
     return `${this.origin}/files/${id}`

@@ -6,7 +6,11 @@ describe('memoOnce', () => {
     const memo: Record<string, unknown> = {}
     let started = 0
     const start = async () => `picture ${++started}`
-    const answers = await Promise.all([memoOnce(memo, 'url', start), memoOnce(memo, 'url', start), memoOnce(memo, 'url', start)])
+    const answers = await Promise.all([
+      memoOnce(memo, 'url', start),
+      memoOnce(memo, 'url', start),
+      memoOnce(memo, 'url', start),
+    ])
     expect(answers).toEqual(['picture 1', 'picture 1', 'picture 1'])
     expect(await memoOnce(memo, 'url', start)).toBe('picture 1')
     expect(started).toBe(1)

@@ -49,7 +49,13 @@ export class JobStore {
     private readonly timing: Required<JobTiming>,
   ) {}
 
-  create<Input>(provider: string, input: Input, outcome: EmulatedJob['outcome'], timing: JobTiming = {}, id: string = randomUUID()): EmulatedJob<Input> {
+  create<Input>(
+    provider: string,
+    input: Input,
+    outcome: EmulatedJob['outcome'],
+    timing: JobTiming = {},
+    id: string = randomUUID(),
+  ): EmulatedJob<Input> {
     const job: EmulatedJob<Input> = {
       id,
       provider,
@@ -93,7 +99,8 @@ export class JobStore {
     }
     const running = elapsed - job.queueMs
     if (job.outcome === 'never' || running < job.runMs) {
-      const progress = job.outcome === 'never' ? Math.min(0.99, running / Math.max(1, job.runMs)) : running / Math.max(1, job.runMs)
+      const progress =
+        job.outcome === 'never' ? Math.min(0.99, running / Math.max(1, job.runMs)) : running / Math.max(1, job.runMs)
       return { phase: 'running', position: 0, progress: Math.min(0.99, progress) }
     }
     const finishedAt = job.createdAt + job.queueMs + job.runMs

@@ -47,7 +47,12 @@ describe('render pool: workers', () => {
 
   it('resolves many renders in flight at once, each with its own picture, on at most `size` threads', async () => {
     const pool = openPool({ size: 2 })
-    const jobs = Array.from({ length: 6 }, (_, index) => ({ prompt: `${['a forest', 'a city at night', 'snowy mountains'][index % 3]} ${index}`, width: 96 + index * 8, height: 64, seed: index }))
+    const jobs = Array.from({ length: 6 }, (_, index) => ({
+      prompt: `${['a forest', 'a city at night', 'snowy mountains'][index % 3]} ${index}`,
+      width: 96 + index * 8,
+      height: 64,
+      seed: index,
+    }))
     const pngs = await Promise.all(jobs.map((job) => pool.render(job.prompt, job.width, job.height, job.seed)))
     expect(pool.threads).toBe(2)
     pngs.forEach((png, index) => {
@@ -58,7 +63,9 @@ describe('render pool: workers', () => {
 
   it('rejects a render the renderer refuses with its message, and keeps the worker', async () => {
     const pool = openPool()
-    await expect(pool.render('a fox', 0, 10, 1)).rejects.toThrow('width and height must be positive whole numbers; got 0x10')
+    await expect(pool.render('a fox', 0, 10, 1)).rejects.toThrow(
+      'width and height must be positive whole numbers; got 0x10',
+    )
     expect((await pool.render('a fox', 8, 8, 1)).equals(renderPng('a fox', 8, 8, 1))).toBe(true)
     expect(pool.threads).toBe(1)
   })
@@ -66,7 +73,10 @@ describe('render pool: workers', () => {
   it('fails the task of a worker that crashes, replaces the worker and serves the queue behind it', async () => {
     const pool = openPool({ size: 1, modulePath: fixtureModule('crashing.cjs', CRASHING_RENDERER) })
     const [crashed, queued] = await Promise.allSettled([pool.render('crash', 4, 4, 1), pool.render('queued', 4, 4, 2)])
-    expect(crashed).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: 'emulator render worker crashed: exit code 7' }) })
+    expect(crashed).toMatchObject({
+      status: 'rejected',
+      reason: expect.objectContaining({ message: 'emulator render worker crashed: exit code 7' }),
+    })
     expect(queued).toMatchObject({ status: 'fulfilled' })
     expect(String((queued as PromiseFulfilledResult<Buffer>).value)).toBe('queued:4x4:2')
     await expect(pool.render('refuse', 4, 4, 3)).rejects.toThrow('cannot draw that')
@@ -79,7 +89,9 @@ describe('render pool: workers', () => {
     const pool = openPool({ size: 2 })
     await Promise.all([pool.render('a barn', 32, 32, 1), pool.render('a boat', 32, 32, 2)])
     expect(pool.threads).toBe(2)
-    const inFlight = expect(pool.render('a very large meadow', 1024, 1024, 3)).rejects.toThrow('emulator render pool is closed')
+    const inFlight = expect(pool.render('a very large meadow', 1024, 1024, 3)).rejects.toThrow(
+      'emulator render pool is closed',
+    )
     await pool.close()
     expect(pool.threads).toBe(0)
     await inFlight
@@ -92,7 +104,11 @@ describe('render pool: workers', () => {
 const pool = createRenderPool()
 const png = await pool.render('a fox', 64, 48, 1)
 console.log(pool.mode, pool.threads, png.subarray(1, 4).toString())`
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: import.meta.dirname, timeout: 20_000 })
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: import.meta.dirname, timeout: 20_000 },
+    )
     expect(stdout.trim()).toBe('workers 1 PNG')
   })
 })

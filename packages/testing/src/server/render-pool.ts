@@ -78,7 +78,10 @@ function localRendererPath(): string | undefined {
   try {
     // Not `resolve('@llmkit/local/renderer')`: under a custom condition (vitest runs with `--conditions=@llmkit/source`) that is the TypeScript source.
     const manifestPath = createRequire(import.meta.url).resolve('@llmkit/local/package.json')
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { main?: string; exports?: Record<string, { require?: { default?: string } }> }
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      main?: string
+      exports?: Record<string, { require?: { default?: string } }>
+    }
     const file = manifest.exports?.['./renderer']?.require?.default ?? manifest.main
     return file ? join(dirname(manifestPath), file) : undefined
   } catch {

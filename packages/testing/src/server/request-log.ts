@@ -22,7 +22,11 @@ export interface RecordedRequest {
 }
 
 /** Parses a body for the log according to its content type. */
-export async function describeBody(contentType: string, body: Buffer, url: string): Promise<Pick<RecordedRequest, 'json' | 'form' | 'multipart'>> {
+export async function describeBody(
+  contentType: string,
+  body: Buffer,
+  url: string,
+): Promise<Pick<RecordedRequest, 'json' | 'form' | 'multipart'>> {
   if (body.length === 0) return {}
   if (contentType.includes('application/json')) {
     try {

@@ -5,11 +5,21 @@ let emulator: Emulator
 let base: string
 const key = () => emulator.keys.arta!
 
-const post = (path: string, init: { json?: unknown; form?: Record<string, string>; multipart?: Record<string, string>; headers?: Record<string, string> } = {}) => {
+const post = (
+  path: string,
+  init: {
+    json?: unknown
+    form?: Record<string, string>
+    multipart?: Record<string, string>
+    headers?: Record<string, string>
+  } = {},
+) => {
   const headers: Record<string, string> = { ...init.headers }
   let body: string | FormData | undefined
-  if (init.json !== undefined) (headers['content-type'] = 'application/json'), (body = JSON.stringify(init.json))
-  if (init.form) (headers['content-type'] = 'application/x-www-form-urlencoded'), (body = new URLSearchParams(init.form).toString())
+  if (init.json !== undefined) ((headers['content-type'] = 'application/json'), (body = JSON.stringify(init.json)))
+  if (init.form)
+    ((headers['content-type'] = 'application/x-www-form-urlencoded'),
+      (body = new URLSearchParams(init.form).toString()))
   if (init.multipart) {
     const data = new FormData()
     for (const [name, value] of Object.entries(init.multipart)) data.append(name, value)
@@ -19,12 +29,24 @@ const post = (path: string, init: { json?: unknown; form?: Record<string, string
 }
 
 async function signUp(): Promise<{ idToken: string; refreshToken: string; localId: string }> {
-  const response = await post(`/identitytoolkit/v3/relyingparty/signupNewUser?key=${key()}`, { json: { clientType: 'CLIENT_TYPE_ANDROID' } })
+  const response = await post(`/identitytoolkit/v3/relyingparty/signupNewUser?key=${key()}`, {
+    json: { clientType: 'CLIENT_TYPE_ANDROID' },
+  })
   return (await response.json()) as { idToken: string; refreshToken: string; localId: string }
 }
 
-const FIELDS = { prompt: 'a castle', negative_prompt: 'blurry, deformed hands, ugly', style: 'Medieval', images_num: '2', cfg_scale: '7', steps: '30', aspect_ratio: '16:9', seed: '1234' }
-const status = (token: string, id: string) => fetch(`${base}/api/v1/text2image/${id}/status`, { headers: { authorization: token } })
+const FIELDS = {
+  prompt: 'a castle',
+  negative_prompt: 'blurry, deformed hands, ugly',
+  style: 'Medieval',
+  images_num: '2',
+  cfg_scale: '7',
+  steps: '30',
+  aspect_ratio: '16:9',
+  seed: '1234',
+}
+const status = (token: string, id: string) =>
+  fetch(`${base}/api/v1/text2image/${id}/status`, { headers: { authorization: token } })
 
 beforeAll(async () => {
   emulator = await startEmulator({ providers: ['arta'], clock: 'manual', timing: { queueMs: 1000, runMs: 2000 } })
@@ -35,7 +57,9 @@ beforeEach(() => emulator.clearFaults())
 
 describe('ARTA emulator: Google sign-up and token refresh', () => {
   it('signs up anonymously with JSON, answering like Identity Toolkit v3', async () => {
-    const response = await post(`/identitytoolkit/v3/relyingparty/signupNewUser?key=${key()}`, { json: { clientType: 'CLIENT_TYPE_ANDROID' } })
+    const response = await post(`/identitytoolkit/v3/relyingparty/signupNewUser?key=${key()}`, {
+      json: { clientType: 'CLIENT_TYPE_ANDROID' },
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('application/json')
     const body = (await response.json()) as Record<string, unknown>
@@ -49,14 +73,28 @@ describe('ARTA emulator: Google sign-up and token refresh', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } })
     const wrong = await post('/identitytoolkit/v3/relyingparty/signupNewUser?key=AIzaWrong', { json: {} })
     expect(wrong.status).toBe(400)
-    expect(await wrong.json()).toMatchObject({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] } })
+    expect(await wrong.json()).toMatchObject({
+      error: {
+        code: 400,
+        message: 'API key not valid. Please pass a valid API key.',
+        status: 'INVALID_ARGUMENT',
+        details: [{ reason: 'API_KEY_INVALID' }],
+      },
+    })
   })
 
   it('refreshes with a form-urlencoded grant, keeping the user and the refresh token', async () => {
     const user = await signUp()
-    const response = await post(`/v1/token?key=${key()}`, { form: { grant_type: 'refresh_token', refresh_token: user.refreshToken } })
+    const response = await post(`/v1/token?key=${key()}`, {
+      form: { grant_type: 'refresh_token', refresh_token: user.refreshToken },
+    })
     const body = (await response.json()) as Record<string, string>
-    expect(body).toMatchObject({ expires_in: '3600', token_type: 'Bearer', refresh_token: user.refreshToken, user_id: user.localId })
+    expect(body).toMatchObject({
+      expires_in: '3600',
+      token_type: 'Bearer',
+      refresh_token: user.refreshToken,
+      user_id: user.localId,
+    })
     expect(body.id_token).not.toBe(user.idToken)
   })
 
@@ -78,15 +116,33 @@ describe('ARTA emulator: text2image and status', () => {
     const submit = await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: idToken } })
     expect(submit.headers.get('content-type')).toContain('application/json')
     const created = (await submit.json()) as { record_id: string }
-    expect(created).toEqual({ record_id: expect.any(String), status: 'IN_QUEUE', response: null, error_code: null, error_details: null, seed: 1234 })
-    expect(await (await status(idToken, created.record_id)).json()).toMatchObject({ status: 'IN_QUEUE', response: null })
+    expect(created).toEqual({
+      record_id: expect.any(String),
+      status: 'IN_QUEUE',
+      response: null,
+      error_code: null,
+      error_details: null,
+      seed: 1234,
+    })
+    expect(await (await status(idToken, created.record_id)).json()).toMatchObject({
+      status: 'IN_QUEUE',
+      response: null,
+    })
     emulator.advance(1500)
     expect(await (await status(idToken, created.record_id)).json()).toMatchObject({ status: 'IN_PROGRESS' })
     emulator.advance(2000)
-    const done = (await (await status(idToken, created.record_id)).json()) as { status: string; response: { name: string; url: string; isBlur: boolean; MIME: string }[] }
+    const done = (await (await status(idToken, created.record_id)).json()) as {
+      status: string
+      response: { name: string; url: string; isBlur: boolean; MIME: string }[]
+    }
     expect(done.status).toBe('DONE')
     expect(done.response).toHaveLength(2)
-    expect(done.response[0]).toEqual({ name: expect.any(String), url: expect.stringMatching(/\/files\//), isBlur: false, MIME: 'image/png' })
+    expect(done.response[0]).toEqual({
+      name: expect.any(String),
+      url: expect.stringMatching(/\/files\//),
+      isBlur: false,
+      MIME: 'image/png',
+    })
     const png = Buffer.from(await (await fetch(done.response[0]!.url)).arrayBuffer())
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
     expect(png.readUInt32BE(16) / png.readUInt32BE(20)).toBeCloseTo(16 / 9, 1)
@@ -117,9 +173,13 @@ describe('ARTA emulator: text2image and status', () => {
     expect([first.status, await first.json()]).toEqual([401, { detail: 'Token has expired' }])
     expect((await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: idToken } })).status).toBe(401)
     const other = await signUp()
-    expect((await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: other.idToken } })).status).toBe(200)
+    expect((await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: other.idToken } })).status).toBe(
+      200,
+    )
     emulator.advance(3600 * 1000)
-    expect((await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: other.idToken } })).status).toBe(401)
+    expect((await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: other.idToken } })).status).toBe(
+      401,
+    )
   })
 
   it.each([
@@ -132,7 +192,9 @@ describe('ARTA emulator: text2image and status', () => {
     [{ aspect_ratio: '5:4' }, { loc: ['body', 'aspect_ratio'] }],
   ])('rejects %j with a FastAPI 422', async (change, issue) => {
     const { idToken } = await signUp()
-    const fields = Object.fromEntries(Object.entries({ ...FIELDS, ...change }).filter(([, value]) => value !== undefined)) as Record<string, string>
+    const fields = Object.fromEntries(
+      Object.entries({ ...FIELDS, ...change }).filter(([, value]) => value !== undefined),
+    ) as Record<string, string>
     const response = await post('/api/v1/text2image', { form: fields, headers: { authorization: idToken } })
     expect(response.status).toBe(422)
     expect(((await response.json()) as { detail: unknown[] }).detail).toContainEqual(expect.objectContaining(issue))
@@ -147,11 +209,20 @@ describe('ARTA emulator: text2image and status', () => {
   it('ends a failing job in FAILED with error details, and an empty one in DONE with no images', async () => {
     const { idToken } = await signUp()
     emulator.inject({ kind: 'job_fails', provider: 'arta', message: 'NSFW' })
-    const failing = (await (await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: idToken } })).json()) as { record_id: string }
+    const failing = (await (
+      await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: idToken } })
+    ).json()) as { record_id: string }
     emulator.inject({ kind: 'empty_result', provider: 'arta' })
-    const empty = (await (await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: idToken } })).json()) as { record_id: string }
+    const empty = (await (
+      await post('/api/v1/text2image', { form: FIELDS, headers: { authorization: idToken } })
+    ).json()) as { record_id: string }
     emulator.advance(3001)
-    expect(await (await status(idToken, failing.record_id)).json()).toMatchObject({ status: 'FAILED', response: null, error_code: 'GENERATION_FAILED', error_details: 'NSFW' })
+    expect(await (await status(idToken, failing.record_id)).json()).toMatchObject({
+      status: 'FAILED',
+      response: null,
+      error_code: 'GENERATION_FAILED',
+      error_details: 'NSFW',
+    })
     expect(await (await status(idToken, empty.record_id)).json()).toMatchObject({ status: 'DONE', response: [] })
   })
 

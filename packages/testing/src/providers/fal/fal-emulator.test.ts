@@ -18,7 +18,11 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 const submit = (body: unknown, model = 'fal-ai/flux/dev') => call('POST', `/${model}`, body)
 
 beforeAll(async () => {
-  emulator = await startEmulator({ providers: ['fal'], clock: 'manual', timing: { queueMs: 300, runMs: 1_000, initialPosition: 2 } })
+  emulator = await startEmulator({
+    providers: ['fal'],
+    clock: 'manual',
+    timing: { queueMs: 300, runMs: 1_000, initialPosition: 2 },
+  })
 })
 afterAll(() => emulator.close())
 beforeEach(() => {
@@ -27,43 +31,82 @@ beforeEach(() => {
 })
 
 describe('fal emulator: what the real API rejects', () => {
-  it('answers 401 with fal\'s detail for a missing or wrong key', async () => {
+  it("answers 401 with fal's detail for a missing or wrong key", async () => {
     const missing = await call('POST', '/fal-ai/flux/dev', { prompt: 'a cat' }, {})
     expect(missing.status).toBe(401)
     const wrong = await call('POST', '/fal-ai/flux/dev', { prompt: 'a cat' }, { authorization: 'Key nope:nope' })
     expect(wrong).toMatchObject({ status: 401, json: { detail: 'No user found for Key ID and Secret' } })
-    const bearer = await call('POST', '/fal-ai/flux/dev', { prompt: 'a cat' }, { authorization: `Bearer ${emulator.keys.fal}` })
+    const bearer = await call(
+      'POST',
+      '/fal-ai/flux/dev',
+      { prompt: 'a cat' },
+      { authorization: `Bearer ${emulator.keys.fal}` },
+    )
     expect(bearer.status).toBe(401)
   })
 
   it('answers 422 with a pydantic detail list naming every bad field', async () => {
-    const { status, json } = await submit({ prompt: 'a cat', num_images: 9, image_size: { width: 20_000, height: 512 }, num_inference_steps: 0, colour: 'red' })
+    const { status, json } = await submit({
+      prompt: 'a cat',
+      num_images: 9,
+      image_size: { width: 20_000, height: 512 },
+      num_inference_steps: 0,
+      colour: 'red',
+    })
     expect(status).toBe(422)
-    const entries = (json.detail as { loc: string[]; type: string; msg: string }[]).map(({ loc, type, msg }) => ({ loc: loc.join('.'), type, msg }))
+    const entries = (json.detail as { loc: string[]; type: string; msg: string }[]).map(({ loc, type, msg }) => ({
+      loc: loc.join('.'),
+      type,
+      msg,
+    }))
     expect(entries).toEqual([
       { loc: 'body.colour', type: 'extra_forbidden', msg: 'Extra inputs are not permitted' },
       { loc: 'body.image_size.width', type: 'less_than_equal', msg: 'Input should be less than or equal to 14142' },
       { loc: 'body.num_images', type: 'less_than_equal', msg: 'Input should be less than or equal to 4' },
-      { loc: 'body.num_inference_steps', type: 'greater_than_equal', msg: 'Input should be greater than or equal to 1' },
+      {
+        loc: 'body.num_inference_steps',
+        type: 'greater_than_equal',
+        msg: 'Input should be greater than or equal to 1',
+      },
     ])
   })
 
   it('checks presets, per-model step limits and fields the model does not take', async () => {
-    expect((await submit({ prompt: 'a cat', image_size: 'huge' })).json.detail[0]).toMatchObject({ loc: ['body', 'image_size'], type: 'literal_error' })
-    expect((await submit({ prompt: 'a cat', num_inference_steps: 20 }, 'fal-ai/flux/schnell')).json.detail[0]).toMatchObject({ loc: ['body', 'num_inference_steps'], msg: 'Input should be less than or equal to 12' })
-    expect((await submit({ prompt: 'a cat', negative_prompt: 'dogs' })).json.detail[0]).toMatchObject({ loc: ['body', 'negative_prompt'], type: 'extra_forbidden' })
-    expect((await submit({ image_size: 'square' })).json.detail[0]).toMatchObject({ loc: ['body', 'prompt'], type: 'missing', msg: 'Field required' })
-    expect((await submit({ prompt: 'a cat', negative_prompt: 'dogs' }, 'fal-ai/stable-diffusion-v3-medium')).status).toBe(200)
+    expect((await submit({ prompt: 'a cat', image_size: 'huge' })).json.detail[0]).toMatchObject({
+      loc: ['body', 'image_size'],
+      type: 'literal_error',
+    })
+    expect(
+      (await submit({ prompt: 'a cat', num_inference_steps: 20 }, 'fal-ai/flux/schnell')).json.detail[0],
+    ).toMatchObject({ loc: ['body', 'num_inference_steps'], msg: 'Input should be less than or equal to 12' })
+    expect((await submit({ prompt: 'a cat', negative_prompt: 'dogs' })).json.detail[0]).toMatchObject({
+      loc: ['body', 'negative_prompt'],
+      type: 'extra_forbidden',
+    })
+    expect((await submit({ image_size: 'square' })).json.detail[0]).toMatchObject({
+      loc: ['body', 'prompt'],
+      type: 'missing',
+      msg: 'Field required',
+    })
+    expect(
+      (await submit({ prompt: 'a cat', negative_prompt: 'dogs' }, 'fal-ai/stable-diffusion-v3-medium')).status,
+    ).toBe(200)
   })
 
   it('answers 404 for an unknown app and an unknown request', async () => {
-    expect(await submit({ prompt: 'a cat' }, 'fal-ai/no-such-model')).toMatchObject({ status: 404, json: { detail: "Application 'fal-ai/no-such-model' not found" } })
+    expect(await submit({ prompt: 'a cat' }, 'fal-ai/no-such-model')).toMatchObject({
+      status: 404,
+      json: { detail: "Application 'fal-ai/no-such-model' not found" },
+    })
     expect((await call('GET', '/fal-ai/flux/requests/00000000-0000-0000-0000-000000000000/status')).status).toBe(404)
   })
 
   it('maps an exhausted balance to 403', async () => {
     emulator.inject({ kind: 'quota_exceeded', provider: 'fal' })
-    expect(await submit({ prompt: 'a cat' })).toMatchObject({ status: 403, json: { detail: expect.stringContaining('Exhausted balance') } })
+    expect(await submit({ prompt: 'a cat' })).toMatchObject({
+      status: 403,
+      json: { detail: expect.stringContaining('Exhausted balance') },
+    })
   })
 })
 
@@ -88,23 +131,38 @@ describe('fal emulator: queue states on a manual clock', () => {
     const quiet = await status(0)
     expect(quiet).toMatchObject({ status: 202, json: { status: 'IN_PROGRESS', logs: null } })
     const verbose = await status(1)
-    expect(verbose.json.logs.at(-1)).toMatchObject({ message: expect.stringMatching(/^ 50%\|█████ {5}\| 14\/28/), level: 'STDERR', source: 'USER' })
+    expect(verbose.json.logs.at(-1)).toMatchObject({
+      message: expect.stringMatching(/^ 50%\|█████ {5}\| 14\/28/),
+      level: 'STDERR',
+      source: 'USER',
+    })
     emulator.advance(1_000)
     const done = await status(1)
     expect(done).toMatchObject({ status: 200, json: { status: 'COMPLETED', metrics: { inference_time: 1 } } })
     expect(done.json.logs).toHaveLength(28)
     const result = await call('GET', `/fal-ai/flux/requests/${id}`)
-    expect(result.json).toMatchObject({ seed: 7, has_nsfw_concepts: [false, false], prompt: 'a red fox in snow', timings: { inference: 1 } })
+    expect(result.json).toMatchObject({
+      seed: 7,
+      has_nsfw_concepts: [false, false],
+      prompt: 'a red fox in snow',
+      timings: { inference: 1 },
+    })
     expect(result.json.images).toHaveLength(2)
     const image = result.json.images[0]
     expect(image).toMatchObject({ width: 512, height: 512, content_type: 'image/png' })
     const png = Buffer.from(await (await fetch(image.url)).arrayBuffer())
-    expect([png.subarray(1, 4).toString('latin1'), png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(['PNG', 512, 512])
+    expect([png.subarray(1, 4).toString('latin1'), png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([
+      'PNG',
+      512,
+      512,
+    ])
   })
 
   it('streams each status change as a server-sent event until COMPLETED', async () => {
     const { json } = await submit({ prompt: 'a lighthouse', image_size: 'square', num_inference_steps: 4 })
-    const response = await fetch(`${base()}/fal-ai/flux/requests/${json.request_id}/status/stream?logs=1`, { headers: auth() })
+    const response = await fetch(`${base()}/fal-ai/flux/requests/${json.request_id}/status/stream?logs=1`, {
+      headers: auth(),
+    })
     expect(response.headers.get('content-type')).toBe('text/event-stream')
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
     const events: Record<string, any>[] = []
@@ -125,12 +183,19 @@ describe('fal emulator: queue states on a manual clock', () => {
     emulator.advance(150)
     expect(await nextEvent()).toMatchObject({ status: 'IN_QUEUE', queue_position: 1 })
     emulator.advance(400)
-    expect(await nextEvent()).toMatchObject({ status: 'IN_PROGRESS', logs: [expect.objectContaining({ message: expect.stringContaining('1/4') })] })
+    expect(await nextEvent()).toMatchObject({
+      status: 'IN_PROGRESS',
+      logs: [expect.objectContaining({ message: expect.stringContaining('1/4') })],
+    })
     emulator.advance(1_000)
     const last = await nextEvent()
     expect(last).toMatchObject({ status: 'COMPLETED' })
     // Each log line is sent once: the completion carries only the lines not streamed before.
-    expect(last!.logs.map((log: { message: string }) => log.message.trim().slice(0, 4))).toEqual(['50%|', '75%|', '100%'])
+    expect(last!.logs.map((log: { message: string }) => log.message.trim().slice(0, 4))).toEqual([
+      '50%|',
+      '75%|',
+      '100%',
+    ])
     expect(await nextEvent()).toBeUndefined()
   })
 
@@ -139,8 +204,14 @@ describe('fal emulator: queue states on a manual clock', () => {
     const cancelled = await call('PUT', `/fal-ai/flux/requests/${json.request_id}/cancel`)
     expect(cancelled).toMatchObject({ status: 202, json: { status: 'CANCELLATION_REQUESTED' } })
     expect((await call('GET', `/fal-ai/flux/requests/${json.request_id}/status`)).json.status).toBe('COMPLETED')
-    expect(await call('GET', `/fal-ai/flux/requests/${json.request_id}`)).toMatchObject({ status: 499, json: { error_type: 'client_cancelled' } })
-    expect(await call('PUT', `/fal-ai/flux/requests/${json.request_id}/cancel`)).toMatchObject({ status: 400, json: { status: 'ALREADY_COMPLETED' } })
+    expect(await call('GET', `/fal-ai/flux/requests/${json.request_id}`)).toMatchObject({
+      status: 499,
+      json: { error_type: 'client_cancelled' },
+    })
+    expect(await call('PUT', `/fal-ai/flux/requests/${json.request_id}/cancel`)).toMatchObject({
+      status: 400,
+      json: { status: 'ALREADY_COMPLETED' },
+    })
     expect(emulator.requestsFor('fal', 'cancel')).toHaveLength(2)
   })
 })
@@ -169,7 +240,10 @@ describe('fal emulator: faults', () => {
   it('job_fails: COMPLETED, and the result carries the error', async () => {
     emulator.inject({ kind: 'job_fails', provider: 'fal', message: 'Out of memory' })
     const response = await finish({ prompt: 'x' })
-    expect(response).toMatchObject({ status: 500, json: { detail: 'Out of memory', error_type: 'runner_server_error' } })
+    expect(response).toMatchObject({
+      status: 500,
+      json: { detail: 'Out of memory', error_type: 'runner_server_error' },
+    })
     expect(response.headers.get('x-fal-error-type')).toBe('runner_server_error')
   })
 
@@ -182,10 +256,13 @@ describe('fal emulator: faults', () => {
     expect((await call('GET', `/fal-ai/flux/requests/${json.request_id}/status`)).json.status).toBe('IN_PROGRESS')
   })
 
-  it('injected status errors use fal\'s request-error shape', async () => {
+  it("injected status errors use fal's request-error shape", async () => {
     emulator.inject({ kind: 'server_error', provider: 'fal', endpoint: 'status', status: 503 })
     const { json } = await submit({ prompt: 'x' })
-    expect(await call('GET', `/fal-ai/flux/requests/${json.request_id}/status`)).toMatchObject({ status: 503, json: { error_type: 'runner_scheduling_failure' } })
+    expect(await call('GET', `/fal-ai/flux/requests/${json.request_id}/status`)).toMatchObject({
+      status: 503,
+      json: { error_type: 'runner_scheduling_failure' },
+    })
   })
 })
 
@@ -199,25 +276,31 @@ describe('the official @fal-ai/client against the emulator', () => {
   const officialClient = () =>
     createFalClient({
       credentials: realTime.keys.fal,
-      requestMiddleware: async (request) => ({ ...request, url: request.url.replace('https://queue.fal.run', realTime.urls.fal!) }),
+      requestMiddleware: async (request) => ({
+        ...request,
+        url: request.url.replace('https://queue.fal.run', realTime.urls.fal!),
+      }),
     })
 
-  it.each(['polling', 'streaming'] as const)('subscribe (%s mode) gets the images and the queue updates', async (mode) => {
-    const updates: string[] = []
-    const result = await officialClient().subscribe('fal-ai/flux/schnell', {
-      input: { prompt: 'a small boat', image_size: 'square' },
-      mode,
-      pollInterval: 50,
-      logs: true,
-      onQueueUpdate: (update) => updates.push(update.status),
-    })
-    expect(result.requestId).toMatch(/^[0-9a-f-]{36}$/)
-    expect(result.data.images[0]).toMatchObject({ width: 512, height: 512, content_type: 'image/png' })
-    expect(updates.at(-1)).toBe('COMPLETED')
-    expect(updates).toContain('IN_PROGRESS')
-    const endpoints = realTime.requestsFor('fal').map((r) => r.endpoint)
-    expect(endpoints.filter((e) => e === (mode === 'streaming' ? 'stream' : 'status')).length).toBeGreaterThan(0)
-  })
+  it.each(['polling', 'streaming'] as const)(
+    'subscribe (%s mode) gets the images and the queue updates',
+    async (mode) => {
+      const updates: string[] = []
+      const result = await officialClient().subscribe('fal-ai/flux/schnell', {
+        input: { prompt: 'a small boat', image_size: 'square' },
+        mode,
+        pollInterval: 50,
+        logs: true,
+        onQueueUpdate: (update) => updates.push(update.status),
+      })
+      expect(result.requestId).toMatch(/^[0-9a-f-]{36}$/)
+      expect(result.data.images[0]).toMatchObject({ width: 512, height: 512, content_type: 'image/png' })
+      expect(updates.at(-1)).toBe('COMPLETED')
+      expect(updates).toContain('IN_PROGRESS')
+      const endpoints = realTime.requestsFor('fal').map((r) => r.endpoint)
+      expect(endpoints.filter((e) => e === (mode === 'streaming' ? 'stream' : 'status')).length).toBeGreaterThan(0)
+    },
+  )
 
   it('gets a ValidationError with field errors for input fal rejects', async () => {
     const error = await officialClient()
@@ -225,7 +308,9 @@ describe('the official @fal-ai/client against the emulator', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as ValidationError).status).toBe(422)
-    expect((error as ValidationError).getFieldErrors('num_images')[0]?.msg).toBe('Input should be less than or equal to 4')
+    expect((error as ValidationError).getFieldErrors('num_images')[0]?.msg).toBe(
+      'Input should be less than or equal to 4',
+    )
   })
 
   it('cancels through the queue client', async () => {

@@ -7,7 +7,10 @@ import { FAL_MODEL_RULES, imageSizeOf, validateFalInput } from './fal-rules'
 import { queueURLs, statusOf, statusStream, type FalJob, type FalJobInput } from './fal-status'
 
 /** fal's queue API, mounted at `/fal` (the mount URL plays `https://queue.fal.run`). */
-type Route = { endpoint: 'submit'; id: string } | { endpoint: 'status' | 'stream' | 'result' | 'cancel'; app: string; requestId: string } | { endpoint: 'other' }
+type Route =
+  | { endpoint: 'submit'; id: string }
+  | { endpoint: 'status' | 'stream' | 'result' | 'cancel'; app: string; requestId: string }
+  | { endpoint: 'other' }
 
 const NAMESPACES = new Set(['workflows', 'comfy'])
 
@@ -20,37 +23,57 @@ export function routeOf(method: string, path: string): Route {
   const app = parts.slice(0, appLength).join('/')
   const requestId = parts[appLength + 1]!
   const rest = parts.slice(appLength + 2).join('/')
-  const endpoint = method === 'GET' && rest === '' ? 'result' : method === 'GET' && rest === 'status' ? 'status' : method === 'GET' && rest === 'status/stream' ? 'stream' : method === 'PUT' && rest === 'cancel' ? 'cancel' : undefined
+  const endpoint =
+    method === 'GET' && rest === ''
+      ? 'result'
+      : method === 'GET' && rest === 'status'
+        ? 'status'
+        : method === 'GET' && rest === 'status/stream'
+          ? 'stream'
+          : method === 'PUT' && rest === 'cancel'
+            ? 'cancel'
+            : undefined
   return endpoint ? { endpoint, app, requestId } : { endpoint: 'other' }
 }
 
-const appOf = (endpointId: string) => endpointId.split('/').slice(0, NAMESPACES.has(endpointId.split('/')[0]!) ? 3 : 2).join('/')
+const appOf = (endpointId: string) =>
+  endpointId
+    .split('/')
+    .slice(0, NAMESPACES.has(endpointId.split('/')[0]!) ? 3 : 2)
+    .join('/')
 
 function falError(status: number, detail: unknown, headers: Record<string, string> = {}) {
   return HttpResponse.json({ detail }, { status, headers: { 'x-fal-request-id': randomUUID(), ...headers } })
 }
 
 function requestError(status: number, detail: string, errorType: string) {
-  return HttpResponse.json({ detail, error_type: errorType }, { status, headers: { 'x-fal-error-type': errorType, 'x-fal-request-id': randomUUID() } })
+  return HttpResponse.json(
+    { detail, error_type: errorType },
+    { status, headers: { 'x-fal-error-type': errorType, 'x-fal-request-id': randomUUID() } },
+  )
 }
 
 function authenticate(request: Request, context: EmulatorContext, endpoint: string): Response | undefined {
   const match = /^Key (\S+)$/.exec(request.headers.get('authorization') ?? '')
   // [?] fal lets anonymous callers reach public models; the emulator insists on a key so a provider that forgets it fails.
   if (!match) return falError(401, "Missing credentials: send the header 'Authorization: Key <FAL_KEY>'")
-  if (!context.isValidKey(match[1]) || context.take('unauthorized', endpoint)) return falError(401, 'No user found for Key ID and Secret')
+  if (!context.isValidKey(match[1]) || context.take('unauthorized', endpoint))
+    return falError(401, 'No user found for Key ID and Secret')
   return undefined
 }
 
 async function submit(request: Request, context: EmulatorContext, endpointId: string): Promise<Response> {
   const rules = FAL_MODEL_RULES[endpointId]
   if (!rules) return falError(404, `Application '${endpointId}' not found`)
-  if (context.take('quota_exceeded', 'submit')) return falError(403, 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.')
+  if (context.take('quota_exceeded', 'submit'))
+    return falError(403, 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.')
   let input: unknown
   try {
     input = JSON.parse(await request.text())
   } catch (error) {
-    return falError(422, [{ loc: ['body', 0], msg: `JSON decode error`, type: 'json_invalid', ctx: { error: (error as Error).message } }])
+    return falError(422, [
+      { loc: ['body', 0], msg: `JSON decode error`, type: 'json_invalid', ctx: { error: (error as Error).message } },
+    ])
   }
   const errors = validateFalInput(rules, input)
   if (errors.length > 0) return falError(422, errors)
@@ -74,7 +97,10 @@ async function submit(request: Request, context: EmulatorContext, endpointId: st
   // Draw the pictures while the job is queued, so the result is ready the moment the job completes.
   if (!failure && !never) setImmediate(() => prepare(context, job))
   const view = context.jobs.view(job)
-  return HttpResponse.json({ status: 'IN_QUEUE', request_id: job.id, ...queueURLs(context, job), queue_position: view.position }, { headers: { 'x-fal-request-id': job.id } })
+  return HttpResponse.json(
+    { status: 'IN_QUEUE', request_id: job.id, ...queueURLs(context, job), queue_position: view.position },
+    { headers: { 'x-fal-request-id': job.id } },
+  )
 }
 
 function findJob(context: EmulatorContext, app: string, requestId: string): FalJob | undefined {
@@ -104,9 +130,19 @@ async function drawOutput(context: EmulatorContext, job: FalJob): Promise<Record
   const prompt = String(input.prompt)
   const draw = async (index: number) => {
     const bytes = index < flagged ? blackPng(width, height) : await context.render(prompt, width, height, seed + index)
-    const url = input.sync_mode === true ? `data:image/png;base64,${bytes.toString('base64')}` : context.files.put('fal', bytes, 'image/png')
+    const url =
+      input.sync_mode === true
+        ? `data:image/png;base64,${bytes.toString('base64')}`
+        : context.files.put('fal', bytes, 'image/png')
     // The local renderer draws PNGs; fal's default output_format would be jpeg.
-    return { url, width, height, content_type: 'image/png', file_name: `${job.id}-${index}.png`, file_size: bytes.length }
+    return {
+      url,
+      width,
+      height,
+      content_type: 'image/png',
+      file_name: `${job.id}-${index}.png`,
+      file_size: bytes.length,
+    }
   }
   const images = await Promise.all(Array.from({ length: count }, (_, index) => draw(index)))
   const output: Record<string, unknown> = {
@@ -152,13 +188,20 @@ async function handle(request: Request, context: EmulatorContext): Promise<Respo
   const withLogs = url.searchParams.get('logs') === '1'
   if (route.endpoint === 'result') return result(context, job)
   if (route.endpoint === 'stream') {
-    return new HttpResponse(statusStream(context, job, withLogs), { headers: { 'content-type': 'text/event-stream', 'x-fal-request-id': job.id } })
+    return new HttpResponse(statusStream(context, job, withLogs), {
+      headers: { 'content-type': 'text/event-stream', 'x-fal-request-id': job.id },
+    })
   }
   const status = statusOf(context, job, withLogs)
   return HttpResponse.json(status.body, { status: status.httpStatus, headers: { 'x-fal-request-id': job.id } })
 }
 
-const ERROR_TYPES: Readonly<Record<number, string>> = { 500: 'internal_error', 502: 'runner_incomplete_response', 503: 'runner_scheduling_failure', 504: 'request_timeout' }
+const ERROR_TYPES: Readonly<Record<number, string>> = {
+  500: 'internal_error',
+  502: 'runner_incomplete_response',
+  503: 'runner_scheduling_failure',
+  504: 'request_timeout',
+}
 
 /**
  * fal.ai's queue (fal.md): submit, status (202 → 200), the status stream
@@ -172,5 +215,6 @@ export const falEmulator = defineEmulatedProvider({
   environment: (context) => ({ FAL_API_KEY: context.apiKey, FAL_KEY: context.apiKey, FAL_BASE_URL: context.mountURL }),
   handlers: (context) => [http.all(`${context.mountURL}/*`, ({ request }) => handle(request, context))],
   endpointOf: (method, path) => routeOf(method, path).endpoint,
-  errorBody: (status, message) => (ERROR_TYPES[status] ? { detail: message, error_type: ERROR_TYPES[status] } : { detail: message }),
+  errorBody: (status, message) =>
+    ERROR_TYPES[status] ? { detail: message, error_type: ERROR_TYPES[status] } : { detail: message },
 })

@@ -44,8 +44,30 @@ export const FAL_IMAGE_SIZE_PRESETS: Readonly<Record<string, { width: number; he
 export const FAL_MAX_EDGE = 14142
 const MAX_IMAGES = 4
 
-const FLUX_FIELDS = ['prompt', 'image_size', 'num_inference_steps', 'seed', 'guidance_scale', 'sync_mode', 'num_images', 'enable_safety_checker', 'output_format', 'acceleration']
-const SD_FIELDS = ['prompt', 'negative_prompt', 'image_size', 'num_inference_steps', 'seed', 'guidance_scale', 'num_images', 'enable_safety_checker', 'prompt_expansion', 'sync_mode']
+const FLUX_FIELDS = [
+  'prompt',
+  'image_size',
+  'num_inference_steps',
+  'seed',
+  'guidance_scale',
+  'sync_mode',
+  'num_images',
+  'enable_safety_checker',
+  'output_format',
+  'acceleration',
+]
+const SD_FIELDS = [
+  'prompt',
+  'negative_prompt',
+  'image_size',
+  'num_inference_steps',
+  'seed',
+  'guidance_scale',
+  'num_images',
+  'enable_safety_checker',
+  'prompt_expansion',
+  'sync_mode',
+]
 
 const flux = (maxSteps: number, defaultSteps: number): FalModelRules => ({
   defaultImageSize: 'landscape_4_3',
@@ -72,7 +94,13 @@ export const FAL_MODEL_RULES: Readonly<Record<string, FalModelRules>> = {
 }
 
 const errorURL = (type: string) => `https://errors.pydantic.dev/2.10/v/${type}`
-const issue = (loc: (string | number)[], type: string, msg: string, input: unknown, ctx?: Record<string, unknown>): FalValidationError => ({
+const issue = (
+  loc: (string | number)[],
+  type: string,
+  msg: string,
+  input: unknown,
+  ctx?: Record<string, unknown>,
+): FalValidationError => ({
   loc: ['body', ...loc],
   msg,
   type,
@@ -82,42 +110,74 @@ const issue = (loc: (string | number)[], type: string, msg: string, input: unkno
 })
 
 function checkInteger(errors: FalValidationError[], loc: (string | number)[], value: unknown, range?: Range): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) return void errors.push(issue(loc, 'int_type', 'Input should be a valid integer', value))
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    return void errors.push(issue(loc, 'int_type', 'Input should be a valid integer', value))
   checkRange(errors, loc, value, range)
 }
 
 function checkNumber(errors: FalValidationError[], loc: (string | number)[], value: unknown, range: Range): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return void errors.push(issue(loc, 'float_type', 'Input should be a valid number', value))
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return void errors.push(issue(loc, 'float_type', 'Input should be a valid number', value))
   checkRange(errors, loc, value, range)
 }
 
 function checkRange(errors: FalValidationError[], loc: (string | number)[], value: number, range?: Range): void {
   if (!range) return
-  if (value < range.min) errors.push(issue(loc, 'greater_than_equal', `Input should be greater than or equal to ${range.min}`, value, { ge: range.min }))
-  if (value > range.max) errors.push(issue(loc, 'less_than_equal', `Input should be less than or equal to ${range.max}`, value, { le: range.max }))
+  if (value < range.min)
+    errors.push(
+      issue(loc, 'greater_than_equal', `Input should be greater than or equal to ${range.min}`, value, {
+        ge: range.min,
+      }),
+    )
+  if (value > range.max)
+    errors.push(
+      issue(loc, 'less_than_equal', `Input should be less than or equal to ${range.max}`, value, { le: range.max }),
+    )
 }
 
-function checkLiteral(errors: FalValidationError[], loc: (string | number)[], value: unknown, allowed: readonly string[]): void {
+function checkLiteral(
+  errors: FalValidationError[],
+  loc: (string | number)[],
+  value: unknown,
+  allowed: readonly string[],
+): void {
   if (typeof value === 'string' && allowed.includes(value)) return
   const expected = allowed.map((v) => `'${v}'`)
-  errors.push(issue(loc, 'literal_error', `Input should be ${expected.slice(0, -1).join(', ')} or ${expected.at(-1)}`, value, { expected: expected.join(', ') }))
+  errors.push(
+    issue(loc, 'literal_error', `Input should be ${expected.slice(0, -1).join(', ')} or ${expected.at(-1)}`, value, {
+      expected: expected.join(', '),
+    }),
+  )
 }
 
 function checkImageSize(errors: FalValidationError[], value: unknown): void {
   if (typeof value === 'string') return checkLiteral(errors, ['image_size'], value, Object.keys(FAL_IMAGE_SIZE_PRESETS))
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return void errors.push(issue(['image_size'], 'model_attributes_type', 'Input should be a valid dictionary or object to extract fields from', value))
+    return void errors.push(
+      issue(
+        ['image_size'],
+        'model_attributes_type',
+        'Input should be a valid dictionary or object to extract fields from',
+        value,
+      ),
+    )
   }
   for (const [key, edge] of Object.entries(value)) {
-    if (key !== 'width' && key !== 'height') errors.push(issue(['image_size', key], 'extra_forbidden', 'Extra inputs are not permitted', edge))
+    if (key !== 'width' && key !== 'height')
+      errors.push(issue(['image_size', key], 'extra_forbidden', 'Extra inputs are not permitted', edge))
   }
   for (const key of ['width', 'height'] as const) {
     const edge = (value as Record<string, unknown>)[key]
     if (edge === undefined) continue
     checkInteger(errors, ['image_size', key], edge)
-    if (typeof edge === 'number' && Number.isInteger(edge) && edge <= 0) errors.push(issue(['image_size', key], 'greater_than', 'Input should be greater than 0', edge, { gt: 0 }))
+    if (typeof edge === 'number' && Number.isInteger(edge) && edge <= 0)
+      errors.push(issue(['image_size', key], 'greater_than', 'Input should be greater than 0', edge, { gt: 0 }))
     if (typeof edge === 'number' && Number.isInteger(edge) && edge > FAL_MAX_EDGE) {
-      errors.push(issue(['image_size', key], 'less_than_equal', `Input should be less than or equal to ${FAL_MAX_EDGE}`, edge, { le: FAL_MAX_EDGE }))
+      errors.push(
+        issue(['image_size', key], 'less_than_equal', `Input should be less than or equal to ${FAL_MAX_EDGE}`, edge, {
+          le: FAL_MAX_EDGE,
+        }),
+      )
     }
   }
 }
@@ -127,26 +187,46 @@ const booleanFields = ['sync_mode', 'enable_safety_checker', 'prompt_expansion']
 /** Every reason fal would reject this input for this model; empty when it is valid. */
 export function validateFalInput(rules: FalModelRules, body: unknown): FalValidationError[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type', input: body, url: errorURL('model_attributes_type') }]
+    return [
+      {
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        type: 'model_attributes_type',
+        input: body,
+        url: errorURL('model_attributes_type'),
+      },
+    ]
   }
   const input = body as Record<string, unknown>
   const errors: FalValidationError[] = []
-  for (const key of Object.keys(input)) if (!rules.fields.has(key)) errors.push(issue([key], 'extra_forbidden', 'Extra inputs are not permitted', input[key]))
+  for (const key of Object.keys(input))
+    if (!rules.fields.has(key))
+      errors.push(issue([key], 'extra_forbidden', 'Extra inputs are not permitted', input[key]))
   if (input.prompt === undefined) errors.push(issue(['prompt'], 'missing', 'Field required', input))
-  else if (typeof input.prompt !== 'string') errors.push(issue(['prompt'], 'string_type', 'Input should be a valid string', input.prompt))
-  if (input.negative_prompt !== undefined && rules.fields.has('negative_prompt') && typeof input.negative_prompt !== 'string') {
+  else if (typeof input.prompt !== 'string')
+    errors.push(issue(['prompt'], 'string_type', 'Input should be a valid string', input.prompt))
+  if (
+    input.negative_prompt !== undefined &&
+    rules.fields.has('negative_prompt') &&
+    typeof input.negative_prompt !== 'string'
+  ) {
     errors.push(issue(['negative_prompt'], 'string_type', 'Input should be a valid string', input.negative_prompt))
   }
   if (input.image_size !== undefined) checkImageSize(errors, input.image_size)
-  if (input.num_images !== undefined) checkInteger(errors, ['num_images'], input.num_images, { min: 1, max: MAX_IMAGES })
-  if (input.num_inference_steps !== undefined) checkInteger(errors, ['num_inference_steps'], input.num_inference_steps, rules.steps)
+  if (input.num_images !== undefined)
+    checkInteger(errors, ['num_images'], input.num_images, { min: 1, max: MAX_IMAGES })
+  if (input.num_inference_steps !== undefined)
+    checkInteger(errors, ['num_inference_steps'], input.num_inference_steps, rules.steps)
   if (input.guidance_scale !== undefined) checkNumber(errors, ['guidance_scale'], input.guidance_scale, rules.guidance)
   if (input.seed !== undefined && input.seed !== null) checkInteger(errors, ['seed'], input.seed)
   for (const key of booleanFields) {
-    if (input[key] !== undefined && rules.fields.has(key) && typeof input[key] !== 'boolean') errors.push(issue([key], 'bool_type', 'Input should be a valid boolean', input[key]))
+    if (input[key] !== undefined && rules.fields.has(key) && typeof input[key] !== 'boolean')
+      errors.push(issue([key], 'bool_type', 'Input should be a valid boolean', input[key]))
   }
-  if (input.output_format !== undefined && rules.fields.has('output_format')) checkLiteral(errors, ['output_format'], input.output_format, ['jpeg', 'png'])
-  if (input.acceleration !== undefined && rules.fields.has('acceleration')) checkLiteral(errors, ['acceleration'], input.acceleration, ['none', 'regular', 'high'])
+  if (input.output_format !== undefined && rules.fields.has('output_format'))
+    checkLiteral(errors, ['output_format'], input.output_format, ['jpeg', 'png'])
+  if (input.acceleration !== undefined && rules.fields.has('acceleration'))
+    checkLiteral(errors, ['acceleration'], input.acceleration, ['none', 'regular', 'high'])
   return errors
 }
 

@@ -44,9 +44,20 @@ function logsOf(job: FalJob, view: JobView): FalLog[] {
     const percent = Math.round((step / steps) * 100)
     const bar = '█'.repeat(Math.round(percent / 10)).padEnd(10, ' ')
     const at = started + (job.runMs * step) / steps
-    logs.push({ message: `${String(percent).padStart(3)}%|${bar}| ${step}/${steps} [00:0${Math.min(9, Math.floor((at - started) / 1000))}<00:00, ${(steps / Math.max(0.001, job.runMs / 1000)).toFixed(2)}it/s]`, level: 'STDERR', source: 'USER', timestamp: new Date(at).toISOString() })
+    logs.push({
+      message: `${String(percent).padStart(3)}%|${bar}| ${step}/${steps} [00:0${Math.min(9, Math.floor((at - started) / 1000))}<00:00, ${(steps / Math.max(0.001, job.runMs / 1000)).toFixed(2)}it/s]`,
+      level: 'STDERR',
+      source: 'USER',
+      timestamp: new Date(at).toISOString(),
+    })
   }
-  if (view.phase === 'failed') logs.push({ message: `Error during inference: ${job.input.failMessage}`, level: 'ERROR', source: 'USER', timestamp: new Date(view.finishedAt!).toISOString() })
+  if (view.phase === 'failed')
+    logs.push({
+      message: `Error during inference: ${job.input.failMessage}`,
+      level: 'ERROR',
+      source: 'USER',
+      timestamp: new Date(view.finishedAt!).toISOString(),
+    })
   return logs
 }
 
@@ -56,8 +67,15 @@ export function statusOf(context: EmulatorContext, job: FalJob, withLogs: boolea
   const common = { request_id: job.id, ...queueURLs(context, job) }
   const allLogs = logsOf(job, view)
   const logs = withLogs ? allLogs.slice(logsFrom) : null
-  if (view.phase === 'queued') return { httpStatus: 202, view, logCount: 0, body: { status: 'IN_QUEUE', queue_position: view.position, ...common } }
-  if (view.phase === 'running') return { httpStatus: 202, view, logCount: allLogs.length, body: { status: 'IN_PROGRESS', logs, ...common } }
+  if (view.phase === 'queued')
+    return {
+      httpStatus: 202,
+      view,
+      logCount: 0,
+      body: { status: 'IN_QUEUE', queue_position: view.position, ...common },
+    }
+  if (view.phase === 'running')
+    return { httpStatus: 202, view, logCount: allLogs.length, body: { status: 'IN_PROGRESS', logs, ...common } }
   const metrics = view.phase === 'canceled' ? {} : { inference_time: job.runMs / 1000 }
   return { httpStatus: 200, view, logCount: allLogs.length, body: { status: 'COMPLETED', logs, metrics, ...common } }
 }

@@ -3,9 +3,26 @@ import { startEmulator, type Emulator } from '../../start-emulator'
 
 let emulator: Emulator
 const post = (path: string, body: unknown, contentType = 'application/json') =>
-  fetch(`${emulator.urls.imagelabs}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) })
-const BODY = { prompt: 'a harbour', seed: '1732000000', subseed: '1732000000123', attention: 0, width: 512, height: 384, tiling: false, negative_prompt: '', reference_image: '', reference_image_type: null, reference_strength: 30 }
-const submit = async (body: unknown = BODY) => ((await (await post('/txt2img', body)).json()) as { task_id: string }).task_id
+  fetch(`${emulator.urls.imagelabs}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+const BODY = {
+  prompt: 'a harbour',
+  seed: '1732000000',
+  subseed: '1732000000123',
+  attention: 0,
+  width: 512,
+  height: 384,
+  tiling: false,
+  negative_prompt: '',
+  reference_image: '',
+  reference_image_type: null,
+  reference_strength: 30,
+}
+const submit = async (body: unknown = BODY) =>
+  ((await (await post('/txt2img', body)).json()) as { task_id: string }).task_id
 const progress = async (taskId: string) => (await post('/progress', { task_id: taskId })).json()
 
 beforeAll(async () => {
@@ -35,10 +52,15 @@ describe('ImageLabs emulator', () => {
   it('draws a finished task once: polls that arrive together all get the same image', async () => {
     const taskId = await submit()
     emulator.advance(3000)
-    const answers = (await Promise.all(Array.from({ length: 4 }, () => progress(taskId)))) as { final_image_url: string }[]
+    const answers = (await Promise.all(Array.from({ length: 4 }, () => progress(taskId)))) as {
+      final_image_url: string
+    }[]
     const urls = new Set(answers.map((answer) => answer.final_image_url))
     expect(urls.size).toBe(1)
-    expect((await progress(taskId)) as { final_image_url: string }).toMatchObject({ status: 'Done', final_image_url: [...urls][0] })
+    expect((await progress(taskId)) as { final_image_url: string }).toMatchObject({
+      status: 'Done',
+      final_image_url: [...urls][0],
+    })
   })
 
   it('uses 1152x896 when the body sets no size', async () => {
@@ -51,9 +73,19 @@ describe('ImageLabs emulator', () => {
   })
 
   it.each([
-    ['a non-JSON body', 'prompt=x', 'application/x-www-form-urlencoded', 'Expected a JSON body (Content-Type: application/json)'],
+    [
+      'a non-JSON body',
+      'prompt=x',
+      'application/x-www-form-urlencoded',
+      'Expected a JSON body (Content-Type: application/json)',
+    ],
     ['a missing prompt', { ...BODY, prompt: '' }, 'application/json', 'prompt is required'],
-    ['a width out of range', { ...BODY, width: 4096 }, 'application/json', 'width and height must be whole numbers from 256 to 2048'],
+    [
+      'a width out of range',
+      { ...BODY, width: 4096 },
+      'application/json',
+      'width and height must be whole numbers from 256 to 2048',
+    ],
   ])('rejects %s with 400', async (_case, body, contentType, message) => {
     const response = await post('/txt2img', body, contentType)
     expect([response.status, await response.json()]).toEqual([400, { error: message }])
@@ -66,7 +98,11 @@ describe('ImageLabs emulator', () => {
     const errored = await submit()
     emulator.advance(3000)
     expect(await progress(failed)).toEqual({ status: 'Failed', progress: 0, final_image_url: null })
-    expect(await progress(errored)).toEqual({ status: 'Error: image generation failed', progress: 0, final_image_url: null })
+    expect(await progress(errored)).toEqual({
+      status: 'Error: image generation failed',
+      progress: 0,
+      final_image_url: null,
+    })
   })
 
   it('ends an empty job Done without a URL, and never ends a stuck one', async () => {

@@ -26,14 +26,49 @@ describe('openai emulator: what the real API rejects', () => {
   })
 
   it.each([
-    [{ model: 'gpt-image-1', prompt: 'x', response_format: 'url' }, "Unknown parameter: 'response_format'.", 'unknown_parameter', 'response_format'],
-    [{ model: 'dall-e-3', prompt: 'x', n: 2 }, "Invalid 'n': integer above maximum value. Expected a value <= 1, but got 2 instead.", 'integer_above_max_value', 'n'],
-    [{ model: 'dall-e-2', prompt: 'x', size: '1792x1024' }, "Invalid value: '1792x1024'. Supported values are: '256x256', '512x512', '1024x1024'.", 'invalid_value', 'size'],
-    [{ model: 'dall-e-2', prompt: 'x', style: 'vivid' }, "The 'style' parameter is only supported for dall-e-3.", 'unsupported_parameter', 'style'],
-    [{ model: 'dall-e-3', prompt: 'x', quality: 'high' }, "Invalid value: 'high'. Supported values are: 'standard', 'hd', 'auto'.", 'invalid_value', 'quality'],
-    [{ model: 'dall-e-2', prompt: 'x'.repeat(1001) }, "Invalid 'prompt': string too long. Expected a string with maximum length 1000, but got a string with length 1001 instead.", 'string_above_max_length', 'prompt'],
+    [
+      { model: 'gpt-image-1', prompt: 'x', response_format: 'url' },
+      "Unknown parameter: 'response_format'.",
+      'unknown_parameter',
+      'response_format',
+    ],
+    [
+      { model: 'dall-e-3', prompt: 'x', n: 2 },
+      "Invalid 'n': integer above maximum value. Expected a value <= 1, but got 2 instead.",
+      'integer_above_max_value',
+      'n',
+    ],
+    [
+      { model: 'dall-e-2', prompt: 'x', size: '1792x1024' },
+      "Invalid value: '1792x1024'. Supported values are: '256x256', '512x512', '1024x1024'.",
+      'invalid_value',
+      'size',
+    ],
+    [
+      { model: 'dall-e-2', prompt: 'x', style: 'vivid' },
+      "The 'style' parameter is only supported for dall-e-3.",
+      'unsupported_parameter',
+      'style',
+    ],
+    [
+      { model: 'dall-e-3', prompt: 'x', quality: 'high' },
+      "Invalid value: 'high'. Supported values are: 'standard', 'hd', 'auto'.",
+      'invalid_value',
+      'quality',
+    ],
+    [
+      { model: 'dall-e-2', prompt: 'x'.repeat(1001) },
+      "Invalid 'prompt': string too long. Expected a string with maximum length 1000, but got a string with length 1001 instead.",
+      'string_above_max_length',
+      'prompt',
+    ],
     [{ model: 'dall-e-2' }, "Missing required parameter: 'prompt'.", 'missing_required_parameter', 'prompt'],
-    [{ model: 'dall-e-2', prompt: 'x', output_format: 'png' }, "Unknown parameter: 'output_format'.", 'unknown_parameter', 'output_format'],
+    [
+      { model: 'dall-e-2', prompt: 'x', output_format: 'png' },
+      "Unknown parameter: 'output_format'.",
+      'unknown_parameter',
+      'output_format',
+    ],
   ])('rejects %j with 400', async (body, message, code, param) => {
     const response = await post(body)
     expect(response.status).toBe(400)
@@ -41,7 +76,11 @@ describe('openai emulator: what the real API rejects', () => {
   })
 
   it('requires a JSON body', async () => {
-    const response = await http.send({ url: `${emulator.env.OPENAI_BASE_URL}/images/generations`, form: { prompt: 'x' }, headers: { authorization: `Bearer ${emulator.keys.openai}` } })
+    const response = await http.send({
+      url: `${emulator.env.OPENAI_BASE_URL}/images/generations`,
+      form: { prompt: 'x' },
+      headers: { authorization: `Bearer ${emulator.keys.openai}` },
+    })
     expect(response.status).toBe(400)
   })
 })
@@ -59,9 +98,17 @@ describe('openai emulator: success shapes', () => {
   })
 
   it('answers GPT image models with base64, usage and the settings used', async () => {
-    const body = (await post({ model: 'gpt-image-1', prompt: 'a teapot', n: 2, quality: 'low' })).json<Record<string, unknown> & { data: { b64_json: string }[] }>()
+    const body = (await post({ model: 'gpt-image-1', prompt: 'a teapot', n: 2, quality: 'low' })).json<
+      Record<string, unknown> & { data: { b64_json: string }[] }
+    >()
     expect(body.data.map((item) => Object.keys(item))).toEqual([['b64_json'], ['b64_json']])
-    expect(body).toMatchObject({ size: '1024x1024', quality: 'low', output_format: 'png', background: 'opaque', usage: { input_tokens: expect.any(Number), total_tokens: expect.any(Number) } })
+    expect(body).toMatchObject({
+      size: '1024x1024',
+      quality: 'low',
+      output_format: 'png',
+      background: 'opaque',
+      usage: { input_tokens: expect.any(Number), total_tokens: expect.any(Number) },
+    })
   })
 
   it.each([
@@ -80,14 +127,28 @@ describe('the official openai SDK against the emulator', () => {
   const sdk = () => new OpenAI({ apiKey: emulator.keys.openai, baseURL: emulator.env.OPENAI_BASE_URL, maxRetries: 0 })
 
   it('generates images', async () => {
-    const result = await sdk().images.generate({ model: 'dall-e-2', prompt: 'a fox', n: 2, size: '256x256', response_format: 'b64_json' })
+    const result = await sdk().images.generate({
+      model: 'dall-e-2',
+      prompt: 'a fox',
+      n: 2,
+      size: '256x256',
+      response_format: 'b64_json',
+    })
     expect(result.data).toHaveLength(2)
     expect(Buffer.from(result.data![0]!.b64_json!, 'base64').readUInt32BE(16)).toBe(256)
   })
 
   it('gets the typed errors it would get from OpenAI', async () => {
-    await expect(sdk().images.generate({ model: 'dall-e-3', prompt: 'x', n: 2 })).rejects.toBeInstanceOf(OpenAI.BadRequestError)
-    await expect(new OpenAI({ apiKey: 'sk-wrong-0123456789', baseURL: emulator.env.OPENAI_BASE_URL, maxRetries: 0 }).images.generate({ prompt: 'x' })).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
+    await expect(sdk().images.generate({ model: 'dall-e-3', prompt: 'x', n: 2 })).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    )
+    await expect(
+      new OpenAI({
+        apiKey: 'sk-wrong-0123456789',
+        baseURL: emulator.env.OPENAI_BASE_URL,
+        maxRetries: 0,
+      }).images.generate({ prompt: 'x' }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
     emulator.inject({ kind: 'rate_limit', provider: 'openai', retryAfterSeconds: 0 })
     await expect(sdk().images.generate({ prompt: 'x' })).rejects.toBeInstanceOf(OpenAI.RateLimitError)
   })
@@ -95,8 +156,12 @@ describe('the official openai SDK against the emulator', () => {
 
 describe('openai emulator: images differ between calls', () => {
   it('draws a new picture for each call of the same prompt', async () => {
-    const first = (await post({ model: 'dall-e-3', prompt: 'a red barn', response_format: 'b64_json' })).json<{ data: { b64_json: string }[] }>()
-    const second = (await post({ model: 'dall-e-3', prompt: 'a red barn', response_format: 'b64_json' })).json<{ data: { b64_json: string }[] }>()
+    const first = (await post({ model: 'dall-e-3', prompt: 'a red barn', response_format: 'b64_json' })).json<{
+      data: { b64_json: string }[]
+    }>()
+    const second = (await post({ model: 'dall-e-3', prompt: 'a red barn', response_format: 'b64_json' })).json<{
+      data: { b64_json: string }[]
+    }>()
     expect(first.data[0]!.b64_json).not.toBe(second.data[0]!.b64_json)
   })
 })

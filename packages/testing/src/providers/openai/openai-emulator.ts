@@ -3,8 +3,17 @@ import { defineEmulatedProvider, type EmulatorContext } from '../../server/emula
 import { validateOpenAIImageRequest, type OpenAIImageRequest } from './openai-rules'
 
 /** OpenAI's error envelope: all four keys, always. */
-export function openaiError(status: number, message: string, type: string, code: string | null, param: string | null = null) {
-  return HttpResponse.json({ error: { message, type, param, code } }, { status, headers: { 'x-request-id': `req_${crypto.randomUUID().replaceAll('-', '')}` } })
+export function openaiError(
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+) {
+  return HttpResponse.json(
+    { error: { message, type, param, code } },
+    { status, headers: { 'x-request-id': `req_${crypto.randomUUID().replaceAll('-', '')}` } },
+  )
 }
 
 const mask = (key: string) => (key.length > 8 ? `${key.slice(0, 3)}*****${key.slice(-4)}` : '*****')
@@ -13,10 +22,20 @@ function authenticate(request: Request, context: EmulatorContext): Response | un
   const header = request.headers.get('authorization') ?? ''
   const match = /^Bearer (.+)$/.exec(header)
   if (!match) {
-    return openaiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null)
+    return openaiError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      'invalid_request_error',
+      null,
+    )
   }
   if (!context.isValidKey(match[1]) || context.take('unauthorized', 'generate')) {
-    return openaiError(401, `Incorrect API key provided: ${mask(match[1]!)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key')
+    return openaiError(
+      401,
+      `Incorrect API key provided: ${mask(match[1]!)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      'invalid_request_error',
+      'invalid_api_key',
+    )
   }
   return undefined
 }
@@ -39,24 +58,45 @@ async function generate(request: Request, context: EmulatorContext, callNumber: 
   const isGptImage = model.startsWith('gpt-image') || model.startsWith('chatgpt-image')
   if (context.take('content_policy', 'generate')) {
     return isGptImage
-      ? openaiError(400, 'Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID. safety_violations=[sexual].', 'image_generation_user_error', 'moderation_blocked')
-      : openaiError(400, 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.', 'invalid_request_error', 'content_policy_violation')
+      ? openaiError(
+          400,
+          'Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID. safety_violations=[sexual].',
+          'image_generation_user_error',
+          'moderation_blocked',
+        )
+      : openaiError(
+          400,
+          'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
+          'invalid_request_error',
+          'content_policy_violation',
+        )
   }
   if (context.take('quota_exceeded', 'generate')) {
-    return openaiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota')
+    return openaiError(
+      429,
+      'You exceeded your current quota, please check your plan and billing details.',
+      'insufficient_quota',
+      'insufficient_quota',
+    )
   }
   const created = Math.floor(context.clock.now() / 1000)
   const headers = { 'x-request-id': `req_${crypto.randomUUID().replaceAll('-', '')}` }
   if (context.take('empty_result', 'generate')) return HttpResponse.json({ created, data: [] }, { headers })
-  const [width, height] = (body.size && body.size !== 'auto' ? body.size : '1024x1024').split('x').map(Number) as [number, number]
+  const [width, height] = (body.size && body.size !== 'auto' ? body.size : '1024x1024').split('x').map(Number) as [
+    number,
+    number,
+  ]
   const n = body.n ?? 1
   const asUrl = !isGptImage && (body.response_format ?? 'url') === 'url'
   const data = await Promise.all(
     Array.from({ length: n }, async (_, index) => {
       // Like the real service, every call draws new pictures (dall-e-3's split calls must not repeat one).
       const png = await context.render(body.prompt, width, height, hash(body.prompt) + callNumber * 16 + index)
-      const image: Record<string, string> = asUrl ? { url: context.files.put('openai', png) } : { b64_json: png.toString('base64') }
-      if (model === 'dall-e-3') image.revised_prompt = `${body.prompt}, rendered in rich detail with balanced composition`
+      const image: Record<string, string> = asUrl
+        ? { url: context.files.put('openai', png) }
+        : { b64_json: png.toString('base64') }
+      if (model === 'dall-e-3')
+        image.revised_prompt = `${body.prompt}, rendered in rich detail with balanced composition`
       return image
     }),
   )
@@ -95,7 +135,9 @@ export const openaiEmulator = defineEmulatedProvider({
   environment: (context) => ({ OPENAI_API_KEY: context.apiKey, OPENAI_BASE_URL: `${context.mountURL}/v1` }),
   handlers: (context) => {
     let calls = 0
-    return [http.post(`${context.mountURL}/v1/images/generations`, ({ request }) => generate(request, context, calls++))]
+    return [
+      http.post(`${context.mountURL}/v1/images/generations`, ({ request }) => generate(request, context, calls++)),
+    ]
   },
   endpointOf: (method, path) => (method === 'POST' && path === '/v1/images/generations' ? 'generate' : 'other'),
   errorBody: (status, message) => ({

@@ -43,16 +43,25 @@ describe('recraft emulator', () => {
   })
 
   it('answers SVG for vector models and vector styles, as a URL or base64', async () => {
-    const byModel = (await (await generate({ prompt: 'a fox logo', model: 'recraftv3_vector', response_format: 'b64_json' })).json()) as ImagesBody
+    const byModel = (await (
+      await generate({ prompt: 'a fox logo', model: 'recraftv3_vector', response_format: 'b64_json' })
+    ).json()) as ImagesBody
     const svg = Buffer.from(byModel.data[0]!.b64_json!, 'base64').toString('utf8')
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="1024" height="1024"/)
-    const byStyle = (await (await generate({ prompt: 'a fox icon', model: 'recraftv3', style: 'icon', substyle: 'outline' })).json()) as ImagesBody
+    const byStyle = (await (
+      await generate({ prompt: 'a fox icon', model: 'recraftv3', style: 'icon', substyle: 'outline' })
+    ).json()) as ImagesBody
     expect(byStyle.data[0]!.url).toMatch(/\.svg$/)
     expect((await fetch(byStyle.data[0]!.url!)).headers.get('content-type')).toBe('image/svg+xml')
   })
 
   it('takes V4 sizes as ratios and longer prompts', async () => {
-    const response = await generate({ prompt: 'x'.repeat(1500), model: 'recraftv4', size: '16:9', response_format: 'b64_json' })
+    const response = await generate({
+      prompt: 'x'.repeat(1500),
+      model: 'recraftv4',
+      size: '16:9',
+      response_format: 'b64_json',
+    })
     expect(response.status).toBe(200)
     const body = (await response.json()) as ImagesBody
     expect(pngSize(Buffer.from(body.data[0]!.b64_json!, 'base64'))).toEqual([1344, 768])

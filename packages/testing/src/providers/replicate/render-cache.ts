@@ -8,7 +8,13 @@ const cache = new Map<string, Promise<Buffer>>()
  * megapixel takes it the better part of a second (benchmarks run many equal
  * jobs). Equal renders asked for at once share one; a failed one is not kept.
  */
-export function renderCached(context: EmulatorContext, prompt: string, width: number, height: number, seed: number): Promise<Buffer> {
+export function renderCached(
+  context: EmulatorContext,
+  prompt: string,
+  width: number,
+  height: number,
+  seed: number,
+): Promise<Buffer> {
   const key = `${width}x${height}:${seed}:${prompt}`
   let png = cache.get(key)
   if (!png) {

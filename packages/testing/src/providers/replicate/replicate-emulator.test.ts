@@ -6,12 +6,26 @@ import { SDXL_VERSION } from './replicate-models'
 let emulator: Emulator
 let base: string
 const auth = () => ({ authorization: `Bearer ${emulator.keys.replicate}`, 'content-type': 'application/json' })
-const post = (path: string, body: unknown, headers: Record<string, string> = auth()) => fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+const post = (path: string, body: unknown, headers: Record<string, string> = auth()) =>
+  fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
 const get = (path: string) => fetch(`${base}${path}`, { headers: auth() })
-type Prediction = { id: string; status: string; output: unknown; error: string | null; logs: string; urls: { get: string; cancel: string }; started_at: string | null; completed_at: string | null }
+type Prediction = {
+  id: string
+  status: string
+  output: unknown
+  error: string | null
+  logs: string
+  urls: { get: string; cancel: string }
+  started_at: string | null
+  completed_at: string | null
+}
 
 beforeAll(async () => {
-  emulator = await startEmulator({ providers: ['replicate'], clock: 'manual', timing: { queueMs: 1_000, runMs: 2_000 } })
+  emulator = await startEmulator({
+    providers: ['replicate'],
+    clock: 'manual',
+    timing: { queueMs: 1_000, runMs: 2_000 },
+  })
   base = emulator.env.REPLICATE_BASE_URL!
 })
 afterAll(() => emulator.close())
@@ -24,19 +38,36 @@ describe('replicate emulator', () => {
   })
 
   it('answers 401 problem details without a valid Bearer token', async () => {
-    for (const headers of [{}, { authorization: emulator.keys.replicate! }, { authorization: 'Bearer r8_wrong' }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { authorization: emulator.keys.replicate! },
+      { authorization: 'Bearer r8_wrong' },
+    ] as Record<string, string>[]) {
       const response = await fetch(`${base}/predictions/x`, { headers })
       expect(response.status).toBe(401)
       expect(response.headers.get('content-type')).toContain('application/problem+json')
-      expect(await response.json()).toMatchObject({ title: 'Unauthenticated', status: 401, detail: 'You did not pass a valid authentication token' })
+      expect(await response.json()).toMatchObject({
+        title: 'Unauthenticated',
+        status: 401,
+        detail: 'You did not pass a valid authentication token',
+      })
     }
   })
 
   it('moves a prediction starting → processing (logs with %) → succeeded (list of URLs) on the clock', async () => {
-    const created = await post('/models/black-forest-labs/flux-schnell/predictions', { input: { prompt: 'a fox', num_outputs: 2 } })
+    const created = await post('/models/black-forest-labs/flux-schnell/predictions', {
+      input: { prompt: 'a fox', num_outputs: 2 },
+    })
     expect(created.status).toBe(201)
     const prediction = (await created.json()) as Prediction
-    expect(prediction).toMatchObject({ status: 'starting', output: null, error: null, logs: '', started_at: null, urls: { get: `${base}/predictions/${prediction.id}`, cancel: `${base}/predictions/${prediction.id}/cancel` } })
+    expect(prediction).toMatchObject({
+      status: 'starting',
+      output: null,
+      error: null,
+      logs: '',
+      started_at: null,
+      urls: { get: `${base}/predictions/${prediction.id}`, cancel: `${base}/predictions/${prediction.id}/cancel` },
+    })
     expect(prediction.id).toMatch(/^[a-z0-9]{26}$/)
     emulator.advance(2_000)
     const running = (await (await get(`/predictions/${prediction.id}`)).json()) as Prediction
@@ -45,7 +76,10 @@ describe('replicate emulator', () => {
     emulator.advance(1_000)
     const done = (await (await get(`/predictions/${prediction.id}`)).json()) as Prediction
     expect(done.status).toBe('succeeded')
-    expect(done.output).toEqual([expect.stringMatching(/\/files\/.+\.png$/), expect.stringMatching(/\/files\/.+\.png$/)])
+    expect(done.output).toEqual([
+      expect.stringMatching(/\/files\/.+\.png$/),
+      expect.stringMatching(/\/files\/.+\.png$/),
+    ])
     expect(done.completed_at).not.toBeNull()
     const png = Buffer.from(await (await fetch((done.output as string[])[0]!)).arrayBuffer())
     expect(png.readUInt32BE(16)).toBe(1024)
@@ -55,22 +89,37 @@ describe('replicate emulator', () => {
     const bad = await post('/predictions', { version: 'nope', input: { prompt: 'x' } })
     expect(bad.status).toBe(422)
     expect(await bad.json()).toMatchObject({ status: 422, invalid_fields: [{ field: 'version' }] })
-    const sdxl = (await (await post('/predictions', { version: SDXL_VERSION, input: { prompt: 'x', width: 512, height: 512 } })).json()) as Prediction & { model: string; version: string }
+    const sdxl = (await (
+      await post('/predictions', { version: SDXL_VERSION, input: { prompt: 'x', width: 512, height: 512 } })
+    ).json()) as Prediction & { model: string; version: string }
     expect([sdxl.model, sdxl.version]).toEqual(['stability-ai/sdxl', SDXL_VERSION])
-    const pro = (await (await post('/models/black-forest-labs/flux-1.1-pro/predictions', { input: { prompt: 'x' } })).json()) as Prediction
+    const pro = (await (
+      await post('/models/black-forest-labs/flux-1.1-pro/predictions', { input: { prompt: 'x' } })
+    ).json()) as Prediction
     emulator.advance(3_000)
-    expect(((await (await get(`/predictions/${pro.id}`)).json()) as Prediction).output).toEqual(expect.stringMatching(/\/files\//))
+    expect(((await (await get(`/predictions/${pro.id}`)).json()) as Prediction).output).toEqual(
+      expect.stringMatching(/\/files\//),
+    )
   })
 
   it('rejects invalid input with 422 and invalid_fields', async () => {
-    const response = await post('/models/black-forest-labs/flux-schnell/predictions', { input: { prompt: 'x', aspect_ratio: '7:5' } })
+    const response = await post('/models/black-forest-labs/flux-schnell/predictions', {
+      input: { prompt: 'x', aspect_ratio: '7:5' },
+    })
     expect(response.status).toBe(422)
-    expect(await response.json()).toMatchObject({ title: 'Input validation failed', invalid_fields: [{ type: 'enum', field: 'input.aspect_ratio' }] })
+    expect(await response.json()).toMatchObject({
+      title: 'Input validation failed',
+      invalid_fields: [{ type: 'enum', field: 'input.aspect_ratio' }],
+    })
     expect((await post('/models/a/b/predictions', { prompt: 'x' })).status).toBe(422)
   })
 
   it('holds a Prefer: wait create until the prediction is done', async () => {
-    const pending = post('/models/black-forest-labs/flux-schnell/predictions', { input: { prompt: 'x' } }, { ...auth(), prefer: 'wait=5' })
+    const pending = post(
+      '/models/black-forest-labs/flux-schnell/predictions',
+      { input: { prompt: 'x' } },
+      { ...auth(), prefer: 'wait=5' },
+    )
     await new Promise((resolve) => setTimeout(resolve, 30))
     emulator.advance(3_000)
     const prediction = (await (await pending).json()) as Prediction
@@ -79,13 +128,21 @@ describe('replicate emulator', () => {
 
   it('answers the prediction as created when Prefer: wait runs out', async () => {
     const started = Date.now()
-    const prediction = (await (await post('/models/black-forest-labs/flux-schnell/predictions', { input: { prompt: 'x' } }, { ...auth(), prefer: 'wait=1' })).json()) as Prediction
+    const prediction = (await (
+      await post(
+        '/models/black-forest-labs/flux-schnell/predictions',
+        { input: { prompt: 'x' } },
+        { ...auth(), prefer: 'wait=1' },
+      )
+    ).json()) as Prediction
     expect(prediction.status).toBe('starting')
     expect(Date.now() - started).toBeGreaterThanOrEqual(950)
   })
 
   it('cancels, and 404s an unknown prediction', async () => {
-    const prediction = (await (await post('/models/black-forest-labs/flux-dev/predictions', { input: { prompt: 'x' } })).json()) as Prediction
+    const prediction = (await (
+      await post('/models/black-forest-labs/flux-dev/predictions', { input: { prompt: 'x' } })
+    ).json()) as Prediction
     const canceled = await post(`/predictions/${prediction.id}/cancel`, {})
     expect(((await canceled.json()) as Prediction).status).toBe('canceled')
     expect((await get('/predictions/doesnotexist')).status).toBe(404)
@@ -93,9 +150,14 @@ describe('replicate emulator', () => {
 
   it('fails NSFW predictions with the safety checker text, and quota with 402', async () => {
     emulator.inject({ kind: 'content_policy', provider: 'replicate' })
-    const prediction = (await (await post('/models/black-forest-labs/flux-dev/predictions', { input: { prompt: 'x' } })).json()) as Prediction
+    const prediction = (await (
+      await post('/models/black-forest-labs/flux-dev/predictions', { input: { prompt: 'x' } })
+    ).json()) as Prediction
     emulator.advance(3_000)
-    expect((await (await get(`/predictions/${prediction.id}`)).json()) as Prediction).toMatchObject({ status: 'failed', error: 'NSFW content detected. Try running it again, or try a different prompt.' })
+    expect((await (await get(`/predictions/${prediction.id}`)).json()) as Prediction).toMatchObject({
+      status: 'failed',
+      error: 'NSFW content detected. Try running it again, or try a different prompt.',
+    })
     emulator.inject({ kind: 'quota_exceeded', provider: 'replicate' })
     const quota = await post('/models/black-forest-labs/flux-dev/predictions', { input: { prompt: 'x' } })
     expect(quota.status).toBe(402)
@@ -113,7 +175,10 @@ describe('the official replicate SDK against the emulator', () => {
   it('runs a model with block mode (Prefer: wait) and gets the output URLs', async () => {
     const sdk = new Replicate({ auth: live.keys.replicate, baseUrl: live.env.REPLICATE_BASE_URL, useFileOutput: false })
     const output = await sdk.run('black-forest-labs/flux-schnell', { input: { prompt: 'a fox', num_outputs: 2 } })
-    expect(output).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1/), expect.stringMatching(/^http:\/\/127\.0\.0\.1/)])
+    expect(output).toEqual([
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1/),
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1/),
+    ])
     expect(live.requestsFor('replicate', 'submit')[0]!.headers.prefer).toBe('wait')
   })
 

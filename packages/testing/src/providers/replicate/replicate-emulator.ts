@@ -4,7 +4,14 @@ import { defineEmulatedProvider, type EmulatorContext } from '../../server/emula
 import { memoOnce } from '../../server/job-memo'
 import type { EmulatedJob, JobView } from '../../server/job-store'
 import { renderCached } from './render-cache'
-import { lenientModel, progressLogs, REPLICATE_MODELS, REPLICATE_VERSIONS, type EmulatedReplicateModel, type InvalidField } from './replicate-models'
+import {
+  lenientModel,
+  progressLogs,
+  REPLICATE_MODELS,
+  REPLICATE_VERSIONS,
+  type EmulatedReplicateModel,
+  type InvalidField,
+} from './replicate-models'
 
 /** What a prediction remembers from its create request. */
 interface PredictionInput {
@@ -26,7 +33,10 @@ const NSFW_ERROR = 'NSFW content detected. Try running it again, or try a differ
 
 /** RFC 7807 problem details, as Replicate answers errors. */
 export function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Response {
-  return HttpResponse.json({ type: `https://replicate.com/docs/reference/http#${status}`, title, status, detail, ...extra }, { status, headers: { 'content-type': 'application/problem+json' } })
+  return HttpResponse.json(
+    { type: `https://replicate.com/docs/reference/http#${status}`, title, status, detail, ...extra },
+    { status, headers: { 'content-type': 'application/problem+json' } },
+  )
 }
 
 function authenticate(request: Request, context: EmulatorContext, endpoint: string): Response | undefined {
@@ -43,7 +53,13 @@ const predictionId = () => {
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
-const STATUS_BY_PHASE: Readonly<Record<JobView['phase'], string>> = { queued: 'starting', running: 'processing', succeeded: 'succeeded', failed: 'failed', canceled: 'canceled' }
+const STATUS_BY_PHASE: Readonly<Record<JobView['phase'], string>> = {
+  queued: 'starting',
+  running: 'processing',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  canceled: 'canceled',
+}
 
 function modelOf(job: Prediction): EmulatedReplicateModel {
   return REPLICATE_MODELS[job.input.model] ?? lenientModel(job.input.model)
@@ -55,8 +71,11 @@ async function outputOf(job: Prediction, context: EmulatorContext): Promise<stri
   if (job.input.isEmpty) return model.output === 'list' ? [] : null
   const { width, height } = model.size(job.input.input)
   const prompt = String(job.input.input.prompt)
-  const draw = async (index: number) => context.files.put('replicate', await renderCached(context, prompt, width, height, job.input.seed + index))
-  const urls = await memoOnce(job.memo, 'output', () => Promise.all(Array.from({ length: model.count(job.input.input) }, (_, index) => draw(index))))
+  const draw = async (index: number) =>
+    context.files.put('replicate', await renderCached(context, prompt, width, height, job.input.seed + index))
+  const urls = await memoOnce(job.memo, 'output', () =>
+    Promise.all(Array.from({ length: model.count(job.input.input) }, (_, index) => draw(index))),
+  )
   return model.output === 'list' ? urls : (urls[0] ?? null)
 }
 
@@ -71,11 +90,29 @@ function prerender(job: Prediction, context: EmulatorContext): void {
 }
 
 /** The prediction object as `GET /v1/predictions/{id}` returns it, at the clock's current time. */
-export async function predictionBody(job: Prediction, context: EmulatorContext, view: JobView = context.jobs.view(job)): Promise<Record<string, unknown>> {
+export async function predictionBody(
+  job: Prediction,
+  context: EmulatorContext,
+  view: JobView = context.jobs.view(job),
+): Promise<Record<string, unknown>> {
   const base = `${context.mountURL}/v1/predictions/${job.id}`
-  const startedAt = view.phase === 'queued' || (view.phase === 'canceled' && job.canceledAt! < job.createdAt + job.queueMs) ? undefined : job.createdAt + job.queueMs
+  const startedAt =
+    view.phase === 'queued' || (view.phase === 'canceled' && job.canceledAt! < job.createdAt + job.queueMs)
+      ? undefined
+      : job.createdAt + job.queueMs
   const steps = modelOf(job).steps(job.input.input)
-  const logs = startedAt === undefined ? '' : progressLogs(job.input.seed, steps, view.phase === 'failed' ? 0.5 : view.phase === 'canceled' ? (job.canceledAt! - startedAt) / job.runMs : view.progress)
+  const logs =
+    startedAt === undefined
+      ? ''
+      : progressLogs(
+          job.input.seed,
+          steps,
+          view.phase === 'failed'
+            ? 0.5
+            : view.phase === 'canceled'
+              ? (job.canceledAt! - startedAt) / job.runMs
+              : view.progress,
+        )
   const body: Record<string, unknown> = {
     id: job.id,
     model: job.input.model,
@@ -92,7 +129,8 @@ export async function predictionBody(job: Prediction, context: EmulatorContext, 
     completed_at: iso(view.finishedAt),
     urls: { cancel: `${base}/cancel`, get: base, web: `https://replicate.com/p/${job.id}` },
   }
-  if (view.phase === 'succeeded') body.metrics = { predict_time: job.runMs / 1000, total_time: (job.queueMs + job.runMs) / 1000 }
+  if (view.phase === 'succeeded')
+    body.metrics = { predict_time: job.runMs / 1000, total_time: (job.queueMs + job.runMs) / 1000 }
   return body
 }
 
@@ -118,7 +156,9 @@ async function holdUntilDone(job: Prediction, seconds: number, context: Emulator
     if (context.signal.aborted || context.clock.now() >= until || Date.now() >= realUntil) return false
     // On a real clock, wake exactly when the job should finish; re-check often enough to see a cancel.
     const finishesAt = job.outcome === 'never' ? Infinity : job.createdAt + job.queueMs + job.runMs
-    const step = context.clock.isManual ? 10 : Math.max(1, Math.min(100, finishesAt - context.clock.now(), until - context.clock.now()))
+    const step = context.clock.isManual
+      ? 10
+      : Math.max(1, Math.min(100, finishesAt - context.clock.now(), until - context.clock.now()))
     await new Promise<void>((resolve) => {
       const stop = () => {
         clearTimeout(timer)
@@ -143,7 +183,8 @@ async function readJson(request: Request): Promise<Record<string, unknown> | Res
   return problem(400, 'Invalid request body', 'The request body must be a JSON object')
 }
 
-const invalid = (field: InvalidField) => problem(422, 'Input validation failed', `- ${field.field}: ${field.description}`, { invalid_fields: [field] })
+const invalid = (field: InvalidField) =>
+  problem(422, 'Input validation failed', `- ${field.field}: ${field.description}`, { invalid_fields: [field] })
 
 /** `POST /v1/predictions` and `POST /v1/models/{owner}/{name}/predictions`. */
 async function create(request: Request, context: EmulatorContext, target: { model?: string }): Promise<Response> {
@@ -156,17 +197,27 @@ async function create(request: Request, context: EmulatorContext, target: { mode
   if (!modelName) {
     const ref = typeof body.version === 'string' ? body.version : ''
     const match = /^(?:([\w.-]+\/[\w.-]+):)?([0-9a-f]{64})$/.exec(ref)
-    if (!match) return invalid({ type: 'required', field: 'version', description: ref ? 'Invalid version or not permitted' : 'version is required' })
+    if (!match)
+      return invalid({
+        type: 'required',
+        field: 'version',
+        description: ref ? 'Invalid version or not permitted' : 'version is required',
+      })
     version = match[2]!
     modelName = match[1] ?? REPLICATE_VERSIONS[version] ?? 'unknown/model'
   }
-  if (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input)) return invalid({ type: 'required', field: 'input', description: 'input is required' })
+  if (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input))
+    return invalid({ type: 'required', field: 'input', description: 'input is required' })
   const input = body.input as Record<string, unknown>
   const model = REPLICATE_MODELS[modelName] ?? lenientModel(modelName)
   const problemField = model.validate(input)
   if (problemField) return invalid(problemField)
   if (context.take('quota_exceeded', 'submit')) {
-    return problem(402, 'Insufficient credit', 'You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit. Once you purchase credit, please wait a few minutes before trying again.')
+    return problem(
+      402,
+      'Insufficient credit',
+      'You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit. Once you purchase credit, please wait a few minutes before trying again.',
+    )
   }
   const isNsfw = Boolean(context.take('content_policy', 'submit'))
   const fails = isNsfw || Boolean(context.take('job_fails', 'submit'))
@@ -174,7 +225,14 @@ async function create(request: Request, context: EmulatorContext, target: { mode
   const seed = typeof input.seed === 'number' ? input.seed : Math.floor(Math.random() * 65_536)
   const job: Prediction = context.jobs.create(
     'replicate',
-    { model: modelName, version, input, seed, error: isNsfw ? NSFW_ERROR : fails ? 'Prediction failed: CUDA error: out of memory' : undefined, isEmpty: Boolean(context.take('empty_result', 'submit')) },
+    {
+      model: modelName,
+      version,
+      input,
+      seed,
+      error: isNsfw ? NSFW_ERROR : fails ? 'Prediction failed: CUDA error: out of memory' : undefined,
+      isEmpty: Boolean(context.take('empty_result', 'submit')),
+    },
     outcome,
     {},
     predictionId(),
@@ -188,11 +246,17 @@ async function create(request: Request, context: EmulatorContext, target: { mode
   return HttpResponse.json(isDone ? await predictionBody(job, context) : snapshot, { status: 201 })
 }
 
-function findPrediction(request: Request, context: EmulatorContext, id: string, endpoint: string): Prediction | Response {
+function findPrediction(
+  request: Request,
+  context: EmulatorContext,
+  id: string,
+  endpoint: string,
+): Prediction | Response {
   const denied = authenticate(request, context, endpoint)
   if (denied) return denied
   const job = context.jobs.get<PredictionInput>(id)
-  if (!job || job.provider !== 'replicate') return problem(404, 'Not found', 'The requested resource could not be found.')
+  if (!job || job.provider !== 'replicate')
+    return problem(404, 'Not found', 'The requested resource could not be found.')
   return job
 }
 
@@ -205,7 +269,9 @@ export const replicateEmulator = defineEmulatedProvider({
     const v1 = `${context.mountURL}/v1`
     return [
       http.post(`${v1}/predictions`, ({ request }) => create(request, context, {})),
-      http.post(`${v1}/models/:owner/:name/predictions`, ({ request, params }) => create(request, context, { model: `${String(params.owner)}/${String(params.name)}` })),
+      http.post(`${v1}/models/:owner/:name/predictions`, ({ request, params }) =>
+        create(request, context, { model: `${String(params.owner)}/${String(params.name)}` }),
+      ),
       http.get(`${v1}/predictions/:id`, async ({ request, params }) => {
         const job = findPrediction(request, context, String(params.id), 'status')
         return job instanceof Response ? job : HttpResponse.json(await predictionBody(job, context))
@@ -219,10 +285,15 @@ export const replicateEmulator = defineEmulatedProvider({
     ]
   },
   endpointOf: (method, path) => {
-    if (method === 'POST' && (path === '/v1/predictions' || /^\/v1\/models\/[^/]+\/[^/]+\/predictions$/.test(path))) return 'submit'
+    if (method === 'POST' && (path === '/v1/predictions' || /^\/v1\/models\/[^/]+\/[^/]+\/predictions$/.test(path)))
+      return 'submit'
     if (method === 'POST' && /^\/v1\/predictions\/[^/]+\/cancel$/.test(path)) return 'cancel'
     if (method === 'GET' && /^\/v1\/predictions\/[^/]+$/.test(path)) return 'status'
     return 'other'
   },
-  errorBody: (status, message) => ({ title: status === 429 ? 'Too many requests' : status >= 500 ? 'Internal server error' : 'Error', status, detail: message }),
+  errorBody: (status, message) => ({
+    title: status === 429 ? 'Too many requests' : status >= 500 ? 'Internal server error' : 'Error',
+    status,
+    detail: message,
+  }),
 })

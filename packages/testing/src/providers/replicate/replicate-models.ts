@@ -23,28 +23,48 @@ const FORMATS = ['webp', 'jpg', 'png']
 
 type Rule = (input: Record<string, unknown>) => InvalidField | undefined
 
-const enumOf = (field: string, values: readonly string[]): Rule => (input) =>
-  input[field] === undefined || values.includes(String(input[field]))
-    ? undefined
-    : { type: 'enum', field: `input.${field}`, description: `${field} must be one of the following: ${values.map((v) => `"${v}"`).join(', ')}` }
+const enumOf =
+  (field: string, values: readonly string[]): Rule =>
+  (input) =>
+    input[field] === undefined || values.includes(String(input[field]))
+      ? undefined
+      : {
+          type: 'enum',
+          field: `input.${field}`,
+          description: `${field} must be one of the following: ${values.map((v) => `"${v}"`).join(', ')}`,
+        }
 
-const intIn = (field: string, min: number, max: number): Rule => (input) => {
-  const value = input[field]
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value)) return { type: 'type', field: `input.${field}`, description: 'Invalid type. Expected: integer, given: ' + typeof value }
-  if (value < min) return { type: 'number_gte', field: `input.${field}`, description: `Must be greater than or equal to ${min}` }
-  if (value > max) return { type: 'number_lte', field: `input.${field}`, description: `Must be less than or equal to ${max}` }
-  return undefined
-}
+const intIn =
+  (field: string, min: number, max: number): Rule =>
+  (input) => {
+    const value = input[field]
+    if (value === undefined) return undefined
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      return {
+        type: 'type',
+        field: `input.${field}`,
+        description: 'Invalid type. Expected: integer, given: ' + typeof value,
+      }
+    if (value < min)
+      return { type: 'number_gte', field: `input.${field}`, description: `Must be greater than or equal to ${min}` }
+    if (value > max)
+      return { type: 'number_lte', field: `input.${field}`, description: `Must be less than or equal to ${max}` }
+    return undefined
+  }
 
 const requiredPrompt: Rule = (input) =>
-  typeof input.prompt === 'string' && input.prompt.length > 0 ? undefined : { type: 'required', field: 'input', description: 'prompt is required' }
+  typeof input.prompt === 'string' && input.prompt.length > 0
+    ? undefined
+    : { type: 'required', field: 'input', description: 'prompt is required' }
 
-const first = (rules: readonly Rule[]) => (input: Record<string, unknown>) => rules.map((rule) => rule(input)).find(Boolean)
+const first = (rules: readonly Rule[]) => (input: Record<string, unknown>) =>
+  rules.map((rule) => rule(input)).find(Boolean)
 
 /** FLUX renders about one megapixel at the ratio, edges multiples of 16. */
 function fluxSize(input: Record<string, unknown>): { width: number; height: number } {
-  const [w, h] = String(input.aspect_ratio ?? '1:1').split(':').map(Number) as [number, number]
+  const [w, h] = String(input.aspect_ratio ?? '1:1')
+    .split(':')
+    .map(Number) as [number, number]
   const ratio = w / h
   const edge = (value: number) => Math.round(value / 16) * 16
   return { width: edge(Math.sqrt(1024 * 1024 * ratio)), height: edge(Math.sqrt((1024 * 1024) / ratio)) }
@@ -54,7 +74,14 @@ const flux = (name: string, maxSteps: number, defaultSteps: number): EmulatedRep
   name,
   output: 'list',
   steps: (input) => Number(input.num_inference_steps ?? defaultSteps),
-  validate: first([requiredPrompt, enumOf('aspect_ratio', FLUX_RATIOS), intIn('num_outputs', 1, 4), enumOf('output_format', FORMATS), intIn('num_inference_steps', 1, maxSteps), intIn('output_quality', 0, 100)]),
+  validate: first([
+    requiredPrompt,
+    enumOf('aspect_ratio', FLUX_RATIOS),
+    intIn('num_outputs', 1, 4),
+    enumOf('output_format', FORMATS),
+    intIn('num_inference_steps', 1, maxSteps),
+    intIn('output_quality', 0, 100),
+  ]),
   size: fluxSize,
   count: (input) => Number(input.num_outputs ?? 1),
 })
@@ -70,15 +97,30 @@ export const REPLICATE_MODELS: Readonly<Record<string, EmulatedReplicateModel>> 
     name: 'black-forest-labs/flux-1.1-pro',
     output: 'single',
     steps: () => 0,
-    validate: first([requiredPrompt, enumOf('aspect_ratio', [...FLUX_RATIOS, 'custom']), enumOf('output_format', FORMATS), intIn('width', 256, 1440), intIn('height', 256, 1440)]),
-    size: (input) => (input.aspect_ratio === 'custom' ? { width: Number(input.width ?? 1024), height: Number(input.height ?? 1024) } : fluxSize(input)),
+    validate: first([
+      requiredPrompt,
+      enumOf('aspect_ratio', [...FLUX_RATIOS, 'custom']),
+      enumOf('output_format', FORMATS),
+      intIn('width', 256, 1440),
+      intIn('height', 256, 1440),
+    ]),
+    size: (input) =>
+      input.aspect_ratio === 'custom'
+        ? { width: Number(input.width ?? 1024), height: Number(input.height ?? 1024) }
+        : fluxSize(input),
     count: () => 1,
   },
   'stability-ai/sdxl': {
     name: 'stability-ai/sdxl',
     output: 'list',
     steps: (input) => Number(input.num_inference_steps ?? 50),
-    validate: first([requiredPrompt, intIn('num_outputs', 1, 4), intIn('num_inference_steps', 1, 500), intIn('width', 128, 2048), intIn('height', 128, 2048)]),
+    validate: first([
+      requiredPrompt,
+      intIn('num_outputs', 1, 4),
+      intIn('num_inference_steps', 1, 500),
+      intIn('width', 128, 2048),
+      intIn('height', 128, 2048),
+    ]),
     size: (input) => ({ width: Number(input.width ?? 1024), height: Number(input.height ?? 1024) }),
     count: (input) => Number(input.num_outputs ?? 1),
   },
@@ -91,7 +133,10 @@ export function lenientModel(name: string): EmulatedReplicateModel {
     output: 'list',
     steps: () => 20,
     validate: requiredPrompt,
-    size: (input) => (input.width || input.height ? { width: Number(input.width ?? 1024), height: Number(input.height ?? 1024) } : fluxSize(input)),
+    size: (input) =>
+      input.width || input.height
+        ? { width: Number(input.width ?? 1024), height: Number(input.height ?? 1024) }
+        : fluxSize(input),
     count: (input) => Math.min(4, Math.max(1, Number(input.num_outputs ?? 1))),
   }
 }
@@ -107,7 +152,9 @@ export function progressLogs(seed: number, steps: number, progress: number): str
   for (let step = 0; step <= done; step++) {
     const percent = Math.floor((step / steps) * 100)
     const bar = '█'.repeat(Math.floor(percent / 10)).padEnd(10, ' ')
-    lines.push(`${String(percent).padStart(3, ' ')}%|${bar}| ${step}/${steps} [00:0${Math.min(9, step)}<00:00, 3.21it/s]`)
+    lines.push(
+      `${String(percent).padStart(3, ' ')}%|${bar}| ${step}/${steps} [00:0${Math.min(9, step)}<00:00, 3.21it/s]`,
+    )
   }
   return `${lines.join('\n')}\n`
 }

@@ -22,7 +22,12 @@ const SDXL = '/v1/generation/stable-diffusion-xl-1024-v1-0/text-to-image'
 function v1(body: unknown, headers: Record<string, string> = {}, engine = SDXL) {
   return fetch(`${base}${engine}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json', ...headers },
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...headers,
+    },
     body: JSON.stringify(body),
   })
 }
@@ -30,7 +35,11 @@ function v1(body: unknown, headers: Record<string, string> = {}, engine = SDXL) 
 function v2(endpoint: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
   const form = new FormData()
   for (const [name, value] of Object.entries(fields)) form.append(name, value)
-  return fetch(`${base}/v2beta/stable-image/generate/${endpoint}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...headers }, body: form })
+  return fetch(`${base}/v2beta/stable-image/generate/${endpoint}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...headers },
+    body: form,
+  })
 }
 
 const prompt = (text = 'a red fox in snow') => ({ text_prompts: [{ text, weight: 1 }] })
@@ -40,7 +49,10 @@ describe('stability emulator, v1 text-to-image', () => {
     const response = await v1({ ...prompt(), width: 1216, height: 832, samples: 2, seed: 42 })
     expect(response.status).toBe(200)
     const body = (await response.json()) as { artifacts: { base64: string; seed: number; finishReason: string }[] }
-    expect(body.artifacts.map((a) => [a.seed, a.finishReason])).toEqual([[42, 'SUCCESS'], [43, 'SUCCESS']])
+    expect(body.artifacts.map((a) => [a.seed, a.finishReason])).toEqual([
+      [42, 'SUCCESS'],
+      [43, 'SUCCESS'],
+    ])
     expect(pngSize(Buffer.from(body.artifacts[0]!.base64, 'base64'))).toEqual([1216, 832])
   })
 
@@ -53,9 +65,17 @@ describe('stability emulator, v1 text-to-image', () => {
 
   it('takes the key with or without Bearer, and rejects a missing one with the v1 envelope', async () => {
     expect((await v1({ ...prompt(), width: 1024, height: 1024 }, { authorization: key })).status).toBe(200)
-    const response = await fetch(`${base}${SDXL}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(prompt()) })
+    const response = await fetch(`${base}${SDXL}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(prompt()),
+    })
     expect(response.status).toBe(401)
-    expect(await response.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'unauthorized', message: 'missing authorization header' })
+    expect(await response.json()).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      name: 'unauthorized',
+      message: 'missing authorization header',
+    })
   })
 
   it('rejects sizes outside the SDXL list with the real wording', async () => {
@@ -82,16 +102,33 @@ describe('stability emulator, v1 text-to-image', () => {
   })
 
   it('rejects only-negative prompts, samples > 1 as PNG, and unknown engines', async () => {
-    expect(((await (await v1({ text_prompts: [{ text: 'blur', weight: -1 }], width: 1024, height: 1024 })).json()) as { name: string }).name).toBe('invalid_prompts')
-    expect(((await (await v1({ ...prompt(), width: 1024, height: 1024, samples: 2 }, { accept: 'image/png' })).json()) as { name: string }).name).toBe('invalid_samples')
+    expect(
+      (
+        (await (await v1({ text_prompts: [{ text: 'blur', weight: -1 }], width: 1024, height: 1024 })).json()) as {
+          name: string
+        }
+      ).name,
+    ).toBe('invalid_prompts')
+    expect(
+      (
+        (await (await v1({ ...prompt(), width: 1024, height: 1024, samples: 2 }, { accept: 'image/png' })).json()) as {
+          name: string
+        }
+      ).name,
+    ).toBe('invalid_samples')
     const missing = await v1(prompt(), {}, '/v1/generation/sdxl-9000/text-to-image')
     expect(missing.status).toBe(404)
-    expect(await missing.json()).toMatchObject({ name: 'not_found', message: 'The specified engine (ID sdxl-9000) was not found.' })
+    expect(await missing.json()).toMatchObject({
+      name: 'not_found',
+      message: 'The specified engine (ID sdxl-9000) was not found.',
+    })
   })
 
   it('marks artifacts CONTENT_FILTERED, answers 402 without credits, and empty artifacts on demand', async () => {
     emulator.inject({ kind: 'content_policy', provider: 'stability' })
-    const filtered = (await (await v1({ ...prompt(), width: 1024, height: 1024 })).json()) as { artifacts: { finishReason: string }[] }
+    const filtered = (await (await v1({ ...prompt(), width: 1024, height: 1024 })).json()) as {
+      artifacts: { finishReason: string }[]
+    }
     expect(filtered.artifacts[0]!.finishReason).toBe('CONTENT_FILTERED')
     emulator.inject({ kind: 'quota_exceeded', provider: 'stability' })
     const broke = await v1({ ...prompt(), width: 1024, height: 1024 })
@@ -104,17 +141,29 @@ describe('stability emulator, v1 text-to-image', () => {
 
 describe('stability emulator, v2beta stable-image', () => {
   it('answers JSON {image, finish_reason, seed} typed by output_format, sized by aspect ratio', async () => {
-    const response = await v2('sd3', { prompt: 'a lighthouse', aspect_ratio: '16:9', seed: '99', model: 'sd3.5-medium' })
+    const response = await v2('sd3', {
+      prompt: 'a lighthouse',
+      aspect_ratio: '16:9',
+      seed: '99',
+      model: 'sd3.5-medium',
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('application/json; type=image/png')
     const body = (await response.json()) as { image: string; finish_reason: string; seed: number }
     expect([body.finish_reason, body.seed]).toEqual(['SUCCESS', 99])
     expect(pngSize(Buffer.from(body.image, 'base64'))).toEqual([1344, 768])
-    expect(emulator.requestsFor('stability', 'generate')[0]!.multipart).toMatchObject({ prompt: 'a lighthouse', aspect_ratio: '16:9' })
+    expect(emulator.requestsFor('stability', 'generate')[0]!.multipart).toMatchObject({
+      prompt: 'a lighthouse',
+      aspect_ratio: '16:9',
+    })
   })
 
   it('answers image bytes with finish-reason and seed headers for Accept: image/*', async () => {
-    const response = await v2('ultra', { prompt: 'a lighthouse', aspect_ratio: '9:21', seed: '5' }, { accept: 'image/*' })
+    const response = await v2(
+      'ultra',
+      { prompt: 'a lighthouse', aspect_ratio: '9:21', seed: '5' },
+      { accept: 'image/*' },
+    )
     expect(response.headers.get('content-type')).toBe('image/png')
     expect([response.headers.get('finish-reason'), response.headers.get('seed')]).toEqual(['SUCCESS', '5'])
     expect(pngSize(Buffer.from(await response.arrayBuffer()))).toEqual([640, 1536])
@@ -127,7 +176,11 @@ describe('stability emulator, v2beta stable-image', () => {
       body: JSON.stringify({ prompt: 'x' }),
     })
     expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({ id: expect.any(String), name: 'bad_request', errors: ['content-type: must be multipart/form-data'] })
+    expect(await response.json()).toEqual({
+      id: expect.any(String),
+      name: 'bad_request',
+      errors: ['content-type: must be multipart/form-data'],
+    })
   })
 
   it.each([
@@ -148,11 +201,16 @@ describe('stability emulator, v2beta stable-image', () => {
 
   it('flags CONTENT_FILTERED by default, or refuses with 403 content_moderation', async () => {
     emulator.inject({ kind: 'content_policy', provider: 'stability' })
-    expect(((await (await v2('core', { prompt: 'x' })).json()) as { finish_reason: string }).finish_reason).toBe('CONTENT_FILTERED')
+    expect(((await (await v2('core', { prompt: 'x' })).json()) as { finish_reason: string }).finish_reason).toBe(
+      'CONTENT_FILTERED',
+    )
     emulator.inject({ kind: 'content_policy', provider: 'stability', status: 403 })
     const refused = await v2('core', { prompt: 'x' })
     expect(refused.status).toBe(403)
-    expect(await refused.json()).toMatchObject({ name: 'content_moderation', errors: [expect.stringContaining('content moderation')] })
+    expect(await refused.json()).toMatchObject({
+      name: 'content_moderation',
+      errors: [expect.stringContaining('content moderation')],
+    })
   })
 
   it('answers 401, 402, 413 and 429 with the v2beta envelope', async () => {

@@ -40,8 +40,10 @@ export function stabilityV2Error(status: number, name: string, errors: readonly 
   return HttpResponse.json({ id, name, errors }, { status, headers: { 'x-request-id': id } })
 }
 
-const NO_CREDITS = 'You lack sufficient credits to make this request. Please purchase more credits at https://platform.stability.ai/account/credits and try again.'
-const MODERATED = 'Your request was flagged by our content moderation system, as a result your request was denied and you were not charged.'
+const NO_CREDITS =
+  'You lack sufficient credits to make this request. Please purchase more credits at https://platform.stability.ai/account/credits and try again.'
+const MODERATED =
+  'Your request was flagged by our content moderation system, as a result your request was denied and you were not charged.'
 
 type ErrorWriter = (status: number, name: string, message: string) => Response
 const v1Writer: ErrorWriter = stabilityV1Error
@@ -52,7 +54,8 @@ function authenticate(request: Request, context: EmulatorContext, error: ErrorWr
   const header = request.headers.get('authorization')
   if (!header) return error(401, 'unauthorized', 'missing authorization header')
   const key = header.replace(/^Bearer\s+/i, '').trim()
-  if (!context.isValidKey(key) || context.take('unauthorized', 'generate')) return error(401, 'unauthorized', 'authorization: the API key you provided is invalid')
+  if (!context.isValidKey(key) || context.take('unauthorized', 'generate'))
+    return error(401, 'unauthorized', 'authorization: the API key you provided is invalid')
   return undefined
 }
 
@@ -64,11 +67,14 @@ function seedFor(requested: number | undefined, prompt: string, index: number): 
 async function textToImage(engine: string, request: Request, context: EmulatorContext): Promise<Response> {
   const denied = authenticate(request, context, v1Writer)
   if (denied) return denied
-  if (!V1_ENGINES[engine]) return stabilityV1Error(404, 'not_found', `The specified engine (ID ${engine}) was not found.`)
-  if (!(request.headers.get('content-type') ?? '').includes('application/json')) return stabilityV1Error(400, 'bad_request', 'content-type: must be application/json')
+  if (!V1_ENGINES[engine])
+    return stabilityV1Error(404, 'not_found', `The specified engine (ID ${engine}) was not found.`)
+  if (!(request.headers.get('content-type') ?? '').includes('application/json'))
+    return stabilityV1Error(400, 'bad_request', 'content-type: must be application/json')
   const accept = request.headers.get('accept') ?? 'application/json'
   const acceptsPng = accept.includes('image/png')
-  if (!acceptsPng && !accept.includes('application/json') && !accept.includes('*/*')) return stabilityV1Error(400, 'bad_request', 'accept: must be application/json or image/png')
+  if (!acceptsPng && !accept.includes('application/json') && !accept.includes('*/*'))
+    return stabilityV1Error(400, 'bad_request', 'accept: must be application/json or image/png')
   let body: StabilityV1Request
   try {
     body = (await request.json()) as StabilityV1Request
@@ -79,8 +85,12 @@ async function textToImage(engine: string, request: Request, context: EmulatorCo
   if (invalid) return stabilityV1Error(invalid.status, invalid.name, invalid.message)
   if (context.take('quota_exceeded', 'generate')) return stabilityV1Error(402, 'payment_required', NO_CREDITS)
   const filtered = Boolean(context.take('content_policy', 'generate'))
-  if (context.take('empty_result', 'generate')) return HttpResponse.json({ artifacts: [] }, { headers: { 'x-request-id': newId() } })
-  const prompt = body.text_prompts!.filter((p) => typeof p.weight !== 'number' || p.weight > 0).map((p) => p.text as string).join(', ')
+  if (context.take('empty_result', 'generate'))
+    return HttpResponse.json({ artifacts: [] }, { headers: { 'x-request-id': newId() } })
+  const prompt = body
+    .text_prompts!.filter((p) => typeof p.weight !== 'number' || p.weight > 0)
+    .map((p) => p.text as string)
+    .join(', ')
   const [width, height] = [Number(body.width ?? defaultEdge(engine)), Number(body.height ?? defaultEdge(engine))]
   const finishReason = filtered ? 'CONTENT_FILTERED' : 'SUCCESS'
   const artifacts = await Promise.all(
@@ -92,7 +102,12 @@ async function textToImage(engine: string, request: Request, context: EmulatorCo
   if (!acceptsPng) return HttpResponse.json({ artifacts }, { headers: { 'x-request-id': newId() } })
   const [artifact] = artifacts
   return new HttpResponse(Buffer.from(artifact!.base64, 'base64'), {
-    headers: { 'content-type': 'image/png', 'finish-reason': finishReason, seed: String(artifact!.seed), 'x-request-id': newId() },
+    headers: {
+      'content-type': 'image/png',
+      'finish-reason': finishReason,
+      seed: String(artifact!.seed),
+      'x-request-id': newId(),
+    },
   })
 }
 
@@ -101,7 +116,8 @@ async function readForm(request: Request): Promise<V2Fields | Response> {
     return stabilityV2Error(400, 'bad_request', ['content-type: must be multipart/form-data'])
   }
   const bytes = await request.clone().arrayBuffer()
-  if (bytes.byteLength > MAX_V2_BODY_BYTES) return stabilityV2Error(413, 'payload_too_large', ['body: payloads cannot be larger than 10MiB in size'])
+  if (bytes.byteLength > MAX_V2_BODY_BYTES)
+    return stabilityV2Error(413, 'payload_too_large', ['body: payloads cannot be larger than 10MiB in size'])
   try {
     const fields: Record<string, string | File> = {}
     for (const [name, value] of (await request.formData()).entries()) fields[name] = value
@@ -116,7 +132,8 @@ async function stableImage(endpoint: V2Endpoint, request: Request, context: Emul
   if (denied) return denied
   const accept = request.headers.get('accept') ?? 'image/*'
   const asJson = accept.includes('application/json')
-  if (!asJson && !accept.includes('image/') && !accept.includes('*/*')) return stabilityV2Error(400, 'bad_request', ['accept: must be image/* or application/json'])
+  if (!asJson && !accept.includes('image/') && !accept.includes('*/*'))
+    return stabilityV2Error(400, 'bad_request', ['accept: must be image/* or application/json'])
   const fields = await readForm(request)
   if (fields instanceof Response) return fields
   const invalid = validateV2Request(endpoint, fields)
@@ -129,7 +146,8 @@ async function stableImage(endpoint: V2Endpoint, request: Request, context: Emul
   const format = (fields.output_format as string | undefined) ?? 'png'
   const prompt = fields.prompt as string
   const seed = seedFor(Number(fields.seed ?? 0), prompt, 0)
-  const [width, height] = V2_OUTPUT_SIZES[endpoint === 'core' ? 'core' : 'megapixel'][(fields.aspect_ratio as string | undefined) ?? '1:1']!
+  const [width, height] =
+    V2_OUTPUT_SIZES[endpoint === 'core' ? 'core' : 'megapixel'][(fields.aspect_ratio as string | undefined) ?? '1:1']!
   const empty = Boolean(context.take('empty_result', 'generate'))
   // The local renderer draws PNG only; jpeg/webp requests get PNG bytes under the declared type.
   const image = empty ? Buffer.alloc(0) : await context.render(prompt, width, height, seed)
@@ -138,7 +156,9 @@ async function stableImage(endpoint: V2Endpoint, request: Request, context: Emul
     const body = JSON.stringify({ image: image.toString('base64'), finish_reason: finishReason, seed })
     return new HttpResponse(body, { headers: { ...headers, 'content-type': `application/json; type=image/${format}` } })
   }
-  return new HttpResponse(image, { headers: { ...headers, 'content-type': `image/${format}`, 'finish-reason': finishReason, seed: String(seed) } })
+  return new HttpResponse(image, {
+    headers: { ...headers, 'content-type': `image/${format}`, 'finish-reason': finishReason, seed: String(seed) },
+  })
 }
 
 function hash(text: string): number {
@@ -159,12 +179,21 @@ export const stabilityEmulator = defineEmulatedProvider({
   defaultKey: 'sk-emu-stability-0123456789abcdef',
   environment: (context) => ({ STABILITY_API_KEY: context.apiKey, STABILITY_BASE_URL: context.mountURL }),
   handlers: (context) => [
-    http.post(`${context.mountURL}/v1/generation/:engine/text-to-image`, ({ request, params }) => textToImage(String(params.engine), request, context)),
+    http.post(`${context.mountURL}/v1/generation/:engine/text-to-image`, ({ request, params }) =>
+      textToImage(String(params.engine), request, context),
+    ),
     ...(['ultra', 'core', 'sd3'] as const).map((endpoint) =>
-      http.post(`${context.mountURL}/v2beta/stable-image/generate/${endpoint}`, ({ request }) => stableImage(endpoint, request, context)),
+      http.post(`${context.mountURL}/v2beta/stable-image/generate/${endpoint}`, ({ request }) =>
+        stableImage(endpoint, request, context),
+      ),
     ),
   ],
   endpointOf: (method, path) => (method === 'POST' && GENERATE_PATH.test(path) ? 'generate' : 'other'),
   // Transport faults do not know which API version was called: the body carries both versions' fields.
-  errorBody: (status, message) => ({ id: newId(), name: NAME_BY_STATUS[status] ?? 'server_error', message, errors: [message] }),
+  errorBody: (status, message) => ({
+    id: newId(),
+    name: NAME_BY_STATUS[status] ?? 'server_error',
+    message,
+    errors: [message],
+  }),
 })
