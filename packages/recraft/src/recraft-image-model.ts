@@ -72,7 +72,7 @@ function recraftModel(
     maxImagesPerCall: 6,
     maxPromptLength: v3 ? 1_000 : 10_000,
     sizes: v3 ? { sizes: V3_SIZES } : { aspectRatios: V4_RATIOS },
-    supports: { negativePrompt: v3, formats: BOTH_FORMATS },
+    supports: { negativePrompt: v3, seed: true, formats: BOTH_FORMATS },
     optionsSchema: v3 ? recraftImageOptionsSchema : recraftV4OptionsSchema,
     mediaType: vector ? SVG : undefined,
   }
@@ -126,6 +126,8 @@ export function toRecraftBody(call: ImageCall): Record<string, unknown> {
     substyle,
     style_id,
     negative_prompt: call.negativePrompt,
+    // Recraft's OpenAPI document: `random_seed`, a uint32 for reproducible results.
+    random_seed: call.seed,
     controls,
   }
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))

@@ -121,6 +121,17 @@ describe('request mapping', () => {
     expect(await failure(styled)).toMatchObject({ code: 'invalid_request' })
   })
 
+  it('sends the seed as random_seed, so the same seed gives the same picture', async () => {
+    const request = b64('recraft-v3', 'a fox').with_seed(4_294_967_295)
+    const response = await client().generateImage(request)
+    expect((generated()[0]!.json as { random_seed: number }).random_seed).toBe(4_294_967_295)
+    expect(response.warnings).toEqual([])
+    const again = await client().generateImage(request)
+    expect(again.first()!.b64_json).toBe(response.first()!.b64_json)
+    const other = await client().generateImage(request.with_seed(7))
+    expect(other.first()!.b64_json).not.toBe(response.first()!.b64_json)
+  })
+
   it('splits n above 6 into calls of at most 6', async () => {
     const response = await client().generateImage(b64('recraft-v3', 'a fox').with_n(8))
     expect(response.count).toBe(8)

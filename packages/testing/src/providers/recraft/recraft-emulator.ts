@@ -75,7 +75,7 @@ async function generate(request: Request, context: EmulatorContext): Promise<Res
   const prompt = body.prompt as string
   const data = await Promise.all(
     Array.from({ length: (body.n as number | undefined) ?? 1 }, async (_, index) => {
-      const seed = hash(prompt) + index
+      const seed = ((body.random_seed as number | undefined) ?? hash(prompt)) + index
       const bytes = await (isVector
         ? renderSvg(context, prompt, width, height, seed)
         : context.render(prompt, width, height, seed))

@@ -140,6 +140,7 @@ export interface RecraftImageRequest {
   response_format?: unknown
   size?: unknown
   negative_prompt?: unknown
+  random_seed?: unknown
   controls?: { colors?: unknown; background_color?: unknown; artistic_level?: unknown; no_text?: unknown }
 }
 
@@ -185,6 +186,9 @@ export function validateRecraftRequest(body: RecraftImageRequest): RecraftReject
       `size "${String(body.size)}" is not supported by ${String(body.model ?? 'recraftv3')}; supported: ${allowed.join(', ')}`,
     )
   }
+  const seed = body.random_seed
+  if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 4_294_967_295))
+    return bad('invalid_random_seed', 'random_seed must be an integer from 0 to 4294967295')
   return validateStyle(body, rules) ?? validateControls(body.controls)
 }
 
