@@ -11,14 +11,19 @@ import {
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '../start-emulator'
 import type { EmulatedProviderId } from '../providers/registry'
+import type { EmulatedProvider } from '../server/emulated-provider'
 import type { JobTiming } from '../server/job-store'
 
 /** What the shared suite needs to know about a provider. */
 export interface ProviderConformanceOptions {
   /** The provider, configured from the environment the emulator hands out. */
   provider: ImageProvider
-  /** Which emulator serves it. */
-  emulator: EmulatedProviderId
+  /**
+   * Which emulator serves it: a built-in one by id (`'openai'`), or your own
+   * `EmulatedProvider` (see "Emulate your own API" in the README). Its `id`
+   * must be the provider's id: faults are armed for `provider.id`.
+   */
+  emulator: EmulatedProviderId | EmulatedProvider
   /** A model to exercise, ideally `provider:model`. */
   modelId: string
   /** Emulator endpoint names: `generate` for sync providers; `submit` and `status` for job providers. */
@@ -51,6 +56,11 @@ const FAST: Pick<LLMKitClientOptions, 'retry' | 'poll'> = {
  * stage, polling, abort, deadlines and resume. Call it inside a test file.
  */
 export function describeProviderConformance(options: ProviderConformanceOptions): void {
+  const emulatorId = typeof options.emulator === 'string' ? options.emulator : options.emulator.id
+  if (emulatorId !== options.provider.id)
+    throw new Error(
+      `describeProviderConformance: the emulator "${emulatorId}" must have the provider's id "${options.provider.id}" (faults are armed for it)`,
+    )
   const isJob = Boolean(options.provider.start)
   const first = isJob ? options.endpoints.submit! : options.endpoints.generate!
   const supports = {
