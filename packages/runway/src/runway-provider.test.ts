@@ -93,6 +93,33 @@ describe('request mapping', () => {
     expect(emulator.requests).toHaveLength(0)
   })
 
+  it('sends a local reference image as a data URI well past 2,048 characters (gen4_image_turbo)', async () => {
+    const pixels = Buffer.alloc(200_000, 7).toString('base64')
+    const uri = `data:image/png;base64,${pixels}`
+    const request = new ImageGenerationRequest('runway:gen4_image_turbo', '@fox in the snow').with_provider_options(
+      'runway',
+      { referenceImages: [{ uri, tag: 'fox' }] },
+    )
+    const response = await client().generateImage(request)
+    expect(response.count).toBe(1)
+    expect((emulator.requestsFor('runway', 'submit')[0]!.json as { referenceImages: unknown }).referenceImages).toEqual(
+      [{ uri, tag: 'fox' }],
+    )
+  })
+
+  it.each([
+    ['http://example.com/a.png', 'must be an https:// URL'],
+    [`https://example.com/${'a'.repeat(2048)}`, 'URLs are limited to 2048 characters'],
+    [`data:image/png;base64,${'A'.repeat(7_200_000)}`, 'limited to 5 MB'],
+    ['data:text/plain,hello', 'base64 image data URI'],
+  ])('refuses reference image %#  before any request', async (uri, problem) => {
+    const request = gen4().with_provider_options('runway', { referenceImages: [{ uri }] })
+    const error = (await rejection(client().generateImage(request))) as LLMKitError
+    expect(error.code).toBe('invalid_request')
+    expect(error.message).toContain(problem)
+    expect(emulator.requests).toHaveLength(0)
+  })
+
   it('takes the base URL with or without /v1, and registers from RUNWAYML_API_SECRET', () => {
     expect(normalizeRunwayBaseURL('https://api.dev.runwayml.com/v1/')).toBe('https://api.dev.runwayml.com')
     expect(LLMKitClient.fromEnv({ providers: [runway], env: {} }).providers).toHaveLength(0)

@@ -69,6 +69,17 @@ describe('runway emulator', () => {
     }
   })
 
+  it('takes reference images as HTTPS URLs up to 2,048 characters or data URIs up to 5 MB', async () => {
+    const turbo = { ...valid, model: 'gen4_image_turbo' }
+    const dataUri = `data:image/png;base64,${Buffer.alloc(100_000, 1).toString('base64')}`
+    expect((await submit({ ...turbo, referenceImages: [{ uri: dataUri }] })).status).toBe(200)
+    for (const uri of ['http://example.com/a.png', `https://example.com/${'a'.repeat(2048)}`, 'data:image/png,xyz']) {
+      const response = await submit({ ...turbo, referenceImages: [{ uri }] })
+      expect(response.status).toBe(400)
+      expect(await response.json()).toMatchObject({ issues: [{ path: ['referenceImages', 0, 'uri'] }] })
+    }
+  })
+
   it('moves a task THROTTLED → PENDING → RUNNING (progress) → SUCCEEDED (output URLs) on the clock', async () => {
     const created = (await (await submit({ ...valid, seed: 5 })).json()) as {
       id: string

@@ -103,7 +103,24 @@ function validate(body: Record<string, unknown>): Issue | undefined {
     return { path: ['referenceImages'], message: 'Too big: expected array to have <=3 items' }
   if (body.model === 'gen4_image_turbo' && (!Array.isArray(references) || references.length === 0))
     return { path: ['referenceImages'], message: 'Too small: expected array to have >=1 items' }
+  for (const [index, reference] of (Array.isArray(references) ? references : []).entries()) {
+    const problem = referenceProblem((reference as { uri?: unknown } | null)?.uri)
+    if (problem) return { path: ['referenceImages', index, 'uri'], message: problem }
+  }
   return undefined
+}
+
+/** Runway's input rules (docs, "API Input Parameters"): HTTPS URLs up to 2,048 characters, data URIs up to 5 MB. */
+function referenceProblem(uri: unknown): string | undefined {
+  if (typeof uri !== 'string') return 'Invalid input: expected string'
+  if (uri.startsWith('data:')) {
+    const match = /^data:image\/[a-z0-9.+-]+;base64,([A-Za-z0-9+/]+=*)$/i.exec(uri)
+    if (!match) return 'Invalid data URI: expected data:image/<type>;base64,<data>'
+    if (Buffer.from(match[1]!, 'base64').length > 5 * 1024 * 1024) return 'Data URI images must be at most 5MB'
+    return undefined
+  }
+  if (!/^(https|runway):\/\//.test(uri)) return 'Invalid URL: must be HTTPS'
+  return uri.length > 2048 ? 'Too big: expected string to have <=2048 characters' : undefined
 }
 
 const STATUS_BY_PHASE: Readonly<Record<JobView['phase'], string>> = {
