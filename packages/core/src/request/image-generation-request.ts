@@ -12,10 +12,13 @@ export const MAX_PROMPT_LENGTH = 32_000
 
 const promptSchema = z.string().trim().min(1).max(MAX_PROMPT_LENGTH)
 
-function check<T>(method: string, schema: z.ZodType<T>, value: unknown, expected: string): T {
-  const result = schema.safeParse(value)
-  if (!result.success) throw invalidRequest(`${method}: ${expected}, got ${describe(value)}`)
-  return result.data
+/** A checker whose schema is built once, here, not on every call (a request is built per call). */
+function rule<T>(method: string, schema: z.ZodType<T>, expected: string): (value: unknown) => T {
+  return (value) => {
+    const result = schema.safeParse(value)
+    if (!result.success) throw invalidRequest(`${method}: ${expected}, got ${describe(value)}`)
+    return result.data
+  }
 }
 
 function describe(value: unknown): string {
@@ -31,80 +34,54 @@ function describe(value: unknown): string {
 }
 
 const checkers = {
-  model: (value: unknown) =>
-    check(
-      'ImageGenerationRequest',
-      z.string().trim().min(1).max(300),
-      value,
-      'model must be a non-empty model id such as "dall-e-3" or "local:sketch"',
-    ),
-  prompt: (value: unknown) =>
-    check(
-      'ImageGenerationRequest',
-      promptSchema,
-      value,
-      `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`,
-    ),
-  n: (value: unknown) =>
-    check(
-      'with_n',
-      z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST),
-      value,
-      `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`,
-    ),
-  size: (value: unknown) =>
-    check(
-      'with_size',
-      z.custom<ImageSize>((value) => value instanceof ImageSize),
-      value,
-      'size must be an ImageSize (ImageSize.Square1024, ImageSize.custom(w, h), ImageSize.parse("1792x1024"))',
-    ),
-  quality: (value: unknown) =>
-    check(
-      'with_quality',
-      z.enum(Object.values(ImageQuality) as [ImageQuality]),
-      value,
-      'quality must be ImageQuality.Standard or ImageQuality.Hd',
-    ),
-  style: (value: unknown) =>
-    check(
-      'with_style',
-      z.enum(Object.values(ImageStyle) as [ImageStyle]),
-      value,
-      'style must be ImageStyle.Natural or ImageStyle.Vivid',
-    ),
-  format: (value: unknown) =>
-    check(
-      'with_format',
-      z.enum(Object.values(ImageFormat) as [ImageFormat]),
-      value,
-      'format must be ImageFormat.Url or ImageFormat.B64Json',
-    ),
-  negative: (value: unknown) =>
-    check('with_negative_prompt', promptSchema, value, 'negative prompt must be non-empty text'),
-  seed: (value: unknown) =>
-    check(
-      'with_seed',
-      z.number().int().min(0).max(MAX_SEED),
-      value,
-      `seed must be a whole number from 0 to ${MAX_SEED}`,
-    ),
-  aspect: (value: unknown) =>
-    check(
-      'with_aspect_ratio',
-      z.string().refine((text) => parseAspectRatio(text) !== undefined),
-      value,
-      'aspect ratio must look like "16:9"',
-    ),
-  providerId: (value: unknown) =>
-    check(
-      'with_provider_options',
-      z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-      value,
-      'provider must be a provider id such as "fal"',
-    ),
-  options: (value: unknown) =>
-    check('with_provider_options', z.record(z.string(), z.unknown()), value, 'options must be a plain object'),
+  model: rule(
+    'ImageGenerationRequest',
+    z.string().trim().min(1).max(300),
+    'model must be a non-empty model id such as "dall-e-3" or "local:sketch"',
+  ),
+  prompt: rule(
+    'ImageGenerationRequest',
+    promptSchema,
+    `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`,
+  ),
+  n: rule(
+    'with_n',
+    z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST),
+    `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`,
+  ),
+  size: rule(
+    'with_size',
+    z.custom<ImageSize>((value) => value instanceof ImageSize),
+    'size must be an ImageSize (ImageSize.Square1024, ImageSize.custom(w, h), ImageSize.parse("1792x1024"))',
+  ),
+  quality: rule(
+    'with_quality',
+    z.enum(Object.values(ImageQuality) as [ImageQuality]),
+    'quality must be ImageQuality.Standard or ImageQuality.Hd',
+  ),
+  style: rule(
+    'with_style',
+    z.enum(Object.values(ImageStyle) as [ImageStyle]),
+    'style must be ImageStyle.Natural or ImageStyle.Vivid',
+  ),
+  format: rule(
+    'with_format',
+    z.enum(Object.values(ImageFormat) as [ImageFormat]),
+    'format must be ImageFormat.Url or ImageFormat.B64Json',
+  ),
+  negative: rule('with_negative_prompt', promptSchema, 'negative prompt must be non-empty text'),
+  seed: rule('with_seed', z.number().int().min(0).max(MAX_SEED), `seed must be a whole number from 0 to ${MAX_SEED}`),
+  aspect: rule(
+    'with_aspect_ratio',
+    z.string().refine((text) => parseAspectRatio(text) !== undefined),
+    'aspect ratio must look like "16:9"',
+  ),
+  providerId: rule(
+    'with_provider_options',
+    z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    'provider must be a provider id such as "fal"',
+  ),
+  options: rule('with_provider_options', z.record(z.string(), z.unknown()), 'options must be a plain object'),
 }
 
 /** The plain-data form of a request (what `toJSON()` returns and `fromJSON()` reads). */
