@@ -72,7 +72,7 @@ function authenticate(request: Request, context: EmulatorContext, endpoint: stri
 }
 
 interface Issue {
-  readonly path: string[]
+  readonly path: (string | number)[]
   readonly message: string
 }
 
