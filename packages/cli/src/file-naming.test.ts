@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FileNameReserver, imageFileName, slugify } from './file-naming'
+import { FileNameReserver, imageFileName, isAlive, removeStaleTemporaryFiles, slugify } from './file-naming'
 
 describe('slugify', () => {
   it.each([
@@ -34,16 +35,43 @@ describe('imageFileName', () => {
 })
 
 describe('FileNameReserver', () => {
-  it('never hands out a name that exists on disk or was handed out before', async () => {
+  it('never overwrites a file on disk or one written before, and leaves no temporary file', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'llmkit-names-'))
     await writeFile(join(folder, 'a-s1-1.png'), 'taken')
     const names = new FileNameReserver(folder)
     const [first, second, third] = await Promise.all([
-      names.reserve('a-s1-1.png'),
-      names.reserve('a-s1-1.png'),
-      names.reserve('b.png'),
+      names.write('a-s1-1.png', Buffer.from('one')),
+      names.write('a-s1-1.png', Buffer.from('two')),
+      names.write('b.png', Buffer.from('three')),
     ])
     expect([first, second].sort()).toEqual(['a-s1-1-2.png', 'a-s1-1-3.png'])
     expect(third).toBe('b.png')
+    expect(await readFile(join(folder, 'a-s1-1.png'), 'utf8')).toBe('taken')
+    expect(await readFile(join(folder, first!), 'utf8')).toBe('one')
+    expect((await readdir(folder)).sort()).toEqual(['a-s1-1-2.png', 'a-s1-1-3.png', 'a-s1-1.png', 'b.png'])
+  })
+
+  it('two writers that do not share a reserver (two processes) still never share a name', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'llmkit-names-'))
+    const written = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => new FileNameReserver(folder).write('x.png', Buffer.from(`${index}`))),
+    )
+    expect(new Set(written).size).toBe(8)
+    const contents = await Promise.all(written.map((name) => readFile(join(folder, name), 'utf8')))
+    expect(contents.sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7'])
+  })
+})
+
+describe('removeStaleTemporaryFiles', () => {
+  it('removes temporary files of dead processes only', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'llmkit-names-'))
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    const dead = Number(child.stdout)
+    expect(isAlive(dead)).toBe(false)
+    const stale = `.llmkit-manifest.json.${dead}.0a1b2c.tmp`
+    const live = `.a.png.${process.pid}.abcdef.tmp`
+    for (const name of [stale, live, 'keep.png', 'other.tmp']) await writeFile(join(folder, name), '')
+    expect(await removeStaleTemporaryFiles(folder)).toEqual([stale])
+    expect((await readdir(folder)).sort()).toEqual([live, 'keep.png', 'other.tmp'].sort())
   })
 })

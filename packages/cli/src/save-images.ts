@@ -25,8 +25,9 @@ export interface NamingInput {
 
 /**
  * Saves every image under a fresh, collision-free name built from the prompt,
- * the seed and the index. `GeneratedImage.save` writes atomically, so an
- * interrupted save leaves no half-written file.
+ * the seed and the index. Names are claimed atomically (see
+ * {@link FileNameReserver}), so neither a concurrent `llmkit` process nor an
+ * interrupted save ever leaves a half-written or overwritten file.
  */
 export async function saveImages(
   images: readonly GeneratedImage[],
@@ -39,9 +40,13 @@ export async function saveImages(
   for (const [position, image] of images.entries()) {
     signal?.throwIfAborted()
     const seed = image.seed ?? (input.seed === undefined ? undefined : input.seed + position)
-    const file = await names.reserve(imageFileName(input.prompt, position + 1, extensionFor(image.media_type), seed))
+    const bytes = await image.bytes({ signal })
+    signal?.throwIfAborted()
+    const file = await names.write(
+      imageFileName(input.prompt, position + 1, extensionFor(image.media_type), seed),
+      bytes,
+    )
     const path = join(folder, file)
-    await image.save(path, { signal })
     saved.push(clean({ file, path, seed, width: image.width ?? input.width, height: image.height ?? input.height }))
   }
   return saved

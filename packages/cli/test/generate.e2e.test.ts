@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { cleanEnv, pngSize, runCli, temporaryFolder } from './cli-process'
@@ -41,6 +42,38 @@ describe('llmkit generate (offline, local renderer)', () => {
     expect(second.stdout.trim()).toBe(join('out', 'a-lake-s3-1-2.png'))
     expect((await stat(join(cwd, 'out', 'a-lake-s3-1.png'))).mtimeMs).toBe(before.mtimeMs)
     expect((await readdir(join(cwd, 'out'))).sort()).toEqual(['a-lake-s3-1-2.png', 'a-lake-s3-1.png'])
+  })
+
+  it('six concurrent processes writing the same names into one folder: every image kept under its own name', async () => {
+    const cwd = await temporaryFolder()
+    // Six prompts that differ after the slug's 48 characters: the same file names, different images.
+    const prompts = ['sunset', 'night', 'snow', 'forest', 'city', 'mountains'].map(
+      (word) => `a quiet scene painted slowly with care and patience ${word}`,
+    )
+    const results = await Promise.all(
+      prompts.map((prompt) =>
+        runCli(['generate', prompt, '-n', '2', '--seed', '3', '--size', '64x64', '-o', 'out', '--json'], {
+          cwd,
+          env: cleanEnv(home),
+        }),
+      ),
+    )
+    const reported = results.flatMap((result) => {
+      expect(result.code).toBe(0)
+      return (JSON.parse(result.stdout) as { files: string[] }).files
+    })
+    expect(new Set(reported).size).toBe(12)
+    const onDisk = (await readdir(join(cwd, 'out'))).sort()
+    expect(onDisk).toEqual(reported.map((path) => basename(path)).sort())
+    // No file was replaced by another process's image: each holds the bytes of a distinct image.
+    const digests = await Promise.all(
+      onDisk.map(async (name) =>
+        createHash('sha256')
+          .update(await readFile(join(cwd, 'out', name)))
+          .digest('hex'),
+      ),
+    )
+    expect(new Set(digests).size).toBe(12)
   })
 
   it('keeps weird prompts (slashes, unicode, very long) inside the output folder with safe names', async () => {
