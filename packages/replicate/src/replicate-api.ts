@@ -5,7 +5,8 @@ import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 export const replicatePredictionSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
-  output: z.union([z.array(z.string().nullable()), z.string(), z.null()]).optional(),
+  /** Any JSON (Replicate's OpenAPI document): each model picks its own shape. */
+  output: z.unknown().optional(),
   error: z.unknown().optional(),
   logs: z.string().nullish(),
 })
@@ -46,4 +47,40 @@ export function progressFromLogs(logs: string | null | undefined): number | unde
 /** Content-policy refusals show up as failed predictions with NSFW text (FLUX, SDXL safety checkers). */
 export function codeForFailure(error: string): LLMKitErrorCode {
   return /nsfw|safety|sensitive|flagged/i.test(error) ? 'content_policy' : 'provider_error'
+}
+
+/** Extensions that are certainly not images, so a model's extra files (`.json`, `.txt`, video) are skipped. */
+const NOT_IMAGE = /\.(json|txt|csv|mp4|webm|mov|wav|mp3|zip|tar|gz|safetensors|npy|glb|obj)(\?|#|$)/i
+
+/**
+ * The image URLs (http(s)) and image data URIs in a prediction's output, wherever the model put them
+ * (`"url"`, `["url", …]`, `{ image: url }`, `[{ url }]`, nested), in document order, without repeats.
+ */
+export function findImageOutputs(output: unknown): string[] {
+  const found: string[] = []
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 8 || found.length >= 64) return
+    if (typeof value === 'string') {
+      const isImage = /^https?:\/\/\S+$/i.test(value) ? !NOT_IMAGE.test(value) : /^data:image\//i.test(value)
+      if (isImage && !found.includes(value)) found.push(value)
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1)
+    } else if (typeof value === 'object' && value !== null) {
+      for (const item of Object.values(value)) visit(item, depth + 1)
+    }
+  }
+  visit(output, 0)
+  return found
+}
+
+/** A short rendering of what a model answered, for an error message. */
+export function describeOutput(output: unknown): string {
+  if (output === undefined || output === null) return 'no output'
+  const text =
+    typeof output === 'string'
+      ? JSON.stringify(output)
+      : JSON.stringify(output, (_key, value: unknown) =>
+          typeof value === 'string' && value.length > 80 ? `${value.slice(0, 60)}…(${value.length} characters)` : value,
+        )
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text
 }

@@ -13,6 +13,8 @@ import {
 } from '@llmkit/core'
 import {
   codeForFailure,
+  describeOutput,
+  findImageOutputs,
   progressFromLogs,
   readReplicateError,
   replicatePredictionSchema,
@@ -261,13 +263,26 @@ export function toJobStatus(prediction: ReplicatePrediction, job: ImageJob): Job
     case 'processing':
       return { state: 'pending', phase: 'running', progress: progressFromLogs(prediction.logs) }
     case 'succeeded': {
-      const urls = (Array.isArray(prediction.output) ? prediction.output : [prediction.output]).filter(
-        (url): url is string => typeof url === 'string' && url !== '',
-      )
-      const images = urls.map((url) =>
-        GeneratedImage.from_url(url, {
-          media_type: MEDIA_BY_EXTENSION[/\.(\w+)(?:\?|$)/.exec(url)?.[1]?.toLowerCase() ?? ''],
-        }),
+      const found = findImageOutputs(prediction.output)
+      if (found.length === 0) {
+        return {
+          state: 'failed',
+          error: new LLMKitError({
+            code: 'no_image',
+            provider: 'replicate',
+            model: job.model,
+            isRetryable: false,
+            message: `replicate: prediction ${prediction.id} succeeded but its output holds no image URL or data URI: ${describeOutput(prediction.output)}; check that ${job.model} is an image model and which inputs it needs`,
+          }),
+        }
+      }
+      // A data URI is kept as the image's URL when URLs were asked for, and decoded when base64 was.
+      const images = found.map((url) =>
+        url.startsWith('data:') && job.call.format === ImageFormat.B64Json
+          ? GeneratedImage.from_b64(url.slice(url.indexOf(',') + 1), { media_type: /^data:([^;,]+)/.exec(url)?.[1] })
+          : GeneratedImage.from_url(url, {
+              media_type: MEDIA_BY_EXTENSION[/\.(\w+)(?:\?|$)/.exec(url)?.[1]?.toLowerCase() ?? ''],
+            }),
       )
       return { state: 'completed', images }
     }

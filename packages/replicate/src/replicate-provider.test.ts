@@ -11,6 +11,7 @@ import {
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
+import { findImageOutputs } from './replicate-api'
 import { createReplicate, normalizeReplicateBaseURL, progressFromLogs, replicate, SDXL_VERSION } from './index'
 
 let emulator: Emulator
@@ -285,6 +286,52 @@ describe('jobs', () => {
     expect(response.count).toBe(1)
     expect(emulator.requestsFor('replicate', 'submit')).toHaveLength(1)
     expect(emulator.requestsFor('replicate', 'status').length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('finds image URLs anywhere in an object output ({ images: [{ url }], seed })', async () => {
+    const response = await client().generateImage(
+      new ImageGenerationRequest('replicate:llmkit-emulator/object-output', 'a fox').with_format(ImageFormat.B64Json),
+    )
+    expect(response.count).toBe(1)
+    expect(response.first()!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//)
+    expect(Buffer.from(response.first()!.b64_json!, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG')
+  })
+
+  it('takes data URIs in the output as images, decoded when base64 is asked for', async () => {
+    const model = 'replicate:llmkit-emulator/data-uri-output'
+    const asUrl = await client().generateImage(new ImageGenerationRequest(model, 'a fox'))
+    expect(asUrl.first()!.url).toMatch(/^data:image\/png;base64,/)
+    const asBase64 = await client().generateImage(
+      new ImageGenerationRequest(model, 'a fox').with_format(ImageFormat.B64Json),
+    )
+    expect(asBase64.first()!.url).toBeUndefined()
+    expect(asBase64.first()!.media_type).toBe('image/png')
+    expect(Buffer.from(asBase64.first()!.b64_json!, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG')
+  })
+
+  it('fails with no_image showing what came back when the output holds no image', async () => {
+    const error = (await rejection(
+      client().generateImage(new ImageGenerationRequest('replicate:llmkit-emulator/text-output', 'a fox')),
+    )) as LLMKitError
+    expect(error.code).toBe('no_image')
+    expect(error.message).toContain(
+      'holds no image URL or data URI: "No image for \\"a fox\\": this model answers in text."',
+    )
+    expect(emulator.requestsFor('replicate', 'submit')).toHaveLength(1)
+  })
+
+  it('reads image URLs from any JSON output shape, skipping files that are not images', async () => {
+    expect(findImageOutputs('https://x.test/a.png')).toEqual(['https://x.test/a.png'])
+    expect(findImageOutputs({ image: 'https://x.test/a.webp' })).toEqual(['https://x.test/a.webp'])
+    expect(findImageOutputs([{ url: 'https://x.test/a' }, { url: 'https://x.test/b' }])).toEqual([
+      'https://x.test/a',
+      'https://x.test/b',
+    ])
+    expect(
+      findImageOutputs({ result: { files: ['https://x.test/meta.json', 'data:image/webp;base64,AAAA'] }, seed: 3 }),
+    ).toEqual(['data:image/webp;base64,AAAA'])
+    expect(findImageOutputs({ text: 'hello', url: 'ftp://x.test/a.png' })).toEqual([])
+    expect(findImageOutputs(null)).toEqual([])
   })
 
   it('downloads the URLs when base64 is asked for', async () => {

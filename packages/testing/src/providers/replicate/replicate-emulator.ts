@@ -6,6 +6,7 @@ import type { EmulatedJob, JobView } from '../../server/job-store'
 import { renderCached } from './render-cache'
 import {
   lenientModel,
+  OUTPUT_SHAPE_MODELS,
   progressLogs,
   REPLICATE_MODELS,
   REPLICATE_VERSIONS,
@@ -62,20 +63,33 @@ const STATUS_BY_PHASE: Readonly<Record<JobView['phase'], string>> = {
 }
 
 function modelOf(job: Prediction): EmulatedReplicateModel {
-  return REPLICATE_MODELS[job.input.model] ?? lenientModel(job.input.model)
+  return REPLICATE_MODELS[job.input.model] ?? OUTPUT_SHAPE_MODELS[job.input.model] ?? lenientModel(job.input.model)
 }
 
-/** Renders the output once and keeps it: a list of URLs or one URL. */
-async function outputOf(job: Prediction, context: EmulatorContext): Promise<string[] | string | null> {
+/** Renders the output once and keeps it, in the model's output shape. */
+async function outputOf(job: Prediction, context: EmulatorContext): Promise<unknown> {
   const model = modelOf(job)
   if (job.input.isEmpty) return model.output === 'list' ? [] : null
   const { width, height } = model.size(job.input.input)
   const prompt = String(job.input.input.prompt)
-  const draw = async (index: number) =>
-    context.files.put('replicate', await renderCached(context, prompt, width, height, job.input.seed + index))
+  const bytesOf = (index: number) => renderCached(context, prompt, width, height, job.input.seed + index)
+  const count = model.count(job.input.input)
+  if (count === 0) return `No image for "${prompt}": this model answers in text.`
+  if (model.output === 'data-uri')
+    return memoOnce(job.memo, 'output', () =>
+      Promise.all(
+        Array.from(
+          { length: count },
+          async (_, index) => `data:image/png;base64,${(await bytesOf(index)).toString('base64')}`,
+        ),
+      ),
+    )
   const urls = await memoOnce(job.memo, 'output', () =>
-    Promise.all(Array.from({ length: model.count(job.input.input) }, (_, index) => draw(index))),
+    Promise.all(
+      Array.from({ length: count }, async (_, index) => context.files.put('replicate', await bytesOf(index))),
+    ),
   )
+  if (model.output === 'object') return { images: urls.map((url) => ({ url })), seed: job.input.seed }
   return model.output === 'list' ? urls : (urls[0] ?? null)
 }
 
@@ -209,7 +223,7 @@ async function create(request: Request, context: EmulatorContext, target: { mode
   if (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input))
     return invalid({ type: 'required', field: 'input', description: 'input is required' })
   const input = body.input as Record<string, unknown>
-  const model = REPLICATE_MODELS[modelName] ?? lenientModel(modelName)
+  const model = REPLICATE_MODELS[modelName] ?? OUTPUT_SHAPE_MODELS[modelName] ?? lenientModel(modelName)
   const problemField = model.validate(input)
   if (problemField) return invalid(problemField)
   if (context.take('quota_exceeded', 'submit')) {

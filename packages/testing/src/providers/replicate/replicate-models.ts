@@ -9,8 +9,11 @@ export interface InvalidField {
 export interface EmulatedReplicateModel {
   /** `owner/name`. */
   readonly name: string
-  /** Output is a list of URLs (`num_outputs` models) or one URL. */
-  readonly output: 'list' | 'single'
+  /**
+   * Output is a list of URLs (`num_outputs` models), one URL, or (Replicate types `output` as any JSON)
+   * an object `{ images: [{ url }], seed }`, or a list of base64 data URIs.
+   */
+  readonly output: 'list' | 'single' | 'object' | 'data-uri'
   /** Steps written to the logs as a tqdm progress bar. */
   readonly steps: (input: Record<string, unknown>) => number
   validate(input: Record<string, unknown>): InvalidField | undefined
@@ -139,6 +142,17 @@ export function lenientModel(name: string): EmulatedReplicateModel {
         : fluxSize(input),
     count: (input) => Math.min(4, Math.max(1, Number(input.num_outputs ?? 1))),
   }
+}
+
+/**
+ * Models the emulator adds to show output shapes other than URL lists, which Replicate's API allows
+ * (`output` is any JSON): `llmkit-emulator/object-output` answers `{ images: [{ url }], seed }`,
+ * `llmkit-emulator/data-uri-output` a list of data URIs, `llmkit-emulator/text-output` text only.
+ */
+export const OUTPUT_SHAPE_MODELS: Readonly<Record<string, EmulatedReplicateModel>> = {
+  'llmkit-emulator/object-output': { ...lenientModel('llmkit-emulator/object-output'), output: 'object' },
+  'llmkit-emulator/data-uri-output': { ...lenientModel('llmkit-emulator/data-uri-output'), output: 'data-uri' },
+  'llmkit-emulator/text-output': { ...lenientModel('llmkit-emulator/text-output'), output: 'single', count: () => 0 },
 }
 
 /** Model versions the emulator knows by id. */
