@@ -15,7 +15,7 @@ import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
 import { FileNameReserver } from '../file-naming'
 import { writeGallery } from '../gallery'
 import { buildRequest, DEFAULT_MODEL, DEFAULT_OUTPUT, integerIn, positiveNumber } from '../image-settings'
-import { loadManifest, ManifestStore, type ManifestItem } from '../manifest'
+import { openManifest, type ManifestStore, type ManifestItem } from '../manifest'
 import { openClient } from '../open-client'
 import { ProgressLine, formatElapsed } from '../progress'
 import { readPrompts, type BatchItem } from '../prompts-file'
@@ -33,6 +33,7 @@ interface BatchFlags {
   json: boolean
   emulator: boolean
   debug: boolean
+  retryInDoubt: boolean
 }
 
 /** Everything one batch run shares. */
@@ -45,7 +46,15 @@ interface BatchRun {
   flags: BatchFlags
   context: CommandContext
   folder: string
-  counts: { done: number; failed: number; skipped: number; resumed: number; running: number; total: number }
+  counts: {
+    done: number
+    failed: number
+    skipped: number
+    resumed: number
+    running: number
+    total: number
+    inDoubt: number
+  }
   firstFailure?: unknown
 }
 
@@ -63,10 +72,15 @@ export function batchCommand(context: CommandContext): Command {
     .option('--timeout <ms>', 'give up on one item after this many milliseconds', integerIn(1, 86_400_000))
     .option('--json', 'print the summary as one JSON object on stdout, no progress', false)
     .option('--emulator', 'run against in-process emulators of every provider (offline demo)', false)
+    .option(
+      '--retry-in-doubt',
+      'send items marked in_doubt again (a paid request that may already have run when the last run was killed)',
+      false,
+    )
     .option('--debug', 'print stack traces on errors', false)
     .addHelpText(
       'after',
-      `\nRun the same command again to resume: finished items are skipped, paid jobs still in flight are picked up (not submitted again).\n\nExample:\n  $ llmkit batch prompts.jsonl --concurrency 4 --rps 2 -o out`,
+      `\nRun the same command again to resume: finished items are skipped, paid jobs still in flight are picked up (not submitted again); items in_doubt (killed inside a paid request) are skipped unless --retry-in-doubt.\n\nExample:\n  $ llmkit batch prompts.jsonl --concurrency 4 --rps 2 -o out`,
     )
     .action(async (file: string, flags: BatchFlags) => {
       context.exitCode = await runBatch(file, flags, context)
@@ -76,15 +90,20 @@ export function batchCommand(context: CommandContext): Command {
 async function runBatch(file: string, flags: BatchFlags, context: CommandContext): Promise<number> {
   const startedAt = Date.now()
   let opened: Awaited<ReturnType<typeof openClient>> | undefined
+  let store: ManifestStore | undefined
   const progress = new ProgressLine('batch', { stream: context.stderr, isSilent: flags.json, startedAt })
   try {
     const items = await readPrompts(resolve(context.cwd, file), { model: flags.model })
     opened = await openClient(context.env, flags.emulator)
     const folder = resolve(context.cwd, flags.output)
     await mkdir(folder, { recursive: true })
-    const store = new ManifestStore(folder, await loadManifest(folder))
+    store = await openManifest(folder)
     store.manifest.source = file
-    const todo = items.filter((item) => store.item(item.id)?.status !== 'done')
+    markInDoubt(store, opened.client)
+    const todo = items.filter((item) => {
+      const status = store!.item(item.id)?.status
+      return status !== 'done' && (status !== 'in_doubt' || flags.retryInDoubt)
+    })
     const counts = {
       done: 0,
       failed: 0,
@@ -92,6 +111,7 @@ async function runBatch(file: string, flags: BatchFlags, context: CommandContext
       resumed: 0,
       running: 0,
       total: todo.length,
+      inDoubt: 0,
     }
     const run: BatchRun = {
       client: opened.client,
@@ -104,18 +124,59 @@ async function runBatch(file: string, flags: BatchFlags, context: CommandContext
       folder,
       counts,
     }
-    await store.save()
+    await store.compact()
     progress.start()
     showCounts(run)
     await forEachBounded(todo, flags.concurrency, (item) => runItem(run, item), context.signal)
-    await store.flush()
+    await store.compact()
+    const ids = new Set(items.map((item) => item.id))
+    counts.inDoubt = store.manifest.items.filter((item) => ids.has(item.id) && item.status === 'in_doubt').length
     const gallery = await writeGallery(folder, store.manifest)
     return finish(run, gallery, Date.now() - startedAt)
   } catch (error) {
     progress.clear()
     return reportFailure(context, error, flags)
   } finally {
+    await store?.close()
     await opened?.close()
+  }
+}
+
+/** Images the recorded job handles will deliver. */
+function covered(jobs: readonly ImageJob[]): number {
+  return jobs.reduce((sum, job) => sum + job.call.n, 0)
+}
+
+/**
+ * Whether sending a model's request again could cost money twice. Providers
+ * that take no key (the offline renderer) are free; so is a model this run
+ * cannot route (nothing would be sent).
+ */
+function isPaid(client: LLMKitClient, model: string): boolean {
+  try {
+    return (client.resolveModel(model).provider.env?.apiKey?.length ?? 0) > 0
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Items a killed run left `in_flight` whose recorded job handles do not cover
+ * every image: a paid request without a recorded answer was in flight (a
+ * synchronous call, or a submit that had not answered), so it may have run.
+ * They become `in_doubt` instead of being sent again.
+ */
+function markInDoubt(store: ManifestStore, client: LLMKitClient): void {
+  for (const item of store.manifest.items) {
+    if (item.status !== 'in_flight' || covered(item.jobs) >= item.n || !isPaid(client, item.model)) continue
+    store.record({ ...item, status: 'in_doubt', error: inDoubtError('the process ended') })
+  }
+}
+
+function inDoubtError(how: string): { code: string; message: string } {
+  return {
+    code: 'in_doubt',
+    message: `${how} while a paid request was in flight; it may have run and been paid for. Not sent again: check the provider's dashboard, then run with --retry-in-doubt to send it again`,
   }
 }
 
@@ -146,11 +207,12 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
   }
   run.counts.running += 1
   showCounts(run)
-  await store.upsert(record)
+  // The durable intent: from here until a job handle covers every image, a kill leaves the item in doubt.
+  store.record(record)
   const onProgress = (event: ImageProgressEvent) => {
     if (event.type !== 'submitted') return
     record.jobs.push(event.job)
-    void store.save()
+    store.record(record) // one fsync'd append, before core does anything else with the answer
   }
   try {
     const responses = await generateOrResume(run, item, resumable, onProgress)
@@ -186,10 +248,14 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
       : LLMKitError.isInstance(error) && error.job
         ? [error.job as ImageJob]
         : []
+    // Interrupted inside a paid request that has no job handle yet: it may have run upstream.
+    const doubtful = isAbortError(error) && covered(record.jobs) < record.n && isPaid(run.client, record.model)
     Object.assign(record, {
-      status: 'failed',
+      status: doubtful ? 'in_doubt' : 'failed',
       jobs: stillRunning,
-      error: { code: errorToJSON(error).code, message: errorToJSON(error).message },
+      error: doubtful
+        ? inDoubtError('interrupted')
+        : { code: errorToJSON(error).code, message: errorToJSON(error).message },
     })
     if (!isAbortError(error)) {
       run.counts.failed += 1
@@ -198,7 +264,7 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
     }
   } finally {
     run.counts.running -= 1
-    await store.upsert(record)
+    store.record(record)
     showCounts(run)
   }
 }
@@ -232,18 +298,25 @@ function finish(run: BatchRun, gallery: string, elapsedMs: number): number {
     failed: counts.failed,
     skipped: counts.skipped,
     resumed: counts.resumed,
+    inDoubt: counts.inDoubt,
     interrupted,
     timeMs: elapsedMs,
     manifest: store.path,
     gallery,
   }
-  const code = interrupted ? ExitCode.Interrupted : counts.failed > 0 ? exitCodeFor(run.firstFailure) : ExitCode.Ok
+  const code = interrupted
+    ? ExitCode.Interrupted
+    : counts.failed > 0
+      ? exitCodeFor(run.firstFailure)
+      : counts.inDoubt > 0
+        ? ExitCode.Failure
+        : ExitCode.Ok
   if (run.flags.json) {
     run.progress.clear()
     writeLine(context.stdout, JSON.stringify({ ok: code === ExitCode.Ok, ...summary }))
     return code
   }
-  const line = `done ${counts.done}, failed ${counts.failed}, skipped ${counts.skipped}${counts.resumed ? ` (resumed ${counts.resumed})` : ''}`
+  const line = `done ${counts.done}, failed ${counts.failed}, skipped ${counts.skipped}${counts.resumed ? ` (resumed ${counts.resumed})` : ''}${counts.inDoubt ? `, in doubt ${counts.inDoubt} (see the manifest; --retry-in-doubt sends them again)` : ''}`
   if (interrupted) run.progress.fail(`interrupted: ${line} in ${formatElapsed(elapsedMs)}`)
   else if (counts.failed > 0) run.progress.fail(`${line} in ${formatElapsed(elapsedMs)}`)
   else run.progress.succeed(line)

@@ -6,7 +6,7 @@ import type { ImageProgressEvent } from 'llmkit'
 import { writeLine, type CommandContext } from '../command-context'
 import { FileNameReserver } from '../file-naming'
 import { writeGallery } from '../gallery'
-import { loadManifest, ManifestStore } from '../manifest'
+import { openManifest } from '../manifest'
 import { openClient } from '../open-client'
 import { ProgressLine } from '../progress'
 import { saveImages, type SavedImage } from '../save-images'
@@ -194,7 +194,7 @@ async function addToGallery(
   saved: SavedImage[],
   provider: string,
 ): Promise<string> {
-  const store = new ManifestStore(folder, await loadManifest(folder))
+  const store = await openManifest(folder)
   await store.upsert({
     id: `generate-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     prompt,
@@ -208,5 +208,6 @@ async function addToGallery(
     attempts: 1,
     updatedAt: '',
   })
+  await store.close()
   return writeGallery(folder, store.manifest)
 }
