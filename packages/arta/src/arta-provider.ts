@@ -65,6 +65,7 @@ export function createArta(settings: ArtaProviderSettings = {}): ImageProvider {
     apiStatus: 'unofficial',
     models: ARTA_IMAGE_MODELS,
     optionsSchema: artaImageOptionsSchema,
+    setup: { packageName: '@llmkit/arta' },
     env: { apiKey: KEY_ENV, baseURL: 'ARTA_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     resolveModel: resolveArtaStyle,

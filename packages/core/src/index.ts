@@ -23,15 +23,18 @@ export type {
   ImageJob,
   JobStatus,
   StartResult,
+  ProviderSetup,
   GenerateResult,
   ProviderContext,
   ProviderProgress,
   JsonValue,
 } from './provider/image-provider'
+export { providerHint } from './provider/provider-hint'
+export type { ProviderHint } from './provider/provider-hint'
 export { loadApiKey, hasEnv, resolveBaseURL } from './provider/provider-settings'
 export type { LoadApiKeyOptions } from './provider/provider-settings'
 
-export { LLMKitClient } from './client/llmkit-client'
+export { LLMKitClient, optionsFromEnv } from './client/llmkit-client'
 export type { LLMKitClientOptions, GenerateOptions, FromEnvOptions } from './client/llmkit-client'
 export type { ImageProgressEvent } from './client/progress-event'
 export type { ModelListing, ResolvedModel } from './client/model-registry'
@@ -53,5 +56,5 @@ export type { AtomicWriteOptions } from './util/atomic-write'
 export { sniffMediaType, sniffBase64MediaType, extensionFor, base64ByteLength } from './util/media-type'
 export { parseServerSentEvents } from './http/server-sent-events'
 export type { ServerSentEvent } from './http/server-sent-events'
-export { KNOWN_PROVIDERS, closeMatches } from './catalog/known-providers'
+export { closeMatches } from './catalog/close-matches'
 export { parseJsonWith } from './util/parse-json'

@@ -37,6 +37,7 @@ export function createFal(settings: FalProviderSettings = {}): ImageProvider {
     apiStatus: 'official',
     models: FAL_IMAGE_MODELS,
     optionsSchema: falImageOptionsSchema,
+    setup: { packageName: '@llmkit/fal' },
     env: { apiKey: KEY_ENV, baseURL: 'FAL_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     resolveModel: resolveFalModel,

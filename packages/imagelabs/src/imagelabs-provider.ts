@@ -40,6 +40,7 @@ export function createImageLabs(settings: ImageLabsProviderSettings = {}): Image
     apiStatus: 'unofficial',
     models: IMAGELABS_IMAGE_MODELS,
     optionsSchema: imagelabsImageOptionsSchema,
+    setup: { packageName: '@llmkit/imagelabs', configure: 'IMAGELABS_ENABLED=1' },
     env: { baseURL: 'IMAGELABS_BASE_URL' },
     isConfigured: (env) => settings.enabled ?? isTruthy(env[ENABLED_ENV]),
     start: (call, context) => startImageLabsJob(call, context, config(context.env)),

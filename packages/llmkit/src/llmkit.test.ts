@@ -5,7 +5,16 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type Emulator } from '@llmkit/testing'
-import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, LLMKitError, BUNDLED_PROVIDERS } from './index'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  LLMKitError,
+  BUNDLED_PROVIDERS,
+  local,
+  type ImageProvider,
+} from './index'
 
 let cacheDir: string
 beforeAll(async () => {
@@ -43,6 +52,18 @@ describe('LLMKitClient.fromEnv', () => {
     const png = await readFile(fileURLToPath(url!))
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024])
     expect(connect).not.toHaveBeenCalled()
+  })
+
+  it('keeps BUNDLED_PROVIDERS frozen, and hints at bundled providers a hand-made client leaves out', () => {
+    expect(Object.isFrozen(BUNDLED_PROVIDERS)).toBe(true)
+    expect(() => (BUNDLED_PROVIDERS as ImageProvider[]).push(BUNDLED_PROVIDERS[0]!)).toThrow(TypeError)
+    const client = new LLMKitClient({ providers: [local], env: {} })
+    expect(() => client.resolveModel('recraft-v3')).toThrow(
+      'recraft-v3 is served by recraft, which is not configured: set RECRAFT_API_TOKEN (and install @llmkit/recraft if it is not installed)',
+    )
+    expect(() => client.resolveModel('imagelabs:sdxl-turbo')).toThrow(
+      'Install @llmkit/imagelabs and set IMAGELABS_ENABLED=1.',
+    )
   })
 
   it('explains how to reach a documented model whose provider has no key', async () => {

@@ -39,6 +39,7 @@ export function createLocal(settings: LocalProviderSettings = {}): ImageProvider
     displayName: 'Local renderer (offline, procedural)',
     apiStatus: 'official',
     models: [sketchModel],
+    setup: { packageName: '@llmkit/local' },
     isConfigured: () => true,
     generate: (call, context) => generateSketch(call, context, resolveCacheDir(settings.cacheDir, context.env)),
   }

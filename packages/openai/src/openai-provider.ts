@@ -74,6 +74,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvid
     displayName: 'OpenAI',
     apiStatus: 'official',
     models: OPENAI_IMAGE_MODELS,
+    setup: { packageName: '@llmkit/openai' },
     env: { apiKey: KEY_ENV, baseURL: 'OPENAI_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     generate(call, context) {

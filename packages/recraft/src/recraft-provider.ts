@@ -26,6 +26,7 @@ export function createRecraft(settings: RecraftProviderSettings = {}): ImageProv
     displayName: 'Recraft',
     apiStatus: 'official',
     models: RECRAFT_IMAGE_MODELS,
+    setup: { packageName: '@llmkit/recraft' },
     env: { apiKey: KEY_ENV, baseURL: 'RECRAFT_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     generate(call, context) {

@@ -59,6 +59,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Image
     apiStatus: 'official',
     models: REPLICATE_IMAGE_MODELS,
     optionsSchema: replicateImageOptionsSchema,
+    setup: { packageName: '@llmkit/replicate' },
     env: { apiKey: KEY_ENV, baseURL: 'REPLICATE_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     resolveModel: resolveReplicateModel,

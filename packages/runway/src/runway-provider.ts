@@ -58,6 +58,7 @@ export function createRunway(settings: RunwayProviderSettings = {}): ImageProvid
     apiStatus: 'official',
     models: RUNWAY_IMAGE_MODELS,
     optionsSchema: runwayImageOptionsSchema,
+    setup: { packageName: '@llmkit/runway' },
     env: { apiKey: KEY_ENV, baseURL: 'RUNWAYML_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     start: (call, context) => startRunwayTask(call, context, config(context)),

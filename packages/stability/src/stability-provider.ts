@@ -29,6 +29,7 @@ export function createStability(settings: StabilityProviderSettings = {}): Image
     displayName: 'Stability AI',
     apiStatus: 'official',
     models: STABILITY_IMAGE_MODELS,
+    setup: { packageName: '@llmkit/stability' },
     env: { apiKey: KEY_ENV, baseURL: 'STABILITY_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
     generate(call, context) {

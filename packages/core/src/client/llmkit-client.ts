@@ -3,6 +3,7 @@ import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
 import { waitForJob } from '../poll/wait-for-job'
 import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
+import { providerHint, type ProviderHint } from '../provider/provider-hint'
 import type { ImageGenerationRequest } from '../request/image-generation-request'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/retry-policy'
@@ -22,6 +23,17 @@ import { CallContext, type Emit } from './call-context'
 export interface LLMKitClientOptions {
   /** Providers to register. */
   providers?: readonly ImageProvider[]
+  /**
+   * Providers known but not registered (not installed, or without their key):
+   * a model id that routes to one says what to install and set. `fromEnv` adds
+   * one for each candidate provider it leaves out.
+   */
+  hints?: readonly ProviderHint[]
+  /**
+   * Receives warnings about the setup, such as two providers claiming one bare
+   * model id. Default: `process.emitWarning` (type `LLMKitWarning`), each message once per process.
+   */
+  onWarning?: (message: string) => void
   /** A shared HTTP client; default: one made from `httpOptions`. */
   http?: HttpClient
   /** Settings for the default HTTP client (proxy, limits). */
@@ -61,6 +73,26 @@ export interface FromEnvOptions extends Omit<LLMKitClientOptions, 'providers'> {
   providers?: readonly ImageProvider[]
 }
 
+/**
+ * What `fromEnv` does before constructing: the environment (default a copy of
+ * `process.env`), the candidates whose `isConfigured(env)` holds, and a hint
+ * for each one left out. For clients that extend {@link LLMKitClient}.
+ */
+export function optionsFromEnv(options: FromEnvOptions): LLMKitClientOptions {
+  const env = options.env ?? { ...process.env }
+  const candidates = options.providers ?? []
+  const providers = candidates.filter((provider) => provider.isConfigured?.(env) ?? true)
+  const missing = candidates.filter((provider) => !providers.includes(provider)).map(providerHint)
+  return { ...options, env, providers, hints: [...(options.hints ?? []), ...missing] }
+}
+
+const warned = new Set<string>()
+function emitWarningOnce(message: string): void {
+  if (warned.has(message)) return
+  warned.add(message)
+  process.emitWarning(message, { type: 'LLMKitWarning', code: 'LLMKIT_AMBIGUOUS_MODEL' })
+}
+
 const DEFAULT_TIMEOUT_MS = 300_000
 const NO_OPTIONS: GenerateOptions = Object.freeze({})
 
@@ -73,7 +105,7 @@ const NO_OPTIONS: GenerateOptions = Object.freeze({})
  * ```
  */
 export class LLMKitClient {
-  private readonly registry = new ModelRegistry()
+  private readonly registry: ModelRegistry
   private readonly http: HttpClient
   private readonly clock: Clock
   private readonly env: Readonly<Record<string, string | undefined>>
@@ -88,6 +120,7 @@ export class LLMKitClient {
     this.env = options.env ?? { ...process.env }
     this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
+    this.registry = new ModelRegistry(options.hints, options.onWarning ?? emitWarningOnce)
     for (const provider of options.providers ?? []) this.register(provider)
   }
 
@@ -96,12 +129,16 @@ export class LLMKitClient {
    * (`OPENAI_API_KEY`, …). Synchronous; opens no connection.
    */
   static fromEnv(options: FromEnvOptions = {}): LLMKitClient {
-    const env = options.env ?? { ...process.env }
-    const providers = (options.providers ?? []).filter((provider) => provider.isConfigured?.(env) ?? true)
-    return new LLMKitClient({ ...options, env, providers })
+    return new LLMKitClient(optionsFromEnv(options))
   }
 
-  /** Adds (or replaces) a provider. Returns the client for chaining. */
+  /**
+   * Adds a provider, or replaces the one with its id; it needs no key in the
+   * environment (`fromEnv` is what checks `isConfigured`). A provider that
+   * serves a bare model id another one already routes gets a warning: the bare
+   * id stays with the first, and `provider:model` reaches either. Returns the
+   * client for chaining.
+   */
   register(provider: ImageProvider): this {
     this.registry.register(provider)
     return this

@@ -4,6 +4,7 @@ import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageProvider } from '../provider/image-provider'
 import { LLMKitClient } from './llmkit-client'
 import { ModelRegistry } from './model-registry'
+import { providerHint } from '../provider/provider-hint'
 
 function model(id: string, extra: Partial<ImageModelInfo> = {}): ImageModelInfo {
   return {
@@ -29,8 +30,19 @@ const replicate = provider('replicate', [model('black-forest-labs/flux-schnell',
 })
 const sketch = provider('local', [model('sketch')])
 
+// What the umbrella package knows of the official providers, as their own metadata gives it.
+const openai = provider('openai', [model('dall-e-3'), model('dall-e-2')], {
+  setup: { packageName: '@llmkit/openai' },
+  env: { apiKey: ['OPENAI_API_KEY'] },
+})
+const recraft = provider('recraft', [model('recraft-v3')], {
+  setup: { packageName: '@llmkit/recraft' },
+  env: { apiKey: ['RECRAFT_API_TOKEN'] },
+})
+const HINTS = [providerHint(openai), providerHint(recraft)]
+
 function registry(...providers: ImageProvider[]): ModelRegistry {
-  const result = new ModelRegistry()
+  const result = new ModelRegistry(HINTS)
   for (const p of providers) result.register(p)
   return result
 }
@@ -106,10 +118,55 @@ describe('ModelRegistry routing', () => {
 
   it('names the missing key for a documented model of an unregistered provider', () => {
     const error = unknownModel(() => routes.resolve('dall-e-3'))
-    expect(error.message).toContain('dall-e-3 is served by openai, which is not configured: set OPENAI_API_KEY')
-    expect(error.message).toContain('Registered providers: fal, replicate, local')
+    expect(error.message).toBe(
+      'dall-e-3 is served by openai, which is not configured: set OPENAI_API_KEY (and install @llmkit/openai if it is not installed). Registered providers: fal, replicate, local',
+    )
     expect(unknownModel(() => registry().resolve('recraft-v3')).message).toContain('set RECRAFT_API_TOKEN')
     expect(unknownModel(() => registry().resolve('dall-e-3')).message).toContain('Registered providers: (none)')
+  })
+
+  it('knows no provider by name without hints', () => {
+    expect(unknownModel(() => new ModelRegistry().resolve('dall-e-3')).message).toBe(
+      'Unknown model "dall-e-3". Registered providers: (none). Use provider:model to pick a provider explicitly',
+    )
+    expect(unknownModel(() => new ModelRegistry().resolve('openai:dall-e-3')).message).toBe(
+      'No provider "openai" is registered (model "openai:dall-e-3"). Registered providers: (none)',
+    )
+  })
+
+  it("takes a hint from a plugin's own metadata", () => {
+    const bfl = provider('bfl', [model('flux-pro-1.1'), model('flux-dev', { routesWithoutPrefix: false })], {
+      setup: { packageName: 'llmkit-provider-bfl', configure: 'BFL_API_KEY' },
+    })
+    expect(providerHint(bfl)).toEqual({
+      id: 'bfl',
+      packageName: 'llmkit-provider-bfl',
+      configure: 'BFL_API_KEY',
+      models: ['flux-pro-1.1'],
+    })
+    const routes = new ModelRegistry([providerHint(bfl)])
+    expect(unknownModel(() => routes.resolve('bfl:flux-pro-1.1')).message).toContain(
+      'Install llmkit-provider-bfl and set BFL_API_KEY.',
+    )
+    expect(unknownModel(() => routes.resolve('FLUX-pro-1.1')).message).toContain(
+      'FLUX-pro-1.1 is served by bfl, which is not configured: set BFL_API_KEY',
+    )
+  })
+
+  it('warns once when a second provider claims a bare id, which keeps routing to the first', () => {
+    const warnings: string[] = []
+    const routes = new ModelRegistry([], (message) => warnings.push(message))
+    const other = provider('other', [model('Flux-Dev'), model('fal-ai/flux/schnell'), model('own')])
+    routes.register(fal)
+    routes.register(other)
+    routes.register(other)
+    expect(warnings).toEqual([
+      'Providers "fal" and "other" both serve flux-dev, fal-ai/flux/schnell: the bare ids route to fal, registered first. Use other:flux-dev to reach other.',
+    ])
+    expect(routes.resolve('flux-dev').provider).toBe(fal)
+    expect(routes.resolve('other:flux-dev').provider).toBe(other)
+    expect(routes.resolve('fal:flux-dev').provider).toBe(fal)
+    expect(routes.resolve('own').provider).toBe(other)
   })
 
   it('refuses providers with a bad id or without a way to generate', () => {
@@ -167,5 +224,22 @@ describe('LLMKitClient routing and listing', () => {
     expect(client.providers.map((p) => p.id)).toEqual(['openai', 'local'])
     expect(seen).toEqual([env, env])
     expect(LLMKitClient.fromEnv({ env: {} }).providers).toEqual([])
+  })
+
+  it('fromEnv turns each candidate it leaves out into a hint from its own metadata', () => {
+    const keyed = { ...openai, isConfigured: (env: Record<string, string | undefined>) => Boolean(env.OPENAI_API_KEY) }
+    const client = LLMKitClient.fromEnv({ providers: [keyed, sketch], env: {} })
+    expect(() => client.resolveModel('dall-e-2')).toThrow(
+      'dall-e-2 is served by openai, which is not configured: set OPENAI_API_KEY (and install @llmkit/openai if it is not installed)',
+    )
+  })
+
+  it('register() needs no key, and a clash reaches onWarning', () => {
+    const warnings: string[] = []
+    const client = new LLMKitClient({ providers: [fal], env: {}, onWarning: (message) => warnings.push(message) })
+    client.register(provider('copycat', [model('fal-ai/flux/dev')], { isConfigured: () => false }))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('Use copycat:fal-ai/flux/dev to reach copycat.')
+    expect(client.resolveModel('copycat:fal-ai/flux/dev').provider.id).toBe('copycat')
   })
 })

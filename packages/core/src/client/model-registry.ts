@@ -1,7 +1,8 @@
-import { closeMatches, KNOWN_PROVIDERS } from '../catalog/known-providers'
+import { closeMatches } from '../catalog/close-matches'
 import { invalidRequest, LLMKitError } from '../errors/llmkit-error'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageProvider } from '../provider/image-provider'
+import type { ProviderHint } from '../provider/provider-hint'
 
 /** A model id resolved to the provider that serves it. */
 export interface ResolvedModel {
@@ -22,14 +23,42 @@ const PROVIDER_ID = /^[a-z0-9][a-z0-9-]*$/
 /** Registered providers and the routing of model ids to them. */
 export class ModelRegistry {
   private readonly providers = new Map<string, ImageProvider>()
+  private readonly warned = new Set<string>()
 
+  /**
+   * @param hints providers known but not registered, for "install … and set …" messages.
+   * @param warn receives the warning when a provider claims bare ids another one already routes.
+   */
+  constructor(
+    private readonly hints: readonly ProviderHint[] = [],
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {}
+
+  /** Adds a provider, or replaces the one with its id (keeping its place in the routing order). */
   register(provider: ImageProvider): void {
     if (!PROVIDER_ID.test(provider.id))
       throw invalidRequest(`Provider id "${provider.id}" must be lower-case letters, digits and dashes`)
     if (!provider.generate && !(provider.start && provider.status)) {
       throw invalidRequest(`Provider ${provider.id} must implement generate, or start and status`)
     }
+    this.warnOfClaimedIds(provider)
     this.providers.set(provider.id, provider)
+  }
+
+  /** One warning per pair of providers whose bare ids collide: the first registered keeps them. */
+  private warnOfClaimedIds(newcomer: ImageProvider): void {
+    const names = bareNames(newcomer)
+    for (const owner of this.providers.values()) {
+      if (owner.id === newcomer.id || this.warned.has(`${owner.id}\0${newcomer.id}`)) continue
+      const ownerNames = new Set(bareNames(owner))
+      const shared = names.filter((name) => ownerNames.has(name))
+      if (shared.length === 0) continue
+      this.warned.add(`${owner.id}\0${newcomer.id}`)
+      const listed = shared.slice(0, 3).join(', ') + (shared.length > 3 ? ` and ${shared.length - 3} more` : '')
+      this.warn(
+        `Providers "${owner.id}" and "${newcomer.id}" both serve ${listed}: the bare id${shared.length > 1 ? 's route' : ' routes'} to ${owner.id}, registered first. Use ${newcomer.id}:${shared[0]} to reach ${newcomer.id}.`,
+      )
+    }
   }
 
   get(id: string): ImageProvider | undefined {
@@ -68,8 +97,8 @@ export class ModelRegistry {
   private resolvePrefixed(prefix: string, id: string, full: string): ResolvedModel {
     const provider = this.providers.get(prefix)
     if (!provider) {
-      const known = KNOWN_PROVIDERS.find((p) => p.id === prefix)
-      const hint = known ? ` Install ${known.packageName} and set ${known.env}.` : ''
+      const known = this.hints.find((p) => p.id === prefix)
+      const hint = known ? setupSentence(known) : ''
       throw new LLMKitError({
         code: 'unknown_model',
         message: `No provider "${prefix}" is registered (model "${full}").${hint} Registered providers: ${this.registeredList()}`,
@@ -91,16 +120,17 @@ export class ModelRegistry {
   }
 
   private unknown(modelId: string): LLMKitError {
-    const known = KNOWN_PROVIDERS.find((p) => p.models.includes(modelId))
+    const lower = modelId.toLowerCase()
+    const known = this.hints.find((p) => !this.providers.has(p.id) && p.models.some((m) => m.toLowerCase() === lower))
     if (known) {
       return new LLMKitError({
         code: 'unknown_model',
         model: modelId,
-        message: `${modelId} is served by ${known.id}, which is not configured: set ${known.env} (and install ${known.packageName} if you use @llmkit/core directly). Registered providers: ${this.registeredList()}`,
+        message: `${modelId} is served by ${known.id}, which is not configured${configureClause(known)}. Registered providers: ${this.registeredList()}`,
       })
     }
     const candidates = this.models().flatMap((m) => [m.id, m.qualifiedId, ...(m.aliases ?? [])])
-    const suggestions = closeMatches(modelId, [...candidates, ...KNOWN_PROVIDERS.flatMap((p) => p.models)])
+    const suggestions = closeMatches(modelId, [...candidates, ...this.hints.flatMap((p) => p.models)])
     return new LLMKitError({
       code: 'unknown_model',
       model: modelId,
@@ -111,6 +141,27 @@ export class ModelRegistry {
   private registeredList(): string {
     return this.providers.size === 0 ? '(none)' : [...this.providers.keys()].join(', ')
   }
+}
+
+/** ` Install @llmkit/openai and set OPENAI_API_KEY.`, from what the hint knows. */
+function setupSentence(hint: ProviderHint): string {
+  if (hint.packageName && hint.configure) return ` Install ${hint.packageName} and set ${hint.configure}.`
+  if (hint.packageName) return ` Install ${hint.packageName}.`
+  return hint.configure ? ` Set ${hint.configure}.` : ''
+}
+
+/** `: set OPENAI_API_KEY (and install @llmkit/openai if it is not installed)`, from what the hint knows. */
+function configureClause(hint: ProviderHint): string {
+  const install = hint.packageName ? `install ${hint.packageName}` : ''
+  if (hint.configure) return `: set ${hint.configure}${install ? ` (and ${install} if it is not installed)` : ''}`
+  return install ? `: ${install}` : ''
+}
+
+/** Lower-cased ids and aliases that route to the provider without a prefix. */
+function bareNames(provider: ImageProvider): string[] {
+  return [...catalogIndex(provider).byName]
+    .filter(([, model]) => model.routesWithoutPrefix !== false)
+    .map(([name]) => name)
 }
 
 interface CatalogIndex {

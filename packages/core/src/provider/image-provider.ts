@@ -111,6 +111,14 @@ export interface StartResult {
   readonly status?: JobStatus
 }
 
+/** A provider's own install and configuration hint (see {@link ImageProvider.setup}). */
+export interface ProviderSetup {
+  /** The npm package that exports the provider (`@llmkit/openai`, `llmkit-provider-bfl`). */
+  readonly packageName?: string
+  /** What to set to configure it, when `env.apiKey` does not say it all (`IMAGELABS_ENABLED=1`). */
+  readonly configure?: string
+}
+
 /**
  * A provider plugin: a plain object made by a factory (`createOpenAI({ apiKey })`).
  * Implement `generate` for a synchronous API, or `start` + `status` (and
@@ -127,6 +135,8 @@ export interface ImageProvider {
   readonly models: readonly ImageModelInfo[]
   /** Strict zod schema of provider options, used when a model has none. */
   readonly optionsSchema?: z.ZodType<Record<string, unknown>>
+  /** How a user gets and configures it, for the hints shown when one of its models is asked for while it is not registered. */
+  readonly setup?: ProviderSetup
   /** Environment variables that configure it, for `fromEnv` and `llmkit models`. */
   readonly env?: { readonly apiKey?: readonly string[]; readonly baseURL?: string }
   /** Whether the provider has what it needs (its key) in `env`. Default true. */
