@@ -594,6 +594,23 @@ describe('LLMKitClient with a job provider', () => {
     expect(cancelled).toEqual([])
   })
 
+  it('keeps the job running upstream on abort when the call says cancelOnAbort: false, whatever the client says', async () => {
+    const controller = new AbortController()
+    const { provider, cancelled } = jobProvider([queued(3)])
+    const { clock } = fakeClock({
+      hangFrom: 1,
+      onSleep: (_ms, index) => index === 1 && queueMicrotask(() => controller.abort()),
+    })
+    const error = await rejection(
+      client([provider], clock).generateImage(new ImageGenerationRequest('queue-model', 'a cat'), {
+        signal: controller.signal,
+        cancelOnAbort: false,
+      }),
+    )
+    expect(error).toBe(controller.signal.reason)
+    expect(cancelled).toEqual([])
+  })
+
   it('times out when the deadline timer fires, cancels the job and hands back no handle to a cancelled job', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const { provider, cancelled } = jobProvider([running(0.1)])

@@ -65,6 +65,10 @@ export interface GenerateOptions {
   concurrency?: number
   /** Proxy URL for this call's requests. */
   proxy?: string
+  /** Overrides the client's `cancelOnAbort` for this call (a server shutting down keeps its jobs for `resumeImage`). */
+  cancelOnAbort?: boolean
+  /** Overrides the client's `cancelOnTimeout` for this call. */
+  cancelOnTimeout?: boolean
 }
 
 /** Settings for {@link LLMKitClient.fromEnv}. */
@@ -246,7 +250,7 @@ export class LLMKitClient {
     const scope = this.scope(options, () => `${provider.id} job ${job.id}`)
     try {
       const context = this.context(provider, scope, options, emit, warnings, call.callIndex)
-      const outcome = await this.awaitJob(provider, call, job, undefined, context, emit)
+      const outcome = await this.awaitJob(provider, call, job, undefined, context, emit, options)
       return this.respond(provider.id, model.id, 1, [outcome], [], warnings, emit)
     } finally {
       scope.dispose()
@@ -276,7 +280,7 @@ export class LLMKitClient {
     }
     const started = await provider.start!(call, context)
     emit?.({ type: 'submitted', callIndex: call.callIndex, job: started.job })
-    return this.awaitJob(provider, call, started.job, started.status, context, emit)
+    return this.awaitJob(provider, call, started.job, started.status, context, emit, options)
   }
 
   private async awaitJob(
@@ -286,6 +290,7 @@ export class LLMKitClient {
     initialStatus: JobStatus | undefined,
     context: ProviderContext,
     emit: Emit | undefined,
+    options: GenerateOptions,
   ): Promise<CallOutcome> {
     const key = `${provider.id}:${job.model}`
     try {
@@ -301,7 +306,7 @@ export class LLMKitClient {
       this.learn(key, this.clock.now() - job.createdAt)
       return { ...result, images: await finishImages(provider.id, result.images, call, context, emit), job }
     } catch (error) {
-      throw await this.abandon(provider, job, context, error)
+      throw await this.abandon(provider, job, context, error, options)
     }
   }
 
@@ -311,12 +316,16 @@ export class LLMKitClient {
     job: ImageJob,
     context: ProviderContext,
     error: unknown,
+    options: GenerateOptions,
   ): Promise<unknown> {
     const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
     // The deadline ends a job through the scope's timer (signal) or through the clock (waitForJob's check).
     const isOver = context.signal.aborted || (isTimeout && this.clock.now() >= context.deadline)
     const shouldCancel =
-      isOver && (isTimeout ? (this.settings.cancelOnTimeout ?? true) : (this.settings.cancelOnAbort ?? true))
+      isOver &&
+      (isTimeout
+        ? (options.cancelOnTimeout ?? this.settings.cancelOnTimeout ?? true)
+        : (options.cancelOnAbort ?? this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
       const scope = new CallScope(undefined, 5_000, this.clock, () => `cancel of ${provider.id} job ${job.id}`)
       try {
