@@ -14,23 +14,23 @@ export type { ResolvedSize } from './request/resolve-size'
 export { GeneratedImage } from './response/generated-image'
 export type { GeneratedImageMetadata, ImageDataOptions } from './response/generated-image'
 export { ImageGenerationResponse } from './response/image-generation-response'
-export type { CallFailure, ImageUsage, ImageGenerationResponseInit } from './response/image-generation-response'
+export type { CallFailure, ImageGenerationResponseInit } from './response/image-generation-response'
+export type { ImageUsage } from './response/image-usage'
 
 export type { Dimensions, ModelSizes, ImageModelInfo } from './provider/image-model-info'
 export type {
   ImageProvider,
   ImageCall,
-  ImageJob,
   JobStatus,
   StartResult,
   ProviderSetup,
   GenerateResult,
   ProviderContext,
   ProviderProgress,
-  JsonValue,
 } from './provider/image-provider'
 export { providerHint } from './provider/provider-hint'
 export type { ProviderHint } from './provider/provider-hint'
+export type { ImageJob, JsonValue } from './provider/image-job'
 export { loadApiKey, hasEnv, resolveBaseURL } from './provider/provider-settings'
 export type { LoadApiKeyOptions } from './provider/provider-settings'
 
@@ -38,12 +38,11 @@ export { LLMKitClient, optionsFromEnv } from './client/llmkit-client'
 export type { LLMKitClientOptions, GenerateOptions, FromEnvOptions } from './client/llmkit-client'
 export type { ImageProgressEvent } from './client/progress-event'
 export type { ModelListing, ResolvedModel } from './client/model-registry'
-export type { ProviderHttp } from './client/provider-http'
-export { STAGE_TIMEOUT_MS } from './client/provider-http'
 
 export { HttpClient, safeUrl } from './http/http-client'
 export type { HttpClientOptions } from './http/http-client'
-export type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse } from './http/http-types'
+export type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse, ProviderHttp } from './http/http-types'
+export { STAGE_TIMEOUT_MS } from './http/http-types'
 export { parseRetryAfter, isRetryableStatus } from './retry/retry-policy'
 export type { RetryOptions } from './retry/retry-policy'
 export { nextPollDelay } from './poll/poll-interval'

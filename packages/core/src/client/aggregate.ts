@@ -1,5 +1,4 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { isJobFailure } from '../poll/wait-for-job'
 import type { GenerateResult, ImageJob, JobStatus } from '../provider/image-provider'
 import type { Emit } from './call-context'
 import type { CallFailure } from '../response/image-generation-response'
@@ -30,7 +29,7 @@ export function summarizeFailures(failures: readonly CallFailure[], callCount: n
 
 /** The same error carrying the job handle, so a caller can resume a job that may still be running (or paid for). */
 export function withJob(error: unknown, job: ImageJob | undefined): unknown {
-  if (!job || !LLMKitError.isInstance(error) || error.job !== undefined || isJobFailure(error)) return error
+  if (!job || !LLMKitError.isInstance(error) || error.job !== undefined) return error
   const { code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs } = error
   return new LLMKitError({
     code,

@@ -2,7 +2,7 @@ import type { Clock } from '../util/clock'
 import type { ProviderContext, ProviderProgress } from '../provider/image-provider'
 import type { CallScope } from './call-scope'
 import type { ImageProgressEvent } from './progress-event'
-import type { ProviderHttp } from './provider-http'
+import type { ProviderHttp } from '../http/http-types'
 
 /** What a provider sees of one call (a class, so a call allocates one object and no closures). */
 export class CallContext implements ProviderContext {

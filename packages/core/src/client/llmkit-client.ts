@@ -1,7 +1,7 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
-import { waitForJob } from '../poll/wait-for-job'
+import { waitForJob, type FinalStatus } from '../poll/wait-for-job'
 import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
 import { providerHint, type ProviderHint } from '../provider/provider-hint'
 import type { ImageGenerationRequest } from '../request/image-generation-request'
@@ -293,8 +293,9 @@ export class LLMKitClient {
     options: GenerateOptions,
   ): Promise<CallOutcome> {
     const key = `${provider.id}:${job.model}`
+    let final: FinalStatus
     try {
-      const result = await waitForJob({
+      final = await waitForJob({
         provider,
         job,
         context,
@@ -303,11 +304,16 @@ export class LLMKitClient {
         expectedDurationMs: this.learnedDurations.get(key) ?? call.model.typicalDurationMs,
         onStatus: (status) => reportStatus(status, call.callIndex, emit),
       })
-      this.learn(key, this.clock.now() - job.createdAt)
-      return { ...result, images: await finishImages(provider.id, result.images, call, context, emit), job }
+      if (final.state === 'completed') {
+        this.learn(key, this.clock.now() - job.createdAt)
+        const images = await finishImages(provider.id, final.images, call, context, emit)
+        return { images, usage: final.usage, warnings: final.warnings, job }
+      }
     } catch (error) {
       throw await this.abandon(provider, job, context, error, options)
     }
+    // The job's own verdict: nothing is left to cancel or resume.
+    throw final.error
   }
 
   /** On abort or deadline, cancels the job upstream (best effort, bounded) and says how to resume. */

@@ -35,6 +35,8 @@ export interface LLMKitErrorOptions {
   retryAfterMs?: number
   /** A job handle, when the failure left a paid job that can still be resumed. */
   job?: unknown
+  /** True when the request cannot have reached the server (refused, no DNS): safe to send again, even a paid submit. */
+  notSent?: boolean
   cause?: unknown
 }
 
@@ -55,6 +57,8 @@ export class LLMKitError extends Error {
   readonly isRetryable: boolean
   readonly retryAfterMs?: number
   readonly job?: unknown
+  /** True when the request cannot have reached the server (refused, no DNS): safe to send again, even a paid submit. */
+  readonly notSent: boolean
 
   constructor(options: LLMKitErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -68,6 +72,7 @@ export class LLMKitError extends Error {
     this.isRetryable = options.isRetryable ?? RETRYABLE_BY_DEFAULT.has(options.code)
     this.retryAfterMs = options.retryAfterMs
     this.job = options.job
+    this.notSent = options.notSent ?? false
   }
 
   /** True for any llmkit error, even one made by another copy of this package. */

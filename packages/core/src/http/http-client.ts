@@ -46,12 +46,6 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ])
-const notSent = new WeakSet<LLMKitError>()
-
-/** True when a network error happened before the request reached the server (safe to resend anything). */
-export function isNotSentError(error: unknown): boolean {
-  return LLMKitError.isInstance(error) && notSent.has(error)
-}
 
 /**
  * The one HTTP client every provider's traffic goes through: undici with a
@@ -231,7 +225,7 @@ export class HttpClient {
     }
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), request.secrets)
     const isBadUrl = code === 'ERR_INVALID_URL' || error instanceof TypeError
-    const wrapped = new LLMKitError({
+    return new LLMKitError({
       code: isBadUrl ? 'invalid_request' : 'network',
       message: redactSecrets(
         isBadUrl
@@ -240,10 +234,9 @@ export class HttpClient {
         request.secrets,
       ),
       isRetryable: !isBadUrl && !isAbortError(error),
+      notSent: code !== undefined && NOT_SENT_CODES.has(code),
       cause: error,
     })
-    if (code && NOT_SENT_CODES.has(code)) notSent.add(wrapped)
-    return wrapped
   }
 }
 

@@ -61,3 +61,21 @@ export interface HttpStreamResponse {
   /** Stops reading and frees the connection. */
   close(): void
 }
+
+/** The HTTP client a provider sees: it retries per stage and respects the call's deadline and abort. */
+export interface ProviderHttp {
+  /** Sends with retries; returns the last response, successful or not (map errors with `errorFromResponse`). */
+  send(request: HttpRequest): Promise<HttpResponse>
+  /** Opens a streaming response (no retries: the caller falls back to polling). Headers must arrive within the stage's limit. */
+  stream(request: HttpRequest): Promise<HttpStreamResponse>
+}
+
+/** Time limit for one attempt, by stage, before the deadline shortens it. */
+export const STAGE_TIMEOUT_MS: Readonly<Record<HttpStage, number>> = {
+  generate: 180_000,
+  submit: 60_000,
+  status: 30_000,
+  download: 120_000,
+  cancel: 10_000,
+  auth: 30_000,
+}

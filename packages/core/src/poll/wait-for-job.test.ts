@@ -88,6 +88,7 @@ async function run(p: ImageProvider, ctx: ProviderContext, initialStatus?: JobSt
     initialStatus,
     onStatus: (status) => seen.push(status),
   })
+  if (result.state === 'failed') throw result.error
   return { result, seen }
 }
 

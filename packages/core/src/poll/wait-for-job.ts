@@ -1,5 +1,5 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
-import type { GenerateResult, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
+import type { ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
 import { nextPollDelay, type PollOptions } from './poll-interval'
 
 /** Inputs of {@link waitForJob}. */
@@ -14,32 +14,23 @@ export interface WaitForJobOptions {
   readonly onStatus: (status: JobStatus) => void
 }
 
-/** Errors that are the job's own verdict (a `failed` status), as opposed to trouble reaching it. */
-const reportedFailures = new WeakSet<object>()
+/** A job's last status: its images, or the job's own verdict that it failed (as opposed to trouble reaching it). */
+export type FinalStatus = Extract<JobStatus, { state: 'completed' | 'failed' }>
 
-/** True when the provider reported the job itself as failed: there is nothing left to resume. */
-export function isJobFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && reportedFailures.has(error)
-}
-
-type Outcome = { done: true; result: GenerateResult } | { done: false }
+type Outcome = { done: true; result: FinalStatus } | { done: false }
 
 function settle(status: JobStatus, options: WaitForJobOptions): Outcome {
   options.onStatus(status)
-  if (status.state === 'completed') return { done: true, result: status }
-  if (status.state === 'failed') {
-    reportedFailures.add(status.error)
-    throw status.error
-  }
-  return { done: false }
+  return status.state === 'pending' ? { done: false } : { done: true, result: status }
 }
 
 /**
  * The one polling loop: listens to the provider's status stream when it has
  * one, else polls with adaptive waits until the job completes, fails, or the
- * context's deadline or abort ends it.
+ * context's deadline or abort ends it. A `failed` status is returned, not
+ * thrown: it is the job's verdict, and nothing is left to cancel or resume.
  */
-export async function waitForJob(options: WaitForJobOptions): Promise<GenerateResult> {
+export async function waitForJob(options: WaitForJobOptions): Promise<FinalStatus> {
   const { provider, job, context, poll } = options
   let status = options.initialStatus
   if (status) {

@@ -1,14 +1,12 @@
 import type { z } from 'zod'
 import type { LLMKitError } from '../errors/llmkit-error'
-import type { ProviderHttp } from '../client/provider-http'
+import type { ProviderHttp } from '../http/http-types'
 import type { ImageFormat, ImageQuality, ImageStyle } from '../request/image-options'
 import type { GeneratedImage } from '../response/generated-image'
-import type { ImageUsage } from '../response/image-generation-response'
+import type { ImageUsage } from '../response/image-usage'
+import type { ImageJob } from './image-job'
 import type { Clock } from '../util/clock'
 import type { ImageModelInfo } from './image-model-info'
-
-/** JSON-safe data, for job handles. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * One call to a provider, after core validated the request, resolved the model,
@@ -41,6 +39,8 @@ export type ProviderProgress =
   | { readonly phase: 'queued'; readonly position?: number; readonly message?: string }
   | { readonly phase: 'running'; readonly progress?: number; readonly message?: string }
 
+export type { ImageJob, JsonValue } from './image-job'
+
 /** Everything shared that a provider needs for one call. */
 export interface ProviderContext {
   /** Send HTTP requests here: core adds retries per stage, time limits and abort. */
@@ -63,30 +63,6 @@ export interface GenerateResult {
   readonly images: readonly GeneratedImage[]
   readonly warnings?: readonly string[]
   readonly usage?: ImageUsage
-}
-
-/**
- * A handle to a job running at a provider: plain data, safe to store as JSON
- * and to pass to `client.resumeImage()` from another process.
- */
-export interface ImageJob {
-  readonly provider: string
-  readonly model: string
-  /** The provider's job id. */
-  readonly id: string
-  /** Whatever else the provider needs to poll or cancel (URLs, tokens excluded). */
-  readonly data?: { readonly [key: string]: JsonValue }
-  /** Epoch ms when the job was submitted. */
-  readonly createdAt: number
-  /** The call's settings, so a resumed job maps images the same way. */
-  readonly call: {
-    readonly n: number
-    readonly width: number
-    readonly height: number
-    readonly format: ImageFormat
-    readonly seed?: number
-    readonly callIndex: number
-  }
 }
 
 /** Where a job stands, as the provider's status endpoint says. */

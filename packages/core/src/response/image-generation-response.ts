@@ -1,5 +1,6 @@
 import type { LLMKitError } from '../errors/llmkit-error'
-import type { ImageJob } from '../provider/image-provider'
+import type { ImageJob } from '../provider/image-job'
+import type { ImageUsage } from './image-usage'
 import type { GeneratedImage } from './generated-image'
 
 /** A call that failed while others of the same request succeeded. */
@@ -10,9 +11,6 @@ export interface CallFailure {
   n: number
   error: LLMKitError
 }
-
-/** Token or credit usage, as the provider reports it. */
-export type ImageUsage = Readonly<Record<string, number>>
 
 /** Everything {@link ImageGenerationResponse} is made from. */
 export interface ImageGenerationResponseInit {

@@ -1,5 +1,4 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { isNotSentError } from '../http/http-client'
 import type { HttpStage } from '../http/http-types'
 
 /** How core retries failed HTTP attempts. */
@@ -29,7 +28,7 @@ export function isRetryableStatus(status: number, stage: HttpStage): boolean {
 /** Whether a transport error may be retried at a stage. */
 export function isRetryableError(error: unknown, stage: HttpStage): boolean {
   if (!LLMKitError.isInstance(error) || !error.isRetryable) return false
-  if (stage === 'submit') return isNotSentError(error)
+  if (stage === 'submit') return error.notSent
   return error.code === 'network' || error.code === 'timeout'
 }
 

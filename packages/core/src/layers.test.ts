@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+// The import graph of core's source (tests excluded), type imports included, read as text.
+const root = dirname(fileURLToPath(import.meta.url))
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(path)
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : []
+  })
+}
+
+const graph = new Map<string, string[]>()
+for (const file of sourceFiles(root)) {
+  const text = readFileSync(file, 'utf8')
+  const targets = [...text.matchAll(/from '(\.[^']+)'/g)].map(
+    (match) => relative(root, resolve(dirname(file), match[1]!)) + '.ts',
+  )
+  graph.set(relative(root, file), targets)
+}
+
+function cycles(): string[][] {
+  const found: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const visit = (file: string, path: string[]) => {
+    if (state.get(file) === 'done') return
+    if (state.get(file) === 'open') return void found.push([...path.slice(path.indexOf(file)), file])
+    state.set(file, 'open')
+    for (const target of graph.get(file) ?? []) visit(target, [...path, file])
+    state.set(file, 'done')
+  }
+  for (const file of graph.keys()) visit(file, [])
+  return found
+}
+
+function importsOf(folder: string, forbidden: RegExp): string[] {
+  return [...graph]
+    .filter(([file]) => file.startsWith(`${folder}/`))
+    .flatMap(([file, targets]) => targets.filter((target) => forbidden.test(target)).map((t) => `${file} -> ${t}`))
+}
+
+describe('core layers', () => {
+  it('reads the graph', () => {
+    expect(graph.size).toBeGreaterThan(20)
+    expect(graph.get('index.ts')).toContain('client/llmkit-client.ts')
+  })
+
+  it('has no import cycle', () => {
+    expect(cycles()).toEqual([])
+  })
+
+  it('keeps the provider contract free of the client, polling and retries', () => {
+    expect(importsOf('provider', /^(client|poll|retry)\/|^http\/http-client/)).toEqual([])
+  })
+
+  it('keeps http, retry, poll, request and response below the client', () => {
+    for (const folder of ['http', 'retry', 'poll', 'request', 'response', 'errors', 'util'])
+      expect(importsOf(folder, /^client\//)).toEqual([])
+    expect(importsOf('retry', /^http\/http-client/)).toEqual([])
+  })
+})
