@@ -1,4 +1,5 @@
 import type { CliIO } from './cli-io'
+import type { Plugins } from './plugins'
 
 /** What every command gets: streams, environment, working folder, the abort signal, and where to put its exit code. */
 export interface CommandContext {
@@ -7,17 +8,20 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>
   cwd: string
   signal: AbortSignal
+  /** Provider plugins: from `run(argv, { providers })`, then `--provider` and `LLMKIT_PROVIDERS` (loaded before the command runs). */
+  plugins: Plugins
   /** Set by the command's action. */
   exitCode: number
 }
 
 export function commandContext(io: CliIO, signal: AbortSignal): CommandContext {
   return {
-    stdout: io.stdout,
-    stderr: io.stderr,
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
     env: io.env ?? process.env,
     cwd: io.cwd ?? process.cwd(),
     signal,
+    plugins: { providers: io.providers ?? [], emulators: io.emulators ?? [] },
     exitCode: 0,
   }
 }

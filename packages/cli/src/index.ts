@@ -6,6 +6,8 @@ import { createProgram } from './program'
 import { reportFailure } from './report-failure'
 
 export type { CliIO } from './cli-io'
+export { loadPlugins, pluginSpecifiers, PROVIDERS_ENV } from './plugins'
+export type { Plugins } from './plugins'
 export { ExitCode, exitCodeFor } from './exit-codes'
 export { MANIFEST_FILE } from './manifest'
 export type { Manifest, ManifestItem, ItemStatus } from './manifest'
@@ -14,7 +16,8 @@ export { slugify, imageFileName } from './file-naming'
 
 /**
  * Runs the `llmkit` command with `argv` (without `node` and the script) and
- * resolves to its exit code; never calls `process.exit`.
+ * resolves to its exit code; never calls `process.exit`. `io.providers` adds
+ * provider plugins beside the bundled ones, as `--provider <module>` does.
  *
  * ```ts
  * const code = await run(['generate', 'a lake at dawn', '--json'], { stdout: process.stdout, stderr: process.stderr })
@@ -39,7 +42,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         )
       return ExitCode.Usage
     }
-    return reportFailure(context, error, { debug: argv.includes('--debug') })
+    return reportFailure(context, error, { debug: argv.includes('--debug'), json: argv.includes('--json') })
   } finally {
     io.signal?.removeEventListener('abort', forward)
   }

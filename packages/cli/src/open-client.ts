@@ -1,4 +1,5 @@
-import { LLMKitClient } from 'llmkit'
+import { BUNDLED_PROVIDERS, LLMKitClient } from 'llmkit'
+import { NO_PLUGINS, type Plugins } from './plugins'
 
 /** A client plus what must be closed after the command. */
 export interface OpenedClient {
@@ -15,21 +16,30 @@ export interface OpenedClient {
 export async function resolveEnvironment(
   env: Readonly<Record<string, string | undefined>>,
   useEmulator: boolean,
+  plugins: Plugins = NO_PLUGINS,
 ): Promise<{ env: Readonly<Record<string, string | undefined>>; close(): Promise<void> }> {
   if (!useEmulator) return { env, close: async () => undefined }
   // Loaded only when asked for: the emulator pulls in msw.
-  const { startEmulator } = await import('@llmkit/testing')
-  const emulator = await startEmulator({ acceptAnyKey: false })
+  const { startEmulator, EMULATED_PROVIDERS } = await import('@llmkit/testing')
+  const builtIn = Object.values(EMULATED_PROVIDERS).filter((e) => !plugins.emulators.some((p) => p.id === e.id))
+  const emulator = await startEmulator({ acceptAnyKey: false, providers: [...builtIn, ...plugins.emulators] })
   return { env: { ...env, ...emulator.env }, close: () => emulator.close() }
 }
 
-/** `LLMKitClient.fromEnv()` over the resolved environment: every configured provider plus the local renderer. */
+/**
+ * `LLMKitClient.fromEnv()` over the resolved environment: every configured
+ * provider (bundled, then plugins) plus the local renderer.
+ */
 export async function openClient(
   env: Readonly<Record<string, string | undefined>>,
   useEmulator: boolean,
+  plugins: Plugins = NO_PLUGINS,
 ): Promise<OpenedClient> {
-  const resolved = await resolveEnvironment(env, useEmulator)
-  const client = LLMKitClient.fromEnv({ env: { ...resolved.env } })
+  const resolved = await resolveEnvironment(env, useEmulator, plugins)
+  const client = LLMKitClient.fromEnv({
+    env: { ...resolved.env },
+    providers: [...BUNDLED_PROVIDERS, ...plugins.providers],
+  })
   return {
     client,
     env: resolved.env,

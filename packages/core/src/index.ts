@@ -29,6 +29,7 @@ export type {
   ProviderProgress,
 } from './provider/image-provider'
 export { providerHint } from './provider/provider-hint'
+export { importFrom, isImageProvider } from './provider/import-from'
 export type { ProviderHint } from './provider/provider-hint'
 export type { ImageJob, JsonValue } from './provider/image-job'
 export { loadApiKey, hasEnv, resolveBaseURL } from './provider/provider-settings'

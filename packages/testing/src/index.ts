@@ -1,6 +1,6 @@
 export { startEmulator } from './start-emulator'
 export type { Emulator, EmulatorOptions } from './start-emulator'
-export { defineEmulatedProvider } from './server/emulated-provider'
+export { defineEmulatedProvider, isEmulatedProvider } from './server/emulated-provider'
 export type { EmulatedProvider, EmulatorContext } from './server/emulated-provider'
 // One msw for every emulator: handlers of a plugin's emulator are built with the same copy the server runs.
 export { http, HttpResponse } from 'msw'

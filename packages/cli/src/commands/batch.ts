@@ -94,7 +94,7 @@ async function runBatch(file: string, flags: BatchFlags, context: CommandContext
   const progress = new ProgressLine('batch', { stream: context.stderr, isSilent: flags.json, startedAt })
   try {
     const items = await readPrompts(resolve(context.cwd, file), { model: flags.model })
-    opened = await openClient(context.env, flags.emulator)
+    opened = await openClient(context.env, flags.emulator, context.plugins)
     const folder = resolve(context.cwd, flags.output)
     await mkdir(folder, { recursive: true })
     store = await openManifest(folder)

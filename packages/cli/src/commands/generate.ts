@@ -82,7 +82,7 @@ export async function runGenerate(prompt: string, flags: GenerateFlags, context:
   const shownWarnings = new Set<string>()
   let opened: Awaited<ReturnType<typeof openClient>> | undefined
   try {
-    opened = await openClient(context.env, flags.emulator)
+    opened = await openClient(context.env, flags.emulator, context.plugins)
     const request = buildRequest({ ...flags, prompt })
     const { provider, model } = opened.client.resolveModel(request.model)
     const label = `${provider.id}:${model.id}`

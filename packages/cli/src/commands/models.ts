@@ -45,7 +45,9 @@ export interface ModelCapabilities {
 
 export function modelsCommand(context: CommandContext): Command {
   return new Command('models')
-    .description('List every bundled model with its capabilities, and which providers are configured')
+    .description(
+      'List every model (bundled and from --provider plugins) with its capabilities, and which providers are configured',
+    )
     .option('--provider <id>', 'only this provider')
     .option('--json', 'print JSON', false)
     .option('--emulator', 'show providers as configured by the in-process emulators', false)
@@ -57,15 +59,12 @@ export function modelsCommand(context: CommandContext): Command {
 }
 
 async function runModels(flags: ModelsFlags, context: CommandContext): Promise<number> {
-  const resolved = await resolveEnvironment(context.env, flags.emulator)
+  const resolved = await resolveEnvironment(context.env, flags.emulator, context.plugins)
   try {
-    const listings = listProviders(BUNDLED_PROVIDERS, resolved.env).filter(
-      (p) => !flags.provider || p.id === flags.provider,
-    )
+    const providers = [...BUNDLED_PROVIDERS, ...context.plugins.providers]
+    const listings = listProviders(providers, resolved.env).filter((p) => !flags.provider || p.id === flags.provider)
     if (flags.provider && listings.length === 0) {
-      throw new UsageError(
-        `no bundled provider "${flags.provider}"; choose from ${BUNDLED_PROVIDERS.map((p) => p.id).join(', ')}`,
-      )
+      throw new UsageError(`no provider "${flags.provider}"; choose from ${providers.map((p) => p.id).join(', ')}`)
     }
     if (flags.json) writeLine(context.stdout, JSON.stringify({ providers: listings }, null, 2))
     else printTable(context, listings)

@@ -48,3 +48,13 @@ export interface EmulatedProvider {
 export function defineEmulatedProvider(provider: EmulatedProvider): EmulatedProvider {
   return provider
 }
+
+/** Whether `value` has the shape of an {@link EmulatedProvider} (for modules loaded at run time). */
+export function isEmulatedProvider(value: unknown): value is EmulatedProvider {
+  if (typeof value !== 'object' || value === null) return false
+  const candidate = value as Record<string, unknown>
+  return (
+    typeof candidate.id === 'string' &&
+    ['environment', 'handlers', 'endpointOf', 'errorBody'].every((name) => typeof candidate[name] === 'function')
+  )
+}
