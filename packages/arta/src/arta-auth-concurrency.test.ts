@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,8 +30,8 @@ function worker(): Promise<{ code: number | null; output: string }> {
   })
 }
 
-async function runWorkers() {
-  const results = await Promise.all(Array.from({ length: WORKERS }, worker))
+async function runWorkers(count = WORKERS) {
+  const results = await Promise.all(Array.from({ length: count }, worker))
   for (const result of results)
     expect(result, result.output).toMatchObject({ code: 0, output: expect.stringContaining('"count":1') })
 }
@@ -66,13 +66,35 @@ beforeEach(() => {
 })
 
 describe('several processes sharing one auth file', { timeout: 90_000 }, () => {
-  it('all sign up from nothing and leave one valid file', async () => {
+  it('all start from nothing: one sign-up between them, one valid file', async () => {
     await runWorkers()
-    const signUps = emulator.requestsFor('arta', 'signup').length
-    expect(signUps).toBeGreaterThanOrEqual(1)
-    expect(signUps).toBeLessThanOrEqual(WORKERS)
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
     emulator.clearFaults()
     await expectFileTokenWorks()
+  })
+
+  it('take over at once the lock of a process killed (SIGKILL) while holding it: one sign-up', async () => {
+    await mkdir(dirname(authFile), { recursive: true })
+    const lock = `${authFile}.lock`
+    // Takes the lock the way arta-auth does, says so, then hangs until killed.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'); const fd = fs.openSync(${JSON.stringify(lock)}, 'wx', 0o600);
+         fs.writeSync(fd, process.pid + ' holder'); fs.closeSync(fd); process.stdout.write('locked'); setInterval(() => {}, 1000)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()))
+    holder.kill('SIGKILL')
+    await new Promise((resolve) => holder.once('close', resolve))
+    expect(readFileSync(lock, 'utf8')).toBe(`${holder.pid} holder`)
+    const started = Date.now()
+    await runWorkers(2)
+    expect(Date.now() - started).toBeLessThan(30_000) // not staleLockMs (60 s) per process
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
+    expect(existsSync(lock)).toBe(false)
   })
 
   it('refresh a half-life token exactly once between them', async () => {
@@ -95,6 +117,7 @@ describe('several processes sharing one auth file', { timeout: 90_000 }, () => {
     emulator.clearRequests()
     await runWorkers()
     expect(emulator.requestsFor('arta', 'refresh')).toHaveLength(0)
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
     expect(() => JSON.parse(readFileSync(authFile, 'utf8'))).not.toThrow()
     emulator.clearFaults()
     await expectFileTokenWorks()

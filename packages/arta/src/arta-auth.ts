@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
@@ -16,11 +17,14 @@ export interface ArtaAuthConfig {
   readonly refreshURL: string
   /** The auth file. */
   readonly authFile: string
-  /** A lock older than this is left over from a crashed process and is broken. */
+  /**
+   * A lock whose holder still runs but has held it longer than this is broken
+   * (a hung process). A lock whose holder has died is taken over at once.
+   */
   readonly staleLockMs: number
 }
 
-type AuthContext = Pick<ProviderContext, 'http' | 'clock' | 'warn'>
+type AuthContext = Pick<ProviderContext, 'http' | 'clock' | 'warn'> & { readonly signal?: AbortSignal }
 
 /** The auth file's content: ours, versioned, bound to the key and host that issued the token. */
 const storedTokenSchema = z.object({
@@ -64,14 +68,20 @@ export async function readArtaAuthFile(path: string, keyId?: string): Promise<St
 }
 
 /**
- * Takes the lock file with `O_EXCL`, breaking a stale one once. Returns the
- * release function, or undefined when another process holds the lock. Never
- * waits: the lock only spares the service duplicate renewals; the file stays
- * whole either way because every write is a rename.
+ * Takes the lock file with `O_EXCL`, waiting while a live process holds it.
+ * A lock whose process has died (`kill(pid, 0)` says `ESRCH`) is taken over
+ * at once; one held longer than `staleLockMs` is broken. Returns the release
+ * function, or undefined when no lock file can be made here (a read-only
+ * folder): the caller then renews without one.
  */
-async function tryLock(path: string, staleLockMs: number): Promise<(() => Promise<void>) | undefined> {
+async function acquireLock(
+  path: string,
+  staleLockMs: number,
+  signal: AbortSignal | undefined,
+  wait: boolean,
+): Promise<(() => Promise<void>) | undefined | typeof BUSY> {
   const nonce = randomBytes(8).toString('hex')
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (;;) {
     try {
       const handle = await open(path, 'wx', 0o600)
       await handle.writeFile(`${process.pid} ${nonce}`).finally(() => handle.close())
@@ -81,71 +91,146 @@ async function tryLock(path: string, staleLockMs: number): Promise<(() => Promis
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined
-      const age = await stat(path).then(
-        (info) => Date.now() - info.mtimeMs,
-        () => 0,
-      )
-      if (age < staleLockMs) return undefined
-      await unlink(path).catch(() => undefined)
     }
+    const holder = await readLock(path)
+    if (!holder) continue // released meanwhile
+    if (!isAlive(holder.pid) || holder.ageMs >= staleLockMs) {
+      await breakLock(path, holder.content)
+      continue
+    }
+    if (!wait) return BUSY
+    signal?.throwIfAborted()
+    await sleep(20 + Math.random() * 30, undefined, { signal })
   }
-  return undefined
+}
+
+/** What {@link acquireLock} returns when told not to wait and a live process holds the lock. */
+const BUSY = Symbol('busy')
+
+async function readLock(path: string): Promise<{ content: string; pid: number; ageMs: number } | undefined> {
+  try {
+    const [content, info] = await Promise.all([readFile(path, 'utf8'), stat(path)])
+    return { content, pid: Number(content.split(' ')[0]), ageMs: Date.now() - info.mtimeMs }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Removes a dead holder's lock without ever removing a live one: the lock is
+ * renamed aside first, and put back if it turns out another process took it
+ * between our look and the rename.
+ */
+async function breakLock(path: string, seen: string): Promise<void> {
+  const aside = `${path}.${randomBytes(6).toString('hex')}.broken`
+  try {
+    await rename(path, aside)
+  } catch {
+    return // already gone
+  }
+  if ((await readFile(aside, 'utf8').catch(() => seen)) !== seen) await link(aside, path).catch(() => undefined)
+  await unlink(aside).catch(() => undefined)
+}
+
+/** Whether a process with this pid exists (`EPERM`: it does, under another user). */
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /**
  * ARTA's token lifecycle: reuse the stored token while it is younger than half
  * its lifetime, refresh it after that, sign up again once it has expired (or
  * when a refresh is refused), and renew on demand after a 401.
+ *
+ * One renewal at a time per auth file: concurrent calls in this process share
+ * one (single flight), and processes take turns through the lock file, each
+ * re-reading the file once it holds the lock, so a token another process just
+ * got is used instead of renewed again.
  */
 export function createArtaAuth() {
-  // Tokens this process holds that its auth file does not (renewed while another
-  // process held the lock, or when the file could not be written). The file wins otherwise.
+  // Tokens this process holds that its auth file does not (the file could not be written). The file wins otherwise.
   const unsaved = new Map<string, StoredArtaToken>()
+  // The renewal in flight per auth file and key.
+  const flights = new Map<string, Promise<StoredArtaToken>>()
 
   const lifetimeMs = (token: StoredArtaToken) => token.expiresInSeconds * 1000
   const ageMs = (token: StoredArtaToken, now: number) => Math.max(0, now - token.issuedAt)
+  const alive = (now: number, token?: StoredArtaToken): token is StoredArtaToken =>
+    Boolean(token) && ageMs(token!, now) < lifetimeMs(token!)
+  const fresh = (now: number, token: StoredArtaToken | undefined, rejected?: string): boolean =>
+    alive(now, token) && token.idToken !== rejected && ageMs(token, now) < lifetimeMs(token) / 2
+  const current = async (config: ArtaAuthConfig, keyId: string) => {
+    const held = unsaved.get(config.authFile)
+    return newest(await readArtaAuthFile(config.authFile, keyId), held?.keyId === keyId ? held : undefined)
+  }
+
+  /** Renews under the lock file, unless the file holds a fresh token once the lock is ours. */
+  async function renewLocked(
+    config: ArtaAuthConfig,
+    context: AuthContext,
+    keyId: string,
+    rejected: string | undefined,
+  ): Promise<StoredArtaToken> {
+    await mkdir(dirname(config.authFile), { recursive: true, mode: 0o700 }).catch(() => undefined)
+    const before = await current(config, keyId)
+    // A token that still works is used while another process renews; without one, wait for that renewal.
+    const usable = alive(context.clock.now(), before) && before.idToken !== rejected
+    const lock = await acquireLock(`${config.authFile}.lock`, config.staleLockMs, context.signal, !usable)
+    if (lock === BUSY) return before!
+    const release = lock
+    try {
+      const stored = await current(config, keyId)
+      const now = context.clock.now()
+      if (fresh(now, stored, rejected)) return stored!
+      const renewed = await renew(config, context, keyId, alive(now, stored) ? stored : undefined)
+      if (!release) {
+        unsaved.set(config.authFile, renewed)
+        return renewed
+      }
+      try {
+        await writeFileAtomic(config.authFile, `${JSON.stringify(renewed, null, 2)}\n`, { mode: 0o600 })
+        unsaved.delete(config.authFile)
+      } catch (error) {
+        unsaved.set(config.authFile, renewed)
+        context.warn(
+          `arta: could not save the token to ${config.authFile} (${(error as Error).message}); this process keeps it in memory`,
+        )
+      }
+      return renewed
+    } finally {
+      await release?.()
+    }
+  }
 
   return {
     /** A token for the next request; `rejected` is a token the API just answered 401 to. */
     async token(config: ArtaAuthConfig, context: AuthContext, rejected?: string): Promise<string> {
       const keyId = keyIdOf(config)
-      const now = context.clock.now()
-      const alive = (token?: StoredArtaToken): token is StoredArtaToken =>
-        Boolean(token) && ageMs(token!, now) < lifetimeMs(token!)
-      const usable = (token?: StoredArtaToken): token is StoredArtaToken => alive(token) && token.idToken !== rejected
-      const fresh = (token?: StoredArtaToken): boolean => usable(token) && ageMs(token, now) < lifetimeMs(token) / 2
-      const current = async () => {
-        const held = unsaved.get(config.authFile)
-        return newest(await readArtaAuthFile(config.authFile, keyId), held?.keyId === keyId ? held : undefined)
-      }
-
-      let stored = await current()
-      if (fresh(stored)) return stored!.idToken
-      await mkdir(dirname(config.authFile), { recursive: true, mode: 0o700 }).catch(() => undefined)
-      const release = await tryLock(`${config.authFile}.lock`, config.staleLockMs)
-      if (!release) {
-        // Another process is renewing: keep using a token that still works, else get one for this process alone.
-        if (usable(stored)) return stored.idToken
-        const renewed = await renew(config, context, keyId, alive(stored) ? stored : undefined)
-        unsaved.set(config.authFile, renewed)
-        return renewed.idToken
-      }
-      try {
-        stored = await current()
-        if (fresh(stored)) return stored!.idToken
-        const renewed = await renew(config, context, keyId, alive(stored) ? stored : undefined)
-        try {
-          await writeFileAtomic(config.authFile, `${JSON.stringify(renewed, null, 2)}\n`, { mode: 0o600 })
-          unsaved.delete(config.authFile)
-        } catch (error) {
-          unsaved.set(config.authFile, renewed)
-          context.warn(
-            `arta: could not save the token to ${config.authFile} (${(error as Error).message}); this process keeps it in memory`,
-          )
+      const stored = await current(config, keyId)
+      if (fresh(context.clock.now(), stored, rejected)) return stored!.idToken
+      const key = `${config.authFile}\n${keyId}`
+      for (let attempt = 0; ; attempt++) {
+        let flight = flights.get(key)
+        const joined = flight !== undefined
+        if (!flight) {
+          flight = renewLocked(config, context, keyId, rejected).finally(() => flights.delete(key))
+          flights.set(key, flight)
         }
-        return renewed.idToken
-      } finally {
-        await release()
+        try {
+          const token = await flight
+          // A shared renewal may hand back the very token this call was refused with: renew once more.
+          if (token.idToken !== rejected || attempt >= 2) return token.idToken
+        } catch (error) {
+          // Another call's renewal failed with its own abort or deadline: this call tries on its own.
+          if (!joined || context.signal?.aborted || attempt >= 2) throw error
+        }
       }
     },
   }

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs'
-import { readFile, stat, utimes, writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { mkdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   ImageFormat,
@@ -368,16 +369,69 @@ describe('token lifecycle', () => {
     await expect(stat(`${authFile}.lock`)).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
-  it('leaves the file to the lock holder and uses its own token meanwhile', async () => {
+  it('waits while a live process holds the lock, then uses the token it saved instead of renewing', async () => {
     await client().generateImage(request())
-    const expired = { ...(await stored()), issuedAt: Date.now() - 3_700_000 }
-    await writeFile(authFile, JSON.stringify(expired))
+    const valid = await stored()
+    await writeFile(authFile, JSON.stringify({ ...valid, issuedAt: Date.now() - 3_700_000 })) // expired here
+    await writeFile(`${authFile}.lock`, `${process.pid} busy`) // a live holder: this process
+    emulator.clearRequests()
+    const pending = client().generateImage(request())
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(emulator.requests).toHaveLength(0)
+    await writeFile(authFile, JSON.stringify({ ...valid, issuedAt: Date.now() })) // the holder's renewal
+    await unlink(`${authFile}.lock`)
+    expect((await pending).count).toBe(1)
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(0)
+    expect(emulator.requestsFor('arta', 'refresh')).toHaveLength(0)
+    expect(emulator.requestsFor('arta', 'submit')[0]!.headers.authorization).toBe(valid.idToken)
+  })
+
+  it('keeps using a token that still works while another process renews it', async () => {
+    await client().generateImage(request())
+    const halfLife = { ...(await stored()), issuedAt: Date.now() - 2_000_000 }
+    await writeFile(authFile, JSON.stringify(halfLife))
     await writeFile(`${authFile}.lock`, `${process.pid} busy`)
     emulator.clearRequests()
-    const response = await client().generateImage(request())
-    expect(response.count).toBe(1)
+    expect((await client().generateImage(request())).count).toBe(1)
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(0)
+    expect(emulator.requestsFor('arta', 'refresh')).toHaveLength(0)
+    expect(JSON.parse(await readFile(authFile, 'utf8'))).toEqual(halfLife)
+  })
+
+  it('takes over at once a fresh lock whose process has died', async () => {
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+    )
+    await mkdir(dirname(authFile), { recursive: true })
+    await writeFile(`${authFile}.lock`, `${dead} crashed`)
+    const started = Date.now()
+    expect((await client().generateImage(request())).count).toBe(1)
+    expect(Date.now() - started).toBeLessThan(5_000) // not the 60 s of staleLockMs
     expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
-    expect(JSON.parse(await readFile(authFile, 'utf8'))).toEqual(expired)
+    await expect(stat(`${authFile}.lock`)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('N concurrent calls in one process sign up once (single flight)', async () => {
+    const shared = client(createArta())
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => shared.generateImage(request('arta:flux', `fox ${index}`))),
+    )
+    expect(responses.map((response) => response.count)).toEqual(Array(8).fill(1))
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
+    const tokens = new Set(emulator.requestsFor('arta', 'submit').map((entry) => entry.headers.authorization))
+    expect(tokens.size).toBe(1)
+  })
+
+  it('two providers in one process (two auth instances) take turns through the lock: one sign-up', async () => {
+    emulator.inject({ kind: 'latency', provider: 'arta', endpoint: 'signup', delayMs: 300, times: Infinity })
+    const [first, second] = [client(createArta()), client(createArta())]
+    await Promise.all([
+      first.generateImage(request()),
+      second.generateImage(request()),
+      first.generateImage(request()),
+      second.generateImage(request()),
+    ])
+    expect(emulator.requestsFor('arta', 'signup')).toHaveLength(1)
   })
 
   it('puts the auth file in the user cache folder unless told otherwise', () => {
