@@ -9,5 +9,6 @@ export {
   stabilityUltraOptionsSchema,
   STABILITY_STYLE_PRESETS,
   STABILITY_SD3_MODELS,
+  STABILITY_SD3_ALIASES,
 } from './stability-options'
 export type { StabilityImageOptions } from './stability-options'

@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod'
 import { readStabilityError, stabilityV1ResponseSchema, stabilityV2ResponseSchema } from './stability-api'
 import {
+  STABILITY_SD3_ALIASES,
   stabilityCoreOptionsSchema,
   stabilitySd3OptionsSchema,
   stabilitySdxlOptionsSchema,
@@ -59,6 +60,10 @@ const CORE_SIZES: Readonly<Record<string, readonly [number, number]>> = Object.f
   Object.entries(MEGAPIXEL_SIZES).map(([ratio, [w, h]]) => [ratio, [w * 1.5, h * 1.5]]),
 )
 
+/** Seeds as the specifications bound them; both APIs read 0 as "pick a random seed", so 0 is refused. */
+const V1_SEEDS = { min: 1, max: 4_294_967_295 }
+const V2_SEEDS = { min: 1, max: 4_294_967_294 }
+
 const v2Model = (
   id: string,
   displayName: string,
@@ -73,6 +78,7 @@ const v2Model = (
   maxPromptLength: 10_000,
   sizes: { aspectRatios: ASPECT_RATIOS },
   supports: { negativePrompt: true, seed: true, formats: [ImageFormat.B64Json] },
+  seedRange: V2_SEEDS,
   optionsSchema,
 })
 
@@ -87,6 +93,7 @@ export const STABILITY_IMAGE_MODELS: readonly ImageModelInfo[] = [
     maxPromptLength: 2_000,
     sizes: { sizes: SDXL_SIZES },
     supports: { negativePrompt: true, seed: true, formats: [ImageFormat.B64Json] },
+    seedRange: V1_SEEDS,
     optionsSchema: stabilitySdxlOptionsSchema,
   },
   v2Model(
@@ -149,13 +156,15 @@ export function toStabilityV1Body(call: ImageCall): Record<string, unknown> {
 
 /** v2beta multipart fields; `*-turbo` SD3 variants do not take a negative prompt, so it is left out. */
 export function toStabilityV2Fields(call: ImageCall): Record<string, string | number | undefined> {
-  const { model, cfg_scale, output_format, style_preset } = call.options as StabilityImageOptions
+  const { cfg_scale, output_format, style_preset } = call.options as StabilityImageOptions
+  const asked = (call.options as StabilityImageOptions).model
+  const model = asked === undefined ? undefined : (STABILITY_SD3_ALIASES[asked] ?? asked)
   const dropsNegative = model?.endsWith('-turbo') ?? false
   return {
     prompt: call.prompt,
     negative_prompt: dropsNegative ? undefined : call.negativePrompt,
     aspect_ratio: call.aspectRatio,
-    seed: call.seed === undefined ? undefined : call.seed % 4294967295,
+    seed: call.seed,
     output_format,
     model,
     cfg_scale,
@@ -170,6 +179,9 @@ export async function generateStabilityImages(
   config: StabilityRequestConfig,
 ): Promise<GenerateResult> {
   const endpoint = V2_ENDPOINT[call.model.id]
+  const asked = (call.options as StabilityImageOptions).model
+  if (asked && STABILITY_SD3_ALIASES[asked])
+    context.warn(`stability: ${asked} is an older name that the API re-routes; sent as ${STABILITY_SD3_ALIASES[asked]}`)
   const headers = { ...config.headers, accept: 'application/json' }
   const response = endpoint
     ? await context.http.send({

@@ -21,15 +21,18 @@ export const STABILITY_STYLE_PRESETS = [
   'tile-texture',
 ] as const
 
-/** SD3 variants of `POST /v2beta/stable-image/generate/sd3`; the API's default is `sd3.5-large`. */
-export const STABILITY_SD3_MODELS = [
-  'sd3.5-large',
-  'sd3.5-large-turbo',
-  'sd3.5-medium',
-  'sd3-large',
-  'sd3-large-turbo',
-  'sd3-medium',
-] as const
+/** SD3 variants of `POST /v2beta/stable-image/generate/sd3` (current names); the API's default is `sd3.5-large`. */
+export const STABILITY_SD3_MODELS = ['sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium', 'sd3.5-flash'] as const
+
+/**
+ * Older SD3 names, still accepted: the API re-routes them to the SD3.5 models, so llmkit sends the
+ * current name and says so in `response.warnings`.
+ */
+export const STABILITY_SD3_ALIASES: Readonly<Record<string, (typeof STABILITY_SD3_MODELS)[number]>> = {
+  'sd3-large': 'sd3.5-large',
+  'sd3-large-turbo': 'sd3.5-large-turbo',
+  'sd3-medium': 'sd3.5-medium',
+}
 
 const stylePreset = z.enum(STABILITY_STYLE_PRESETS).optional()
 
@@ -62,12 +65,17 @@ export const stabilitySdxlOptionsSchema = z.strictObject({
 
 /** Stable Diffusion 3 (v2beta `sd3` endpoint). */
 export const stabilitySd3OptionsSchema = z.strictObject({
-  /** Which SD3 variant runs. API default `sd3.5-large`. `*-turbo` variants ignore the negative prompt. */
-  model: z.enum(STABILITY_SD3_MODELS).optional(),
+  /**
+   * Which SD3.5 variant runs. API default `sd3.5-large`. `*-turbo` variants ignore the negative prompt.
+   * The older names `sd3-large`, `sd3-large-turbo` and `sd3-medium` are sent as their SD3.5 successors.
+   */
+  model: z.enum([...STABILITY_SD3_MODELS, 'sd3-large', 'sd3-large-turbo', 'sd3-medium']).optional(),
   /** How strictly the image follows the prompt, 1–10. */
   cfg_scale: z.number().min(1).max(10).optional(),
   /** Encoding of the image. API default `png`. */
-  output_format: z.enum(['png', 'jpeg']).optional(),
+  output_format: z.enum(['png', 'jpeg', 'webp']).optional(),
+  /** Steers the image towards a style. */
+  style_preset: stylePreset,
 })
 
 /** Stable Image Core (v2beta `core` endpoint). */
@@ -81,6 +89,8 @@ export const stabilityCoreOptionsSchema = z.strictObject({
 export const stabilityUltraOptionsSchema = z.strictObject({
   /** Encoding of the image. API default `png`. */
   output_format: z.enum(['png', 'jpeg', 'webp']).optional(),
+  /** Steers the image towards a style. */
+  style_preset: stylePreset,
 })
 
 /** Every Stability option across models (each model checks its own subset). */

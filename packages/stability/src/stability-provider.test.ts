@@ -125,10 +125,52 @@ describe('v2beta models (multipart)', () => {
   it('leaves the negative prompt out for turbo variants and says so', async () => {
     const turbo = request('stability-ai/stable-diffusion-3', 'a fox')
       .with_negative_prompt('fog')
-      .with_provider_options('stability', { model: 'sd3-large-turbo' })
+      .with_provider_options('stability', { model: 'sd3.5-large-turbo' })
     const response = await client().generateImage(turbo)
-    expect(generated()[0]!.multipart).toEqual({ prompt: 'a fox', aspect_ratio: '1:1', model: 'sd3-large-turbo' })
-    expect(response.warnings).toEqual(['sd3-large-turbo does not take a negative prompt; ignoring it'])
+    expect(generated()[0]!.multipart).toEqual({ prompt: 'a fox', aspect_ratio: '1:1', model: 'sd3.5-large-turbo' })
+    expect(response.warnings).toEqual(['sd3.5-large-turbo does not take a negative prompt; ignoring it'])
+  })
+
+  it('sends the older SD3 names as their SD3.5 successors, with a note', async () => {
+    const old = request('stability-ai/stable-diffusion-3', 'a fox').with_provider_options('stability', {
+      model: 'sd3-medium',
+    })
+    const response = await client().generateImage(old)
+    expect(generated()[0]!.multipart!.model).toBe('sd3.5-medium')
+    expect(response.warnings).toEqual([
+      'stability: sd3-medium is an older name that the API re-routes; sent as sd3.5-medium',
+    ])
+  })
+
+  it('offers sd3.5-flash, webp and style presets on SD3', async () => {
+    const flash = request('stability-ai/stable-diffusion-3', 'a fox').with_provider_options('stability', {
+      model: 'sd3.5-flash',
+      output_format: 'webp',
+      style_preset: 'anime',
+    })
+    await client().generateImage(flash)
+    expect(generated()[0]!.multipart).toEqual({
+      prompt: 'a fox',
+      aspect_ratio: '1:1',
+      model: 'sd3.5-flash',
+      output_format: 'webp',
+      style_preset: 'anime',
+    })
+  })
+
+  it('refuses seeds the API would read as random (0) or cannot take, before any request', async () => {
+    for (const [model, seed, range] of [
+      ['stability-ai/stable-diffusion-3', 4_294_967_295, '1 to 4294967294'],
+      ['stability-ai/stable-image-core', 0, '1 to 4294967294'],
+      ['stability-ai/stable-diffusion-xl', 0, '1 to 4294967295'],
+    ] as const) {
+      const error = await failure(request(model, 'a fox').with_seed(seed))
+      expect(error).toMatchObject({ code: 'invalid_request' })
+      expect(error!.message).toContain(`takes seeds from ${range}; got ${seed}`)
+    }
+    expect(generated()).toHaveLength(0)
+    await client().generateImage(request('stability-ai/stable-diffusion-3', 'a fox').with_seed(4_294_967_294))
+    expect(generated()[0]!.multipart!.seed).toBe('4294967294')
   })
 
   it('splits n into one call per image', async () => {
@@ -160,7 +202,7 @@ describe('v2beta models (multipart)', () => {
     expect(generated()[0]!.path).toBe('/v2beta/stable-image/generate/ultra')
     expect(generated()[0]!.multipart).toEqual({ prompt: 'a castle', aspect_ratio: '2:3' })
     const bad = request('stability-ai/stable-image-ultra', 'a castle').with_provider_options('stability', {
-      style_preset: 'anime',
+      cfg_scale: 5,
     })
     expect(await failure(bad)).toMatchObject({ code: 'invalid_request' })
   })

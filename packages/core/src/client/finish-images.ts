@@ -28,6 +28,11 @@ export function finishImages(
       isRetryable: true,
     })
   }
+  if (images.length < call.n) {
+    context.warn(
+      `${provider}: ${call.model.id} returned ${images.length} of the ${call.n} images asked for${call.callIndex > 0 ? ` in call ${call.callIndex + 1}` : ''}; the API gave no reason`,
+    )
+  }
   const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url)
   if (!needsDownload) return complete(images, call, emit)
   emit?.({ type: 'downloading', callIndex: call.callIndex })

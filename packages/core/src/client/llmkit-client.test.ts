@@ -356,6 +356,55 @@ describe('LLMKitClient with a synchronous provider', () => {
     expect(wrap.calls.map((call) => call.seed)).toEqual([4294967295, 0])
   })
 
+  it("refuses a seed outside the model's range before any call, and keeps split seeds inside it", async () => {
+    const ranged = model('ranged', {
+      maxImagesPerCall: 1,
+      supports: { formats: ['url'], seed: true },
+      seedRange: { min: 1, max: 4_294_967_294 },
+    })
+    const { provider, calls } = syncProvider({ models: [ranged] })
+    for (const [seed, extra] of [
+      [4_294_967_295, ''],
+      [0, ' (the API reads 0 as "pick a random seed")'],
+    ] as const) {
+      const error = (await rejection(
+        client([provider], fakeClock().clock).generateImage(
+          new ImageGenerationRequest('ranged', 'a cat').with_seed(seed),
+        ),
+      )) as LLMKitError
+      expect(error.code).toBe('invalid_request')
+      expect(error.message).toBe(`ranged takes seeds from 1 to 4294967294; got ${seed}${extra}`)
+    }
+    expect(calls).toHaveLength(0)
+    await client([provider], fakeClock().clock).generateImage(
+      new ImageGenerationRequest('ranged', 'a cat').with_n(3).with_seed(4_294_967_293),
+    )
+    expect(calls.map((call) => call.seed)).toEqual([4_294_967_293, 4_294_967_294, 1])
+  })
+
+  it('warns when a call returns fewer images than it asked for', async () => {
+    const few = model('few', { maxImagesPerCall: 4 })
+    const { provider } = syncProvider({
+      models: [few],
+      extra: { generate: async (call) => ({ images: [urlImage(call, 0)] }) },
+    })
+    const response = await client([provider], fakeClock().clock).generateImage(
+      new ImageGenerationRequest('few', 'a cat').with_n(3),
+    )
+    expect(response.count).toBe(1)
+    expect(response.warnings).toEqual(['sync: few returned 1 of the 3 images asked for; the API gave no reason'])
+  })
+
+  it('warns when a job returns fewer images than it asked for', async () => {
+    const { provider } = jobProvider([completed(1)], { models: [model('queue-model', { maxImagesPerCall: 2 })] })
+    const response = await client([provider], fakeClock().clock).generateImage(
+      new ImageGenerationRequest('queue-model', 'a cat').with_n(2),
+    )
+    expect(response.warnings).toEqual([
+      'jobs: queue-model returned 1 of the 2 images asked for; the API gave no reason',
+    ])
+  })
+
   it('refuses n above the model limit before any call', async () => {
     const { provider, calls } = syncProvider({ models: [model('small', { maxImagesPerRequest: 2 })] })
     const error = (await rejection(

@@ -54,6 +54,13 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
     warnings.push(`${model.id} does not take a negative prompt; ignoring it`)
   if (request.seed !== undefined && !supports.seed)
     warnings.push(`${model.id} does not take a seed; results will not be reproducible`)
+  const seedRange = model.seedRange ?? FULL_SEED_RANGE
+  if (supports.seed && request.seed !== undefined && (request.seed < seedRange.min || request.seed > seedRange.max)) {
+    throw invalidRequest(
+      `${model.id} takes seeds from ${seedRange.min} to ${seedRange.max}; got ${request.seed}${request.seed === 0 && seedRange.min > 0 ? ' (the API reads 0 as "pick a random seed")' : ''}`,
+      { model: model.id, provider: provider.id },
+    )
+  }
   if (request.format === ImageFormat.Url && !supports.formats.includes(ImageFormat.Url)) {
     warnings.push(`${model.id} returns base64 only; image.url is unset, use b64_json, bytes() or save()`)
   }
@@ -78,7 +85,7 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
         style,
         format: request.format,
         negativePrompt: supports.negativePrompt ? request.negative_prompt : undefined,
-        seed: supports.seed && request.seed !== undefined ? (request.seed + done) % 2 ** 32 : undefined,
+        seed: supports.seed && request.seed !== undefined ? seedFor(request.seed, done, seedRange) : undefined,
         options,
         callIndex,
       }),
@@ -86,6 +93,13 @@ export function planCalls(request: ImageGenerationRequest, { provider, model }: 
     done += n
   }
   return { provider, model, calls, warnings }
+}
+
+const FULL_SEED_RANGE = { min: 0, max: 2 ** 32 - 1 }
+
+/** The seed of a split call: `seed + images before it`, wrapped to stay in the model's range. */
+function seedFor(seed: number, offset: number, range: { min: number; max: number }): number {
+  return range.min + ((seed - range.min + offset) % (range.max - range.min + 1))
 }
 
 function keepIfSupported<T extends string>(

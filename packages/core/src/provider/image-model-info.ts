@@ -51,6 +51,11 @@ export interface ImageModelInfo {
     /** Formats the API itself returns; core downloads URLs when base64 is asked for. */
     readonly formats: readonly ImageFormat[]
   }
+  /**
+   * Seeds the API takes, when not 0..2^32-1. Core refuses a seed outside it before any request (a value
+   * the API reads as "random", such as Stability's 0, belongs outside it), and keeps split calls' seeds in it.
+   */
+  readonly seedRange?: { readonly min: number; readonly max: number }
   /** Longest prompt the model accepts, in characters. */
   readonly maxPromptLength?: number
   /** Strict zod schema of this model's provider options (overrides the provider's). */

@@ -154,7 +154,7 @@ function checkV1Size(engine: string, width: unknown, height: unknown): Stability
 export const V2_ENDPOINTS = {
   ultra: { formats: ['jpeg', 'png', 'webp'] },
   core: { formats: ['png', 'jpeg', 'webp'] },
-  sd3: { formats: ['png', 'jpeg'] },
+  sd3: { formats: ['png', 'jpeg', 'webp'] },
 } as const
 
 export type V2Endpoint = keyof typeof V2_ENDPOINTS
@@ -164,6 +164,8 @@ export const SD3_MODELS = [
   'sd3.5-large',
   'sd3.5-large-turbo',
   'sd3.5-medium',
+  'sd3.5-flash',
+  // Older names, which the API re-routes to their SD3.5 successors.
   'sd3-large',
   'sd3-large-turbo',
   'sd3-medium',
