@@ -12,7 +12,7 @@ import {
   type ProviderContext,
 } from '@llmkit/core'
 import { openaiImagesResponseSchema, readOpenAIError } from './openai-api'
-import { openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
+import { openaiImageOptionFields, openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
 
 /** Model ids with autocomplete; any other string is passed through with the `openai:` prefix. */
 export type OpenAIImageModelId =
@@ -45,7 +45,7 @@ export const OPENAI_IMAGE_MODELS: readonly ImageModelInfo[] = [
       style: [ImageStyle.Vivid, ImageStyle.Natural],
       formats: BOTH_FORMATS,
     },
-    optionsSchema: openaiImageOptionsSchema.pick({ user: true }).strict(),
+    optionsSchema: openaiImageOptionFields.pick({ user: true }).strict(),
   },
   {
     id: 'dall-e-2',
@@ -55,14 +55,14 @@ export const OPENAI_IMAGE_MODELS: readonly ImageModelInfo[] = [
     maxPromptLength: 1_000,
     sizes: { sizes: [square(256), square(512), square(1024)] },
     supports: { quality: [ImageQuality.Standard], formats: BOTH_FORMATS },
-    optionsSchema: openaiImageOptionsSchema.pick({ user: true }).strict(),
+    optionsSchema: openaiImageOptionFields.pick({ user: true }).strict(),
   },
   gptImage('gpt-image-1', 'GPT Image 1'),
   gptImage('gpt-image-1-mini', 'GPT Image 1 mini'),
   gptImage('gpt-image-1.5', 'GPT Image 1.5'),
   {
     ...gptImage('gpt-image-2', 'GPT Image 2'),
-    sizes: { range: { min: 256, max: 3840, multipleOf: 16, maxPixels: 3840 * 2160 } },
+    sizes: { range: { min: 256, max: 3840, multipleOf: 16, maxPixels: 3840 * 2160, maxAspectRatio: 3 } },
   },
 ]
 

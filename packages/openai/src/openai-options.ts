@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
-/** Options only OpenAI understands: `request.with_provider_options('openai', { … })`. */
-export const openaiImageOptionsSchema = z.strictObject({
+/** Every OpenAI option, without the rules that tie them together. */
+export const openaiImageOptionFields = z.strictObject({
   /** GPT image models: `low` | `medium` | `high` | `auto`; overrides the mapped `with_quality`. */
   quality: z.enum(['low', 'medium', 'high', 'auto']).optional(),
   /** GPT image models: output encoding. Default `png`. */
@@ -14,6 +14,26 @@ export const openaiImageOptionsSchema = z.strictObject({
   moderation: z.enum(['low', 'auto']).optional(),
   /** End-user id for OpenAI's abuse monitoring. */
   user: z.string().min(1).max(256).optional(),
+})
+
+/**
+ * Options only OpenAI understands: `request.with_provider_options('openai', { … })`. The API's own
+ * rules are checked here, before any request: compression needs jpeg or webp, transparency png or webp.
+ */
+export const openaiImageOptionsSchema = openaiImageOptionFields.superRefine((options, issues) => {
+  const format = options.output_format ?? 'png'
+  if (options.output_compression !== undefined && format === 'png')
+    issues.addIssue({
+      code: 'custom',
+      path: ['output_compression'],
+      message: 'applies only to output_format jpeg or webp (the format is png)',
+    })
+  if (options.background === 'transparent' && format === 'jpeg')
+    issues.addIssue({
+      code: 'custom',
+      path: ['background'],
+      message: 'transparent needs output_format png or webp (jpeg has no transparency)',
+    })
 })
 
 export type OpenAIImageOptions = z.infer<typeof openaiImageOptionsSchema>

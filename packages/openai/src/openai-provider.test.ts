@@ -133,6 +133,42 @@ describe('request mapping', () => {
     expect(normalizeOpenAIBaseURL('http://127.0.0.1:9/openai/v1/')).toBe('http://127.0.0.1:9/openai/v1')
   })
 
+  it.each([
+    [{ output_compression: 50 }, 'output_compression: applies only to output_format jpeg or webp'],
+    [{ output_format: 'png', output_compression: 50 }, 'output_compression: applies only'],
+    [{ output_format: 'jpeg', background: 'transparent' }, 'background: transparent needs output_format png or webp'],
+  ])('refuses gpt-image options the API would reject (%j) before any request', async (options, problem) => {
+    const request = new ImageGenerationRequest('gpt-image-2', 'a fox').with_provider_options('openai', options)
+    const error = (await client()
+      .generateImage(request)
+      .catch((caught: unknown) => caught)) as LLMKitError
+    expect(error.code).toBe('invalid_request')
+    expect(error.message).toContain(problem)
+    expect(emulator.requests).toHaveLength(0)
+  })
+
+  it('takes compression with jpeg/webp and transparency with png/webp', async () => {
+    for (const options of [
+      { output_format: 'webp', output_compression: 40, background: 'transparent' },
+      { output_format: 'jpeg', output_compression: 80 },
+      { background: 'transparent' },
+    ]) {
+      const request = new ImageGenerationRequest('gpt-image-2', 'a fox')
+        .with_format(ImageFormat.B64Json)
+        .with_provider_options('openai', options)
+      expect((await client().generateImage(request)).count).toBe(1)
+    }
+  })
+
+  it('brings a gpt-image-2 size steeper than 3:1 to 3:1 before the request, with a warning', async () => {
+    const request = new ImageGenerationRequest('gpt-image-2', 'a panorama')
+      .with_format(ImageFormat.B64Json)
+      .with_size(ImageSize.custom(3840, 960))
+    const response = await client().generateImage(request)
+    expect((emulator.requestsFor('openai', 'generate')[0]!.json as { size: string }).size).toBe('3312x1104')
+    expect(response.warnings[0]).toMatch(/^gpt-image-2 does not support 3840x960; using 3312x1104 /)
+  })
+
   it('rejects a prompt longer than the model allows before any request', async () => {
     await expect(
       client().generateImage(new ImageGenerationRequest('dall-e-2', 'x'.repeat(1001))),

@@ -22,6 +22,8 @@ export interface ModelSizes {
     readonly max: number
     readonly multipleOf?: number
     readonly maxPixels?: number
+    /** Longest edge over shortest edge, at most (3 for 1:3 to 3:1). */
+    readonly maxAspectRatio?: number
   }
 }
 

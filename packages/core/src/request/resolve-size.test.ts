@@ -135,6 +135,23 @@ describe('resolveSize with a range', () => {
     expect(resolveSize(flux, undefined, '16:9')).toEqual({ width: 1376, height: 768, aspectRatio: '16:9' })
   })
 
+  it('brings a ratio steeper than maxAspectRatio to the limit, on the grid, with a warning', () => {
+    const gpt2 = model('gpt2', {
+      range: { min: 256, max: 3840, multipleOf: 16, maxPixels: 3840 * 2160, maxAspectRatio: 3 },
+    })
+    const wide = resolveSize(gpt2, ImageSize.custom(3840, 960))
+    expect(wide.width / wide.height).toBeLessThanOrEqual(3)
+    expect([wide.width % 16, wide.height % 16]).toEqual([0, 0])
+    expect([wide.width, wide.height]).toEqual([3312, 1104])
+    expect(wide.warning).toBe(
+      'gpt2 does not support 3840x960; using 3312x1104 (supported: edges from 256 to 3840, multiples of 16, aspect ratios from 1:3 to 3:1)',
+    )
+    const tall = resolveSize(gpt2, undefined, '1:5')
+    expect(tall.height / tall.width).toBeLessThanOrEqual(3)
+    expect(tall.warning).toMatch(/^gpt2 does not support aspect ratio 1:5; using \d+x\d+/)
+    expect(resolveSize(gpt2, ImageSize.custom(1536, 512))).toEqual({ width: 1536, height: 512, aspectRatio: '3:1' })
+  })
+
   it('still warns when the range cannot hold the asked ratio', () => {
     const narrow = model('narrow', { range: { min: 512, max: 1024, multipleOf: 64 } })
     const resolved = resolveSize(narrow, undefined, '4:1')

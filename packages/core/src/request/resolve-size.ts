@@ -48,8 +48,9 @@ function nearestSize(target: Dimensions, sizes: readonly Dimensions[]): Dimensio
  * both edges within bounds (and under the pixel budget), then each edge is
  * rounded to `multipleOf`. Only a ratio too extreme for the range is clamped.
  */
-function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']['range']>): Dimensions {
+function fitRange(wanted: Dimensions, range: NonNullable<ImageModelInfo['sizes']['range']>): Dimensions {
   const step = range.multipleOf ?? 1
+  const target = limitRatio(wanted, range.maxAspectRatio)
   const longest = Math.max(target.width, target.height)
   const shortest = Math.min(target.width, target.height)
   let scale = 1
@@ -62,8 +63,30 @@ function fitRange(target: Dimensions, range: NonNullable<ImageModelInfo['sizes']
     return Math.min(Math.floor(range.max / step) * step, Math.max(Math.ceil(range.min / step) * step, rounded))
   }
   const nearest = { width: fit(target.width, Math.round), height: fit(target.height, Math.round) }
-  if (!range.maxPixels || nearest.width * nearest.height <= range.maxPixels) return nearest
-  return { width: fit(target.width, Math.floor), height: fit(target.height, Math.floor) }
+  const fitted =
+    !range.maxPixels || nearest.width * nearest.height <= range.maxPixels
+      ? nearest
+      : { width: fit(target.width, Math.floor), height: fit(target.height, Math.floor) }
+  return keepRatio(fitted, range.maxAspectRatio, step)
+}
+
+/** The same area at the steepest allowed ratio, when the wanted one is steeper. */
+function limitRatio(size: Dimensions, maxRatio: number | undefined): Dimensions {
+  const long = Math.max(size.width, size.height)
+  const short = Math.min(size.width, size.height)
+  if (!maxRatio || long / short <= maxRatio) return size
+  const area = size.width * size.height
+  const [newLong, newShort] = [Math.sqrt(area * maxRatio), Math.sqrt(area / maxRatio)]
+  return size.width >= size.height ? { width: newLong, height: newShort } : { width: newShort, height: newLong }
+}
+
+/** Rounding to the step may tip a ratio just over the limit: shorten the long edge by steps until it fits. */
+function keepRatio(size: Dimensions, maxRatio: number | undefined, step: number): Dimensions {
+  if (!maxRatio) return size
+  let { width, height } = size
+  while (width / height > maxRatio && width > step) width -= step
+  while (height / width > maxRatio && height > step) height -= step
+  return { width, height }
 }
 
 /** The requested dimensions: the size, or the requested ratio at the size's area. */
@@ -104,7 +127,7 @@ export function resolveSize(model: ImageModelInfo, size?: Dimensions, aspectRati
   } else if (range && (!aspectRatios || !aspectRatio)) {
     chosen = fitRange(wanted, range)
     chosenRatio = aspectRatio ?? reduceRatio(chosen)
-    allowed = `edges from ${range.min} to ${range.max}${range.multipleOf ? `, multiples of ${range.multipleOf}` : ''}`
+    allowed = `edges from ${range.min} to ${range.max}${range.multipleOf ? `, multiples of ${range.multipleOf}` : ''}${range.maxAspectRatio ? `, aspect ratios from 1:${range.maxAspectRatio} to ${range.maxAspectRatio}:1` : ''}`
   } else if (sizes && sizes.length > 0) {
     chosen = nearestSize(wanted, sizes)
     chosenRatio = reduceRatio(chosen)
