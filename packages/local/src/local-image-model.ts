@@ -61,5 +61,6 @@ async function paint(call: ImageCall, scene: Scene, seed: number, cacheDir: stri
   // Named by content: the same picture is one file however often it is asked for.
   const path = join(cacheDir, 'images', `${createHash('sha256').update(png).digest('hex').slice(0, 32)}.png`)
   await writeFileAtomic(path, png)
-  return GeneratedImage.from_url(pathToFileURL(path).href, metadata)
+  // The bytes stay with the image: its file: URL is for people, never read back (core refuses file: URLs).
+  return GeneratedImage.from_bytes(png, { ...metadata, url: pathToFileURL(path).href })
 }

@@ -73,8 +73,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const faults = new FaultBook()
   for (const fault of options.faults ?? []) faults.add(fault)
-  const files = new FileStore(origin)
-  const jobs = new JobStore(clock, timing)
+  const files = new FileStore(origin, faults)
+  const jobs = new JobStore(clock, timing, faults)
   const log: RecordedRequest[] = []
   const lifetime = new AbortController()
   const renderer = createRenderPool()

@@ -1,19 +1,27 @@
 import type { Clock } from '../util/clock'
+import type { DownloadPolicy } from '../http/download'
+import type { DownloadTrust } from '../response/generated-image'
 import type { ProviderContext, ProviderProgress } from '../provider/image-provider'
 import type { CallScope } from './call-scope'
 import type { ImageProgressEvent } from './progress-event'
-import type { ProviderHttp } from '../http/http-types'
+import type { BoundHttp } from './provider-http'
 
 /** What a provider sees of one call (a class, so a call allocates one object and no closures). */
 export class CallContext implements ProviderContext {
   constructor(
-    readonly http: ProviderHttp,
+    readonly http: BoundHttp,
     private readonly scope: CallScope,
     readonly env: Readonly<Record<string, string | undefined>>,
     private readonly emit: Emit | undefined,
     private readonly warnings: string[],
     private readonly callIndex: number,
+    private readonly downloads: DownloadPolicy | undefined = undefined,
   ) {}
+
+  /** The client's download policy and the hosts this call's API requests went to (the provider's base URL host). */
+  downloadTrust(): DownloadTrust {
+    return { policy: this.downloads, apiHosts: this.http.apiHosts() }
+  }
 
   get clock(): Clock {
     return this.scope.clock

@@ -1,10 +1,9 @@
-import { errorFromResponse } from '../errors/http-error'
 import { LLMKitError } from '../errors/llmkit-error'
-import type { ImageCall, ProviderContext } from '../provider/image-provider'
+import { downloadImage } from '../http/download'
+import type { ImageCall } from '../provider/image-provider'
 import { ImageFormat } from '../request/image-options'
-import type { GeneratedImage } from '../response/generated-image'
-import { sniffMediaType } from '../util/media-type'
-import type { Emit } from './call-context'
+import { setDownloadTrust, type GeneratedImage } from '../response/generated-image'
+import type { CallContext, Emit } from './call-context'
 
 /**
  * Brings a call's images to what the user asked for: downloads URL images
@@ -16,7 +15,7 @@ export function finishImages(
   provider: string,
   images: readonly GeneratedImage[],
   call: ImageCall,
-  context: ProviderContext,
+  context: CallContext,
   emit: Emit | undefined,
 ): readonly GeneratedImage[] | Promise<readonly GeneratedImage[]> {
   if (images.length === 0) {
@@ -34,16 +33,17 @@ export function finishImages(
     )
   }
   const needsDownload = call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url)
-  if (!needsDownload) return complete(images, call, emit)
+  if (!needsDownload) return complete(images, call, context, emit)
   emit?.({ type: 'downloading', callIndex: call.callIndex })
   return Promise.all(
-    images.map((image) => (image.b64_json || !image.url ? image : download(image, call, context))),
-  ).then((downloaded) => complete(downloaded, call, emit))
+    images.map((image) => (image.b64_json || !image.url ? image : download(provider, image, call, context))),
+  ).then((downloaded) => complete(downloaded, call, context, emit))
 }
 
 function complete(
   images: readonly GeneratedImage[],
   call: ImageCall,
+  context: CallContext,
   emit: Emit | undefined,
 ): readonly GeneratedImage[] {
   const mediaType = call.model.mediaType
@@ -64,6 +64,8 @@ function complete(
       media_type: image.media_type ?? mediaType,
     })
   }
+  // A later image.save()/bytes() downloads under this client's policy and API hosts.
+  for (const image of finished) if (image.url && !image.b64_json) setDownloadTrust(image, context.downloadTrust())
   if (emit) {
     const offset = call.callIndex * Math.max(1, call.model.maxImagesPerCall)
     finished.forEach((image, index) => emit({ type: 'image', callIndex: call.callIndex, index: offset + index, image }))
@@ -71,20 +73,22 @@ function complete(
   return Object.isFrozen(finished) ? finished : Object.freeze(finished === images ? images.slice() : finished)
 }
 
-async function download(image: GeneratedImage, call: ImageCall, context: ProviderContext): Promise<GeneratedImage> {
-  if (!image.url!.startsWith('http')) return image.with({ b64_json: (await image.bytes()).toString('base64') })
-  const response = await context.http.send({ url: image.url!, stage: 'download' })
-  if (!response.ok) {
-    throw errorFromResponse({
-      provider: 'download',
-      model: call.model.id,
-      response,
-      code: response.status === 404 || response.status === 410 ? 'no_image' : undefined,
-      message: `could not download the generated image (${response.status === 404 ? 'it is gone' : 'the image host failed'})`,
-    })
-  }
+async function download(
+  provider: string,
+  image: GeneratedImage,
+  call: ImageCall,
+  context: CallContext,
+): Promise<GeneratedImage> {
+  const trust = context.downloadTrust()
+  const downloaded = await downloadImage(image.url!, {
+    http: context.http,
+    policy: trust.policy,
+    apiHosts: trust.apiHosts,
+    provider,
+    model: call.model.id,
+  })
   return image.with({
-    b64_json: response.body.toString('base64'),
-    media_type: image.media_type ?? sniffMediaType(response.body),
+    b64_json: downloaded.bytes.toString('base64'),
+    media_type: image.media_type ?? downloaded.mediaType,
   })
 }

@@ -1,5 +1,6 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { HttpClient, type HttpClientOptions } from '../http/http-client'
+import type { DownloadPolicy } from '../http/download'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
 import { waitForJob, type FinalStatus } from '../poll/wait-for-job'
 import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
@@ -52,6 +53,15 @@ export interface LLMKitClientOptions {
   cancelOnTimeout?: boolean
   /** Cancel a job upstream when the caller aborts (else keep it for `resumeImage`). Default true. */
   cancelOnAbort?: boolean
+  /**
+   * Where image downloads may go besides public addresses. By default a
+   * provider's image URL may only reach a public address (checked after DNS,
+   * on the address connected to) or the host of the provider's own API (its
+   * base URL). Widen it for a gateway or emulator on a private network or
+   * loopback: `{ allowHosts: ['images.internal'] }` or `{ allowPrivateNetwork: true }`.
+   * Images keep the policy for later `image.bytes()` / `image.save()`.
+   */
+  downloads?: DownloadPolicy
 }
 
 /** Per-call settings for `generateImage`, `streamImage` and `resumeImage`. */
@@ -288,7 +298,7 @@ export class LLMKitClient {
     call: ImageCall,
     job: ImageJob,
     initialStatus: JobStatus | undefined,
-    context: ProviderContext,
+    context: CallContext,
     emit: Emit | undefined,
     options: GenerateOptions,
   ): Promise<CallOutcome> {
@@ -344,6 +354,7 @@ export class LLMKitClient {
             undefined,
             [],
             job.call.callIndex,
+            this.settings.downloads,
           ),
         )
       } catch {
@@ -419,7 +430,7 @@ export class LLMKitClient {
     emit: Emit | undefined,
     warnings: string[],
     callIndex: number,
-  ): ProviderContext {
+  ): CallContext {
     return new CallContext(
       new BoundHttp(this.http, scope, this.retry, options.proxy),
       scope,
@@ -427,6 +438,7 @@ export class LLMKitClient {
       emit,
       warnings,
       callIndex,
+      this.settings.downloads,
     )
   }
 

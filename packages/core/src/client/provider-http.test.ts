@@ -353,6 +353,6 @@ describe('downloads for base64 requests', () => {
       client(webProvider(url, 'generate'), fakeClock().clock).generateImage(request.with_format(ImageFormat.B64Json)),
     )
     expect([error.code, error.status]).toEqual(['no_image', 404])
-    expect(error.message).toContain('could not download the generated image (it is gone)')
+    expect(error.message).toContain('Downloading the image failed with HTTP 404; image URLs from providers expire')
   })
 })

@@ -19,6 +19,9 @@ import type { CallScope } from './call-scope'
 
 /** Binds the shared client to one call (its scope: deadline and abort): retries per stage. */
 export class BoundHttp implements ProviderHttp {
+  /** Origins of this call's API requests (not downloads): image downloads from their hosts are trusted. */
+  private readonly apiOrigins = new Set<string>()
+
   constructor(
     private readonly client: HttpClient,
     private readonly scope: CallScope,
@@ -32,6 +35,7 @@ export class BoundHttp implements ProviderHttp {
     const clock = scope.clock
     const stage = request.stage ?? 'generate'
     const proxy = request.proxy ?? this.proxy
+    if (stage !== 'download') this.apiOrigins.add(originOf(request.url))
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < retry.maxRetries
       // Sends are bounded by their own time limits, so they do not force the call's signal into being.
@@ -57,6 +61,7 @@ export class BoundHttp implements ProviderHttp {
   }
 
   stream(request: HttpRequest): Promise<HttpStreamResponse> {
+    this.apiOrigins.add(originOf(request.url))
     // Streams have no time limit of their own once open, so they always get the call's signal.
     return this.client.stream({
       ...request,
@@ -64,6 +69,19 @@ export class BoundHttp implements ProviderHttp {
       proxy: request.proxy ?? this.proxy,
       timeoutMs: this.remaining(request, request.stage ?? 'status'),
     })
+  }
+
+  /** Host names (as WHATWG URL spells them) this call's API requests went to. */
+  apiHosts(): string[] {
+    const hosts: string[] = []
+    for (const origin of this.apiOrigins) {
+      try {
+        hosts.push(new URL(origin).hostname)
+      } catch {
+        // Not a URL: the request itself failed on it.
+      }
+    }
+    return hosts
   }
 
   private remaining(request: HttpRequest, stage: HttpStage): number {
@@ -78,6 +96,13 @@ export class BoundHttp implements ProviderHttp {
     await clock.sleep(delay, signal)
     return true
   }
+}
+
+/** `scheme://authority` of a URL, without parsing it (this runs on every request). */
+function originOf(url: string): string {
+  const start = url.indexOf('//') + 2
+  const end = url.slice(start).search(/[/?#]/)
+  return end === -1 ? url : url.slice(0, start + end)
 }
 
 function deadlineError(request: HttpRequest): LLMKitError {

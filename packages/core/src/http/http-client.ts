@@ -8,6 +8,7 @@ import {
 } from 'undici'
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { dispatchBuffered } from './buffered-dispatch'
+import { assertPublicHost, publicOnlyConnector } from './address-policy'
 import { excerpt, redactSecrets } from '../errors/redact'
 import type { HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
 
@@ -53,6 +54,8 @@ const NOT_SENT_CODES = new Set([
  */
 export class HttpClient {
   private readonly dispatcher: Dispatcher
+  private readonly isProxied: boolean
+  private publicAgent: Agent | undefined = undefined
   private readonly proxies = new Map<string, ProxyAgent>()
   private readonly urlParts = new Map<string, UrlParts>()
   private readonly options: HttpClientOptions
@@ -61,6 +64,7 @@ export class HttpClient {
     this.options = options
     const env = options.env ?? process.env
     const connections = options.connections ?? 64
+    this.isProxied = Boolean(options.proxy || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
     if (options.proxy) this.dispatcher = new ProxyAgent({ uri: options.proxy, connections })
     else if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
       this.dispatcher = new EnvHttpProxyAgent({
@@ -99,8 +103,13 @@ export class HttpClient {
       const headers = this.headersFor(request)
       const body = encodeBody(request, headers)
       const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
+      const dispatcher = request.publicAddressesOnly
+        ? await this.publicDispatcher(origin, proxy)
+        : proxy
+          ? this.proxyAgent(proxy)
+          : this.dispatcher
       const result = await dispatchBuffered(
-        proxy ? this.proxyAgent(proxy) : this.dispatcher,
+        dispatcher,
         // The attempt's limit applies to waiting for headers and to any silence in the body.
         {
           origin,
@@ -153,7 +162,11 @@ export class HttpClient {
 
   /** Closes idle connections. The client cannot be used afterwards. */
   async close(): Promise<void> {
-    await Promise.all([this.dispatcher.close(), ...[...this.proxies.values()].map((agent) => agent.close())])
+    await Promise.all([
+      this.dispatcher.close(),
+      this.publicAgent?.close(),
+      ...[...this.proxies.values()].map((agent) => agent.close()),
+    ])
   }
 
   /** Streams keep undici's `request()`: its body stream is what they hand out. */
@@ -187,6 +200,20 @@ export class HttpClient {
       if (value !== undefined) headers[name.toLowerCase()] = value
     }
     return headers
+  }
+
+  /**
+   * The dispatcher for a request that may reach public addresses only. Direct
+   * connections check the address connected to (after DNS); through a proxy,
+   * which connects for us, the name is resolved here and checked first.
+   */
+  private async publicDispatcher(origin: string, proxy: string | undefined): Promise<Dispatcher> {
+    if (proxy || this.isProxied) {
+      await assertPublicHost(new URL(origin).hostname)
+      return proxy ? this.proxyAgent(proxy) : this.dispatcher
+    }
+    this.publicAgent ??= new Agent({ connect: publicOnlyConnector(), keepAliveTimeout: 10_000 })
+    return this.publicAgent
   }
 
   private proxyAgent(proxy: string): Dispatcher {

@@ -31,6 +31,12 @@ export interface HttpRequest {
   /** Proxy URL for this request only (overrides the client's). */
   proxy?: string
   /**
+   * Connect only to public addresses (checked after DNS, on the address
+   * connected to): how image downloads keep away from private networks and
+   * cloud metadata. Set by core's download function.
+   */
+  publicAddressesOnly?: boolean
+  /**
    * Vetoes a retry the status alone would allow, from the body: for example an
    * OpenAI 429 that means "quota used up", which no wait will fix.
    */

@@ -16,6 +16,9 @@ const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8A
 const PNG = Buffer.from(PNG_B64, 'base64')
 const JPEG_B64 = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]).toString('base64')
 
+/** The test server is on loopback, which downloads may reach only when allowed. */
+const LOOPBACK = { allowPrivateNetwork: true }
+
 let folder: string
 let server: Server
 let baseUrl: string
@@ -106,10 +109,32 @@ describe('GeneratedImage.bytes', () => {
     expect((await GeneratedImage.from_b64(PNG_B64).bytes()).equals(PNG)).toBe(true)
   })
 
-  it('reads a file: URL', async () => {
+  it('never reads a file: URL', async () => {
     const path = join(folder, 'source.png')
     await writeFile(path, PNG)
-    expect((await GeneratedImage.from_url(pathToFileURL(path).href).bytes()).equals(PNG)).toBe(true)
+    const error = await failure(GeneratedImage.from_url(pathToFileURL(path).href).bytes())
+    expect([error.code, error.message]).toEqual([
+      'provider_error',
+      'Refused to read the image URL: it uses file: (only http:, https: and data:image/… URLs are read)',
+    ])
+  })
+
+  it('returns the in-memory bytes of from_bytes and never reads its url', async () => {
+    const image = GeneratedImage.from_bytes(PNG, { url: 'file:///etc/passwd', seed: 3 })
+    expect((await image.bytes()).equals(PNG)).toBe(true)
+    expect((await image.with({ seed: 4 }).bytes()).equals(PNG)).toBe(true)
+    expect(image.byte_length).toBe(PNG.length)
+    expect(image.toJSON()).toEqual({ url: 'file:///etc/passwd', seed: 3 })
+  })
+
+  it('refuses a loopback URL unless the policy allows it', async () => {
+    const error = await failure(GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http }))
+    expect(error.message).toContain('Refused to download an image from 127.0.0.1')
+    const allowed = await GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({
+      http,
+      downloads: { allowHosts: ['127.0.0.1'] },
+    })
+    expect(allowed.equals(PNG)).toBe(true)
   })
 
   it('reads a base64 data: URL', async () => {
@@ -123,21 +148,25 @@ describe('GeneratedImage.bytes', () => {
   })
 
   it('downloads an http URL', async () => {
-    expect((await GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http })).equals(PNG)).toBe(true)
+    expect(
+      (await GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http, downloads: LOOPBACK })).equals(PNG),
+    ).toBe(true)
   })
 
   it('refuses a download larger than maxBytes', async () => {
-    const error = await failure(GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http, maxBytes: 10 }))
+    const error = await failure(
+      GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http, maxBytes: 10, downloads: LOOPBACK }),
+    )
     expect(error.code).toBe('provider_error')
   })
 
   it('maps a vanished image to no_image and a failing host to a retryable provider_error', async () => {
-    const gone = await failure(GeneratedImage.from_url(`${baseUrl}/gone.png`).bytes({ http }))
+    const gone = await failure(GeneratedImage.from_url(`${baseUrl}/gone.png`).bytes({ http, downloads: LOOPBACK }))
     expect([gone.code, gone.status, gone.isRetryable]).toEqual(['no_image', 404, false])
     expect(gone.message).toBe(
       'Downloading the image failed with HTTP 404; image URLs from providers expire, so download soon after generating',
     )
-    const broken = await failure(GeneratedImage.from_url(`${baseUrl}/broken.png`).bytes({ http }))
+    const broken = await failure(GeneratedImage.from_url(`${baseUrl}/broken.png`).bytes({ http, downloads: LOOPBACK }))
     expect([broken.code, broken.status, broken.isRetryable]).toEqual(['provider_error', 500, true])
   })
 })
@@ -154,14 +183,14 @@ describe('GeneratedImage.save', () => {
   it('replaces an existing file whole', async () => {
     const target = join(folder, 'replace.png')
     await writeFile(target, 'old content that is longer than the new one'.repeat(10))
-    await GeneratedImage.from_url(`${baseUrl}/image.png`).save(target, { http })
+    await GeneratedImage.from_url(`${baseUrl}/image.png`).save(target, { http, downloads: LOOPBACK })
     expect((await readFile(target)).equals(PNG)).toBe(true)
     expect((await readdir(folder)).filter((name) => name.includes('.tmp'))).toEqual([])
   })
 
   it('leaves nothing behind when there is nothing to write', async () => {
     const target = join(folder, 'missing.png')
-    await failure(GeneratedImage.from_url(`${baseUrl}/gone.png`).save(target, { http }))
+    await failure(GeneratedImage.from_url(`${baseUrl}/gone.png`).save(target, { http, downloads: LOOPBACK }))
     expect((await readdir(folder)).filter((name) => name.startsWith('missing') || name.startsWith('.missing'))).toEqual(
       [],
     )

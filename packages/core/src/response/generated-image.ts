@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { LLMKitError } from '../errors/llmkit-error'
+import { DEFAULT_DOWNLOAD_TIMEOUT_MS, downloadImage, type DownloadPolicy } from '../http/download'
 import { writeFileAtomic } from '../util/atomic-write'
 import { base64ByteLength, sniffBase64MediaType } from '../util/media-type'
 import type { HttpClient } from '../http/http-client'
@@ -36,8 +35,38 @@ export interface ImageDataOptions {
   signal?: AbortSignal
   /** Largest download accepted. Default 64 MiB. */
   maxBytes?: number
+  /** Time limit for the whole download. Default 120 000 ms. */
+  timeoutMs?: number
   /** Client for URL downloads. Default: a shared keep-alive client. */
   http?: HttpClient
+  /**
+   * Which hosts the download may reach besides public addresses. Default: the
+   * policy of the client that generated the image (and its provider's API
+   * host), else public addresses only.
+   */
+  downloads?: DownloadPolicy
+}
+
+/** Where an image came from, for downloads made later through `bytes()`/`save()`: that client's policy and API hosts. */
+export interface DownloadTrust {
+  readonly policy?: DownloadPolicy
+  readonly apiHosts: readonly string[]
+}
+
+// Kept beside the (frozen) images rather than in them, so it never shows up in JSON or logs.
+const trustOf = new WeakMap<GeneratedImage, DownloadTrust>()
+// In-memory bytes of images made with from_bytes (the local renderer): read instead of any URL.
+const heldBytes = new WeakMap<GeneratedImage, Buffer>()
+
+/** Records which client policy and API hosts a later download of `image` is made under (core only). */
+export function setDownloadTrust(image: GeneratedImage, trust: DownloadTrust): void {
+  trustOf.set(image, trust)
+}
+
+const NO_HTTP = {
+  send(): never {
+    throw new Error('unreachable: data: URIs are decoded, not sent')
+  },
 }
 
 let sharedHttp: Promise<HttpClient> | undefined
@@ -48,7 +77,7 @@ function defaultHttp(): Promise<HttpClient> {
 
 /** One generated image: a URL, base64 data, or both, plus what is known about it. */
 export class GeneratedImage {
-  /** Download URL (`https:`, `file:` or `data:`). */
+  /** Download URL (`https:` or `data:`; a `file:` URL from the local renderer is shown, never read). */
   declare readonly url?: string
   /** Base64-encoded image bytes. */
   declare readonly b64_json?: string
@@ -123,6 +152,32 @@ export class GeneratedImage {
     )
   }
 
+  /**
+   * An image whose bytes are already in memory (the local renderer's).
+   * `bytes()` and `save()` use them; `metadata.url`, if given, is only shown
+   * (for example the `file:` URL of a copy on disk) and never read.
+   */
+  static from_bytes(
+    bytes: Uint8Array,
+    metadata: GeneratedImageMetadata & { url?: string } = NO_METADATA,
+  ): GeneratedImage {
+    if (!(bytes instanceof Uint8Array) || bytes.length === 0)
+      throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_bytes: bytes must be non-empty' })
+    const m = metadata
+    const image = new GeneratedImage(
+      m.url,
+      undefined,
+      m.revised_prompt,
+      m.media_type,
+      m.width,
+      m.height,
+      m.seed,
+      m.content_filtered,
+    )
+    heldBytes.set(image, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
+    return image
+  }
+
   /** A copy with another revised prompt. */
   with_revised_prompt(prompt: string): GeneratedImage {
     return this.with({ revised_prompt: prompt })
@@ -131,7 +186,7 @@ export class GeneratedImage {
   /** A copy with more metadata or data (for example base64 after a download). */
   with(patch: { url?: string; b64_json?: string } & GeneratedImageMetadata): GeneratedImage {
     const p = patch
-    return new GeneratedImage(
+    const copy = new GeneratedImage(
       p.url ?? this.url,
       p.b64_json ?? this.b64_json,
       p.revised_prompt ?? this.revised_prompt,
@@ -141,35 +196,38 @@ export class GeneratedImage {
       p.seed ?? this.seed,
       p.content_filtered ?? this.content_filtered,
     )
+    const trust = trustOf.get(this)
+    if (trust) trustOf.set(copy, trust)
+    const held = heldBytes.get(this)
+    if (held && p.url === undefined) heldBytes.set(copy, held)
+    return copy
   }
 
-  /** Bytes of image data held in `b64_json`, without decoding; 0 for a URL-only image. */
+  /** Bytes of image data held (in `b64_json`, or in memory), without decoding; 0 for a URL-only image. */
   get byte_length(): number {
-    return this.b64_json ? base64ByteLength(this.b64_json) : 0
+    return this.b64_json ? base64ByteLength(this.b64_json) : (heldBytes.get(this)?.length ?? 0)
   }
 
-  /** The image bytes: decoded from base64, read from a `file:`/`data:` URL, or downloaded. */
+  /**
+   * The image bytes: decoded from base64, or read from the URL through core's
+   * one download function (`http:`/`https:` under the host policy, size limit,
+   * deadline and abort; well-formed `data:image/…` URIs). Never `file:`.
+   */
   async bytes(options: ImageDataOptions = {}): Promise<Buffer> {
+    const held = heldBytes.get(this)
+    if (held) return held
     if (this.b64_json) return Buffer.from(this.b64_json, 'base64')
     if (!this.url) throw new LLMKitError({ code: 'no_image', message: 'This image has neither url nor b64_json' })
-    if (this.url.startsWith('data:')) return decodeDataUrl(this.url)
-    if (this.url.startsWith('file:')) return readFile(fileURLToPath(this.url))
-    const http = options.http ?? (await defaultHttp())
-    const response = await http.send({
-      url: this.url,
-      stage: 'download',
+    const trust = trustOf.get(this)
+    const downloaded = await downloadImage(this.url, {
+      http: options.http ?? (this.url.startsWith('data:') ? NO_HTTP : await defaultHttp()),
       signal: options.signal,
       maxBytes: options.maxBytes,
+      timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
+      policy: options.downloads ?? trust?.policy,
+      apiHosts: trust?.apiHosts,
     })
-    if (!response.ok) {
-      throw new LLMKitError({
-        code: response.status === 404 || response.status === 410 ? 'no_image' : 'provider_error',
-        message: `Downloading the image failed with HTTP ${response.status}; image URLs from providers expire, so download soon after generating`,
-        status: response.status,
-        isRetryable: response.status >= 500,
-      })
-    }
-    return response.body
+    return downloaded.bytes
   }
 
   /**
@@ -187,13 +245,4 @@ export class GeneratedImage {
     for (const key of FIELDS) if (this[key] !== undefined) json[key] = this[key]
     return json
   }
-}
-
-/** The bytes of a `data:` URL: base64 when it says `;base64`, else percent-encoded text (SVG). */
-function decodeDataUrl(url: string): Buffer {
-  const comma = url.indexOf(',')
-  const payload = url.slice(comma + 1)
-  return /;base64$/i.test(url.slice(0, comma))
-    ? Buffer.from(payload, 'base64')
-    : Buffer.from(decodeURIComponent(payload), 'utf8')
 }

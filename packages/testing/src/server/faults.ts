@@ -21,6 +21,9 @@ export type FaultKind =
   | 'token_invalid'
   | 'image_404'
   | 'image_too_large'
+  | 'image_url_file'
+  | 'image_url_metadata'
+  | 'id_traversal'
 
 /** One fault to inject. */
 export interface Fault {
@@ -40,6 +43,13 @@ export interface Fault {
   /** Free-form message for errors the fault produces. */
   message?: string
 }
+
+/** The URL `image_url_file` hands out instead of an image: a client must never read it. */
+export const HOSTILE_FILE_URL = 'file:///etc/passwd'
+/** The URL `image_url_metadata` hands out: a cloud metadata address a client must refuse before connecting. */
+export const HOSTILE_METADATA_URL = 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'
+/** The job id prefix `id_traversal` gives the next job: a client must not put it into a request path. */
+export const TRAVERSAL_ID_PREFIX = '../../admin/'
 
 /** The transport faults the server applies itself. */
 export const TRANSPORT_FAULTS: ReadonlySet<FaultKind> = new Set([

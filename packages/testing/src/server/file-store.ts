@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { HOSTILE_FILE_URL, HOSTILE_METADATA_URL, type FaultBook } from './faults'
 
 /** A stored image the emulator serves at `/files/<id>`. */
 export interface StoredFile {
@@ -12,10 +13,15 @@ export interface StoredFile {
 export class FileStore {
   private readonly files = new Map<string, StoredFile>()
 
-  constructor(private readonly origin: string) {}
+  constructor(
+    private readonly origin: string,
+    private readonly faults?: FaultBook,
+  ) {}
 
-  /** Stores bytes and returns their URL. */
+  /** Stores bytes and returns their URL (or, with an `image_url_*` fault armed, a hostile URL instead). */
   put(provider: string, bytes: Buffer, mediaType = 'image/png'): string {
+    const hostile = this.faults?.take(['image_url_file', 'image_url_metadata'], provider, 'image_url')
+    if (hostile) return hostile.kind === 'image_url_file' ? HOSTILE_FILE_URL : HOSTILE_METADATA_URL
     const extension = mediaType === 'image/svg+xml' ? 'svg' : (mediaType.split('/')[1] ?? 'bin')
     const id = `${randomUUID()}.${extension}`
     this.files.set(id, { id, provider, bytes, mediaType })

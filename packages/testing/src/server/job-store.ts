@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { EmulatorClock } from './emulator-clock'
+import { TRAVERSAL_ID_PREFIX, type FaultBook } from './faults'
 
 /** How long emulated jobs take. */
 export interface JobTiming {
@@ -47,6 +48,7 @@ export class JobStore {
   constructor(
     private readonly clock: EmulatorClock,
     private readonly timing: Required<JobTiming>,
+    private readonly faults?: FaultBook,
   ) {}
 
   create<Input>(
@@ -56,6 +58,7 @@ export class JobStore {
     timing: JobTiming = {},
     id: string = randomUUID(),
   ): EmulatedJob<Input> {
+    if (this.faults?.take('id_traversal', provider, 'submit')) id = `${TRAVERSAL_ID_PREFIX}${id}`
     const job: EmulatedJob<Input> = {
       id,
       provider,

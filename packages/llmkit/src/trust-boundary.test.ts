@@ -1,0 +1,126 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import type { Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { HOSTILE_METADATA_URL, startEmulator, type Emulator } from '@llmkit/testing'
+import { ImageFormat, ImageGenerationRequest, LLMKitClient, LLMKitError } from './index'
+
+let cacheDir: string
+let emulator: Emulator
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'llmkit-trust-'))
+  emulator = await startEmulator({ timing: { queueMs: 20, runMs: 60 } })
+})
+afterAll(async () => {
+  await emulator.close()
+  await rm(cacheDir, { recursive: true, force: true })
+})
+
+/**
+ * Every provider whose emulator answers with image URLs, with a model it
+ * serves, and whether B64Json still comes as a URL core downloads (OpenAI and
+ * Recraft send base64 themselves then).
+ */
+const URL_PROVIDERS: readonly (readonly [string, string, boolean])[] = [
+  ['openai', 'openai:dall-e-2', false],
+  ['fal', 'fal:fal-ai/flux/schnell', true],
+  ['recraft', 'recraft:recraft-v3', false],
+  ['replicate', 'replicate:black-forest-labs/flux-schnell', true],
+  ['runway', 'runway:gen4_image', true],
+  ['arta', 'arta:flux', true],
+  ['imagelabs', 'imagelabs:sdxl-turbo', true],
+]
+
+function client(): LLMKitClient {
+  return LLMKitClient.fromEnv({
+    env: { ...emulator.env, ARTA_AUTH_FILE: join(cacheDir, 'arta-auth.json'), XDG_CACHE_HOME: cacheDir },
+    retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5 },
+    poll: { initialIntervalMs: 20, minIntervalMs: 10, maxIntervalMs: 50 },
+  })
+}
+
+async function rejection(promise: Promise<unknown>): Promise<LLMKitError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  if (!LLMKitError.isInstance(error)) throw new Error(`expected an LLMKitError, got ${String(error)}`)
+  return error
+}
+
+/** Remote addresses client sockets connected to while `run` runs. */
+async function connectionsDuring(run: () => Promise<void>): Promise<string[]> {
+  const connected: string[] = []
+  const listener = (message: unknown) => {
+    const socket = (message as { socket: Socket }).socket
+    socket.once('connect', () => connected.push(socket.remoteAddress ?? ''))
+  }
+  subscribe('net.client.socket', listener)
+  try {
+    await run()
+  } finally {
+    unsubscribe('net.client.socket', listener)
+  }
+  return connected
+}
+
+describe.each(URL_PROVIDERS)('%s answering with a hostile image URL', (provider, model, b64ViaUrl) => {
+  afterEach(() => emulator.clearFaults())
+
+  it('file:///etc/passwd is never read: bytes() and save() refuse and write nothing', async () => {
+    const llmkit = client()
+    emulator.inject({ kind: 'image_url_file', provider })
+    const response = await llmkit.generateImage(new ImageGenerationRequest(model, 'a lighthouse'))
+    expect(response.first()?.url).toBe('file:///etc/passwd')
+    const error = await rejection(response.first()!.bytes())
+    expect([error.code, error.isRetryable]).toEqual(['provider_error', false])
+    expect(error.message).toContain('uses file:')
+    const target = join(cacheDir, `${provider}-passwd.png`)
+    expect((await rejection(response.first()!.save(target))).message).toContain('uses file:')
+    expect((await readdir(cacheDir)).filter((name) => name.includes(`${provider}-passwd`))).toEqual([])
+    await llmkit.close()
+  })
+
+  it.runIf(b64ViaUrl)('file:///etc/passwd with B64Json: generateImage fails typed', async () => {
+    const llmkit = client()
+    emulator.inject({ kind: 'image_url_file', provider })
+    const request = new ImageGenerationRequest(model, 'a lighthouse').with_format(ImageFormat.B64Json)
+    const error = await rejection(llmkit.generateImage(request))
+    expect([error.code, error.isRetryable]).toEqual(['provider_error', false])
+    expect(error.message).toContain('uses file:')
+    await llmkit.close()
+  })
+
+  it('a metadata URL is refused before any connection to it', async () => {
+    const llmkit = client()
+    emulator.inject({ kind: 'image_url_metadata', provider })
+    let error: LLMKitError | undefined
+    const connected = await connectionsDuring(async () => {
+      // With B64Json core downloads during the call; otherwise the caller's bytes() does.
+      const request = new ImageGenerationRequest(model, 'a lighthouse')
+      error = b64ViaUrl
+        ? await rejection(llmkit.generateImage(request.with_format(ImageFormat.B64Json)))
+        : await rejection((await llmkit.generateImage(request)).first()!.bytes())
+    })
+    expect(error!.message).toContain('Refused to download an image from 169.254.169.254')
+    expect(error!.isRetryable).toBe(false)
+    expect(connected.filter((address) => address !== '127.0.0.1')).toEqual([])
+    await llmkit.close()
+  })
+
+  it('its own image URLs (on the API host, 127.0.0.1) still download and save', async () => {
+    const llmkit = client()
+    const response = await llmkit.generateImage(new ImageGenerationRequest(model, 'a lighthouse'))
+    expect(response.first()?.url).toMatch(/^http:\/\/127\.0\.0\.1:/)
+    const target = join(cacheDir, `${provider}-ok.png`)
+    await response.first()!.save(target)
+    expect((await readFile(target)).subarray(1, 4).toString()).toBe('PNG')
+    await llmkit.close()
+  })
+})
+
+it('HOSTILE_METADATA_URL is the metadata address', () => {
+  expect(new URL(HOSTILE_METADATA_URL).hostname).toBe('169.254.169.254')
+})
