@@ -30,8 +30,6 @@ export interface ImageWorkerOptions {
   concurrency?: number
   /** Submits per window per provider id, shared by every worker (`{ fal: { limit: 5, windowMs: 1000 } }`). Give every worker the same. */
   rates?: Readonly<Record<string, RateLimit>>
-  /** Added to each rate window so the provider, which sees a request a few ms after its permit, never counts more. Default 100 ms (at most a tenth of the window). */
-  rateMarginMs?: number
   /** Where image bytes go. Default: Redis, with `resultTtlMs`. */
   store?: ResultStore
   /** How long results and item records stay in Redis. Default 24 h. */
@@ -76,7 +74,7 @@ export function createImageWorker(options: ImageWorkerOptions): ImageWorker {
   const redis = openRedis(options.connection, options.onError)
   const ttlMs = options.resultTtlMs ?? DEFAULT_RESULT_TTL_MS
   const ledger = new ItemLedger(redis, keys, ttlMs)
-  const rate = new SharedRate(redis, keys, options.rates ?? {}, options.rateMarginMs ?? 100)
+  const rate = new SharedRate(redis, keys, options.rates ?? {})
   const store = options.store ?? new RedisResultStore(redis, keys, ttlMs)
   gateClient(options.client)
   const settings = { ...options, ledger, rate, store }

@@ -118,12 +118,17 @@ class PaidRequest {
       shouldRetry: (response) => response.status !== 429 && (original?.(response) ?? true),
     }
     for (let attempt = 0; ; attempt++) {
-      await scope.rate.acquire(provider, context.signal)
+      const permit = await scope.rate.acquire(provider, context.signal)
       if (!this.isCounted) {
         await scope.ledger.begin(scope.itemId, this.kind)
         this.isCounted = true
       }
-      const response = await context.http.send(gatedRequest)
+      let response: HttpResponse
+      try {
+        response = await context.http.send(gatedRequest)
+      } finally {
+        await scope.rate.finish(provider, permit)
+      }
       if (response.status !== 429) return response
       await scope.rate.pause(provider, parseRetryAfter(response.headers) ?? DEFAULT_PAUSE_MS)
       if (attempt >= scope.maxRateLimitRetries) return response

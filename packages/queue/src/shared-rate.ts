@@ -8,9 +8,12 @@ export interface RateLimit {
   windowMs: number
 }
 
-// One round trip, atomic: a provider pause (429 + Retry-After) wins; else a sliding log of submit times on
-// Redis's clock (no skew between machines) grants a slot when fewer than `limit` fall inside the window.
-// Returns 0 when granted, else how long to wait.
+// One round trip, atomic: a provider pause (429 + Retry-After) wins; else a sliding log of submits, on Redis's
+// clock (no skew between machines), grants a slot when fewer than `limit` count inside the window. A granted
+// submit counts as "now + IN_FLIGHT_MS" until FINISH scores it with the time its answer came back: the
+// provider saw the request somewhere between grant and answer, so counting by the answer keeps the limit
+// exact at the provider's end, however late a request arrives. (A worker that dies mid-request holds its
+// slot for IN_FLIGHT_MS.) Returns 0 when granted, else how long to wait.
 const ACQUIRE = `
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return pause end
@@ -21,13 +24,26 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window + tonumber(ARGV[4]))
   return 0
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now + 1)
+local wait = tonumber(oldest[2]) + window - now + 1
+-- The oldest slot is still in flight: its answer could come any moment, so look again soon.
+if wait > window then return 20 end
+return math.max(1, wait)
 `
+
+const FINISH = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 1
+`
+
+/** How long a granted submit whose answer never came back holds its slot. */
+const IN_FLIGHT_MS = 60_000
 
 // Extends a pause, never shortens it.
 const PAUSE = `
@@ -46,14 +62,12 @@ export class SharedRate {
     private readonly redis: Redis,
     private readonly keys: QueueKeys,
     private readonly limits: Readonly<Record<string, RateLimit>>,
-    /** Added to each window so that the provider, which sees a request a few ms after its permit, also never counts more. */
-    private readonly marginMs: number,
   ) {}
 
-  /** Waits (abortably) until the provider may be sent one more submit, and takes that slot. */
-  async acquire(provider: string, signal?: AbortSignal): Promise<void> {
+  /** Waits (abortably) until the provider may be sent one more submit, and takes that slot; `finish` it once answered. */
+  async acquire(provider: string, signal?: AbortSignal): Promise<string> {
     const rate = this.limits[provider]
-    const windowMs = rate ? rate.windowMs + Math.min(this.marginMs, rate.windowMs / 10) : 0
+    const permit = randomUUID()
     for (;;) {
       signal?.throwIfAborted()
       const waitMs = Number(
@@ -63,13 +77,19 @@ export class SharedRate {
           this.keys.rate(provider),
           this.keys.pause(provider),
           rate?.limit ?? 0,
-          Math.ceil(windowMs),
-          randomUUID(),
+          rate?.windowMs ?? 0,
+          permit,
+          IN_FLIGHT_MS,
         ),
       )
-      if (waitMs <= 0) return
+      if (waitMs <= 0) return permit
       await sleep(waitMs, signal)
     }
+  }
+
+  /** The permit's request was answered (or failed): it counts from now, not from its grant. */
+  async finish(provider: string, permit: string): Promise<void> {
+    if (this.limits[provider]) await this.redis.eval(FINISH, 1, this.keys.rate(provider), permit)
   }
 
   /** Pauses the provider for every worker for `ms` (a longer pause already set stays). */
