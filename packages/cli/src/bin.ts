@@ -4,10 +4,12 @@ import { run } from './index'
 // Ctrl-C aborts: core cancels jobs in flight upstream, saves are atomic, the
 // manifest stays valid, and the exit code is 130. A second Ctrl-C quits at once.
 const controller = new AbortController()
-process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130)
-  controller.abort()
-})
+// SIGTERM (a service manager stopping `llmkit worker`) is handled the same way.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(130)
+    controller.abort()
+  })
 
 const code = await run(process.argv.slice(2), {
   stdout: process.stdout,

@@ -3,6 +3,7 @@ import packageJson from '../package.json'
 import { batchCommand } from './commands/batch'
 import { generateCommand } from './commands/generate'
 import { modelsCommand } from './commands/models'
+import { workerCommand } from './commands/worker'
 import type { CommandContext } from './command-context'
 import { DEFAULT_MODEL } from './image-settings'
 import { loadPlugins, pluginSpecifiers, PROVIDERS_ENV } from './plugins'
@@ -36,7 +37,12 @@ export function createProgram(context: CommandContext): Command {
       'after',
       `\nExit codes: 0 ok, 2 usage, 3 authentication, 4 invalid request or unknown model, 5 rate limit or quota, 6 provider, network or timeout, 130 interrupted.`,
     )
-  for (const command of [generateCommand(context), modelsCommand(context), batchCommand(context)])
+  for (const command of [
+    generateCommand(context),
+    modelsCommand(context),
+    batchCommand(context),
+    workerCommand(context),
+  ])
     program.addCommand(command)
   for (const command of [program, ...program.commands]) {
     command.exitOverride()

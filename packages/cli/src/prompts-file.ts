@@ -12,6 +12,7 @@ export interface BatchItem extends ImageSettings {
 
 /** What a JSONL line may carry. */
 const FIELDS: Readonly<Record<string, 'string' | 'integer'>> = {
+  id: 'string',
   prompt: 'string',
   model: 'string',
   n: 'integer',
@@ -23,7 +24,7 @@ const FIELDS: Readonly<Record<string, 'string' | 'integer'>> = {
 }
 
 /**
- * Reads a prompts file: `.jsonl` (one `{prompt, model?, n?, size?, seed?, negative?}`
+ * Reads a prompts file: `.jsonl` (one `{prompt, id?, model?, n?, size?, seed?, negative?}`
  * per line) or text (one prompt per line). Blank lines and lines starting
  * with `#` are skipped. A malformed line is a usage error naming the line.
  */
@@ -45,20 +46,19 @@ export function parsePrompts(text: string, format: 'jsonl' | 'text', defaults: {
     .forEach((raw, index) => {
       const line = raw.trim()
       if (line === '' || line.startsWith('#')) return
-      const settings: ImageSettings = {
-        model: defaults.model,
-        ...(format === 'jsonl' ? parseJsonLine(line, index + 1) : { prompt: line }),
-      }
-      const key = itemKey(settings)
+      const { id: given, ...fields } = format === 'jsonl' ? parseJsonLine(line, index + 1) : { prompt: line }
+      const settings: ImageSettings = { model: defaults.model, ...fields }
+      const key = given ?? itemKey(settings)
       const occurrence = (seen.get(key) ?? 0) + 1
       seen.set(key, occurrence)
+      if (given && occurrence > 1) throw new UsageError(`line ${index + 1}: id "${given}" is used by an earlier line`)
       items.push({ ...settings, id: occurrence === 1 ? key : `${key}-${occurrence}`, line: index + 1 })
     })
   if (items.length === 0) throw new UsageError('the prompts file has no prompts')
   return items
 }
 
-function parseJsonLine(line: string, number: number): Omit<ImageSettings, 'model'> & { model?: string } {
+function parseJsonLine(line: string, number: number): Omit<ImageSettings, 'model'> & { model?: string; id?: string } {
   let data: unknown
   try {
     data = JSON.parse(line)
@@ -78,7 +78,7 @@ function parseJsonLine(line: string, number: number): Omit<ImageSettings, 'model
       )
   }
   if (!('prompt' in data)) throw new UsageError(`line ${number}: "prompt" is missing`)
-  return data as Omit<ImageSettings, 'model'> & { model?: string }
+  return data as Omit<ImageSettings, 'model'> & { model?: string; id?: string }
 }
 
 /** A short hash of what the item asks for, so the same line keeps its id when other lines change. */

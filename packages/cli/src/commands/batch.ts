@@ -24,7 +24,7 @@ import { reportFailure } from '../report-failure'
 import { saveImages } from '../save-images'
 import { displayPath } from './generate'
 
-interface BatchFlags {
+export interface BatchFlags {
   concurrency: number
   rps: number
   output: string
@@ -34,7 +34,14 @@ interface BatchFlags {
   emulator: boolean
   debug: boolean
   retryInDoubt: boolean
+  /** Redis URL: hand the items to `llmkit worker`s instead of generating here. */
+  queue?: string
+  /** Queue name with --queue. */
+  name?: string
 }
+
+/** What the summary at the end of a batch (local or queued) reads. */
+export type BatchSummaryRun = Pick<BatchRun, 'store' | 'progress' | 'flags' | 'context' | 'counts' | 'firstFailure'>
 
 /** Everything one batch run shares. */
 interface BatchRun {
@@ -77,13 +84,17 @@ export function batchCommand(context: CommandContext): Command {
       'send items marked in_doubt again (a paid request that may already have run when the last run was killed)',
       false,
     )
+    .option('--queue <url>', 'hand the items to `llmkit worker`s through this Redis (redis://host:port); needs no keys')
+    .option('--name <queue>', 'queue name with --queue (the same on the workers)')
     .option('--debug', 'print stack traces on errors', false)
     .addHelpText(
       'after',
       `\nRun the same command again to resume: finished items are skipped, paid jobs still in flight are picked up (not submitted again); items in_doubt (killed inside a paid request) are skipped unless --retry-in-doubt.\n\nExample:\n  $ llmkit batch prompts.jsonl --concurrency 4 --rps 2 -o out`,
     )
     .action(async (file: string, flags: BatchFlags) => {
-      context.exitCode = await runBatch(file, flags, context)
+      context.exitCode = flags.queue
+        ? await (await import('./batch-queue')).runQueueBatch(file, { ...flags, queue: flags.queue }, context)
+        : await runBatch(file, flags, context)
     })
 }
 
@@ -290,7 +301,8 @@ function showCounts(run: BatchRun): void {
   run.progress.setPhase(`${done + failed}/${total} finished, ${running} running${failed ? `, ${failed} failed` : ''}`)
 }
 
-function finish(run: BatchRun, gallery: string, elapsedMs: number): number {
+/** Prints the summary (or the JSON object) and returns the exit code. */
+export function finish(run: BatchSummaryRun, gallery: string, elapsedMs: number): number {
   const { context, counts, store } = run
   const interrupted = context.signal.aborted
   const summary = {
