@@ -1,7 +1,7 @@
 // "Batch generation with retry", as documented. llmkit already retries each
 // HTTP stage (429 with Retry-After, 5xx, connection errors); this outer loop
 // retries only what is worth retrying again, using the error's code.
-import { LLMKitClient, LLMKitError, ImageGenerationRequest, ImageSize, type ImageGenerationResponse } from 'llmkit'
+import { LLMKitClient, LLMKitError, ImageGenerationRequest, ImageSize, type ImageGenerationResponse } from '@llmkit/sdk'
 
 async function generateWithRetry(
   client: LLMKitClient,

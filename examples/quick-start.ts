@@ -1,6 +1,6 @@
 // The documented Quick Start. It runs unchanged except for the model id:
 // dall-e-3 when OPENAI_API_KEY is set, else the offline local renderer.
-import { LLMKitClient, ImageGenerationRequest, ImageSize } from 'llmkit'
+import { LLMKitClient, ImageGenerationRequest, ImageSize } from '@llmkit/sdk'
 
 const model = process.env.OPENAI_API_KEY ? 'dall-e-3' : 'local:sketch'
 const client = LLMKitClient.fromEnv()

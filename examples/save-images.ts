@@ -2,7 +2,7 @@
 // Offline by default (local renderer); uses dall-e-3 when OPENAI_API_KEY is set.
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { LLMKitClient, ImageGenerationRequest, ImageSize, ImageQuality, ImageFormat } from 'llmkit'
+import { LLMKitClient, ImageGenerationRequest, ImageSize, ImageQuality, ImageFormat } from '@llmkit/sdk'
 
 async function generateAndSaveImages(prompts: string[], outputDir = 'generated_images'): Promise<string[]> {
   const client = LLMKitClient.fromEnv()

@@ -1,5 +1,5 @@
 // arta through llmkit: the real API when ARTA_API_KEY is set, else the local emulator.
-import { ImageGenerationRequest } from 'llmkit'
+import { ImageGenerationRequest } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

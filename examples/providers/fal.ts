@@ -1,5 +1,5 @@
 // fal through llmkit: the real API when FAL_API_KEY or FAL_KEY is set, else the local emulator.
-import { ImageGenerationRequest } from 'llmkit'
+import { ImageGenerationRequest } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

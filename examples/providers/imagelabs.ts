@@ -1,5 +1,5 @@
 // imagelabs through llmkit: the real API when IMAGELABS_ENABLED is set, else the local emulator.
-import { ImageGenerationRequest } from 'llmkit'
+import { ImageGenerationRequest } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

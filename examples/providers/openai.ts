@@ -1,5 +1,5 @@
 // openai through llmkit: the real API when OPENAI_API_KEY is set, else the local emulator.
-import { ImageGenerationRequest, ImageSize } from 'llmkit'
+import { ImageGenerationRequest, ImageSize } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

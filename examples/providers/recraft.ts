@@ -1,5 +1,5 @@
 // recraft through llmkit: the real API when RECRAFT_API_TOKEN is set, else the local emulator.
-import { ImageGenerationRequest, ImageSize } from 'llmkit'
+import { ImageGenerationRequest, ImageSize } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

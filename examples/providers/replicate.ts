@@ -1,5 +1,5 @@
 // replicate through llmkit: the real API when REPLICATE_API_TOKEN is set, else the local emulator.
-import { ImageGenerationRequest } from 'llmkit'
+import { ImageGenerationRequest } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

@@ -2,7 +2,7 @@
 // set, else starts llmkit's local emulator of that provider (and says so).
 import { fileURLToPath } from 'node:url'
 import { startEmulator, type EmulatedProviderId } from '@llmkit/testing'
-import { ImageFormat, ImageGenerationRequest, LLMKitClient } from 'llmkit'
+import { ImageFormat, ImageGenerationRequest, LLMKitClient } from '@llmkit/sdk'
 
 export interface ProviderExample {
   provider: EmulatedProviderId

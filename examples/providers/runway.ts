@@ -1,5 +1,5 @@
 // runway through llmkit: the real API when RUNWAYML_API_SECRET is set, else the local emulator.
-import { ImageGenerationRequest, ImageSize } from 'llmkit'
+import { ImageGenerationRequest, ImageSize } from '@llmkit/sdk'
 import { runProviderExample } from './run-example'
 
 await runProviderExample({

@@ -1,4 +1,4 @@
-import type { ImageProvider } from 'llmkit'
+import type { ImageProvider } from '@llmkit/sdk'
 import type { EmulatedProvider } from '@llmkit/testing'
 
 /** Where the CLI reads and writes; `run()` takes one so tests need no child process. */

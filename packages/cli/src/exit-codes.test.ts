@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LLMKitError, type LLMKitErrorCode } from 'llmkit'
+import { LLMKitError, type LLMKitErrorCode } from '@llmkit/sdk'
 import { describeError, exitCodeFor, UsageError } from './exit-codes'
 
 describe('exitCodeFor', () => {

@@ -1,4 +1,4 @@
-import { LLMKitError, isAbortError, type LLMKitErrorCode } from 'llmkit'
+import { LLMKitError, isAbortError, type LLMKitErrorCode } from '@llmkit/sdk'
 
 /** The process exit codes of `llmkit`, one per kind of failure. */
 export const ExitCode = {

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { writeFileAtomic } from 'llmkit'
+import { writeFileAtomic } from '@llmkit/sdk'
 import type { Manifest } from './manifest'
 
 /** File name of the contact sheet in the output folder. */

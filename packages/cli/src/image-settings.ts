@@ -1,5 +1,12 @@
 import { InvalidArgumentError } from 'commander'
-import { ImageGenerationRequest, ImageQuality, ImageSize, ImageStyle, MAX_IMAGES_PER_REQUEST, MAX_SEED } from 'llmkit'
+import {
+  ImageGenerationRequest,
+  ImageQuality,
+  ImageSize,
+  ImageStyle,
+  MAX_IMAGES_PER_REQUEST,
+  MAX_SEED,
+} from '@llmkit/sdk'
 
 /** The offline default: the local renderer, no key, no network. */
 export const DEFAULT_MODEL = 'local:sketch'

@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic, type ImageJob } from 'llmkit'
+import { writeFileAtomic, type ImageJob } from '@llmkit/sdk'
 import { removeStaleTemporaryFiles, syncFolder } from './file-naming'
 import type { SavedImage } from './save-images'
 

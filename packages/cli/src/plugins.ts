@@ -1,4 +1,4 @@
-import { importFrom, isImageProvider, type ImageProvider } from 'llmkit'
+import { importFrom, isImageProvider, type ImageProvider } from '@llmkit/sdk'
 import type { EmulatedProvider } from '@llmkit/testing'
 import { UsageError } from './exit-codes'
 

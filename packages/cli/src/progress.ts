@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora'
-import type { ImageProgressEvent } from 'llmkit'
+import type { ImageProgressEvent } from '@llmkit/sdk'
 
 /** Seconds with one decimal: `3.4s`. */
 export function formatElapsed(ms: number): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { extensionFor, type GeneratedImage } from 'llmkit'
+import { extensionFor, type GeneratedImage } from '@llmkit/sdk'
 import { imageFileName, type FileNameReserver } from './file-naming'
 
 /** An image written to the output folder. */

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '@llmkit/testing'
-import { BUNDLED_PROVIDERS } from 'llmkit'
+import { BUNDLED_PROVIDERS } from '@llmkit/sdk'
 import type { Manifest } from '../src/manifest'
 import { cleanEnv, pngSize, runCli, startCli, temporaryFiles, temporaryFolder, waitFor } from './cli-process'
 

@@ -30,7 +30,7 @@ export default function setup(): void {
   try {
     execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', "await import('llmkit'); await import('@llmkit/testing')"],
+      ['--input-type=module', '-e', "await import('@llmkit/sdk'); await import('@llmkit/testing')"],
       { cwd: root, stdio: 'pipe' },
     )
   } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { BUNDLED_PROVIDERS, extensionFor, LLMKitClient, LLMKitError, type LLMKitErrorCode } from 'llmkit'
+import { BUNDLED_PROVIDERS, extensionFor, LLMKitClient, LLMKitError, type LLMKitErrorCode } from '@llmkit/sdk'
 import type { ImageQueue, ItemResult } from '@llmkit/queue'
 import type { CommandContext } from '../command-context'
 import { UsageError } from '../exit-codes'

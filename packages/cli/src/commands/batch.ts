@@ -9,7 +9,7 @@ import {
   type ImageJob,
   type ImageProgressEvent,
   type LLMKitClient,
-} from 'llmkit'
+} from '@llmkit/sdk'
 import { writeLine, type CommandContext } from '../command-context'
 import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
 import { FileNameReserver } from '../file-naming'

@@ -1,6 +1,6 @@
 import { Command } from 'commander'
 import pc from 'picocolors'
-import { BUNDLED_PROVIDERS, type ImageModelInfo, type ImageProvider, type ModelSizes } from 'llmkit'
+import { BUNDLED_PROVIDERS, type ImageModelInfo, type ImageProvider, type ModelSizes } from '@llmkit/sdk'
 import { writeLine, type CommandContext } from '../command-context'
 import { resolveEnvironment } from '../open-client'
 import { reportFailure } from '../report-failure'
