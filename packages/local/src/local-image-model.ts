@@ -36,11 +36,8 @@ export async function generateSketch(
   cacheDir: string,
 ): Promise<GenerateResult> {
   const scene = parseScene(call.prompt, call.negativePrompt)
-  if (scene.recognized.length === 0) {
-    context.warn(
-      `${LOCAL_MODEL_ID} paints procedural landscapes and found no subject it knows in the prompt, so it drew a default landscape; words it understands include mountains, lake, sea, river, forest, city, sunset, night and colour names`,
-    )
-  }
+  const warning = sceneWarning(scene)
+  if (warning) context.warn(warning)
   const firstSeed = call.seed ?? randomInt(0, MAX_SEED + 1)
   const images: GeneratedImage[] = []
   for (let i = 0; i < call.n; i++) {
@@ -51,6 +48,19 @@ export async function generateSketch(
     images.push(await paint(call, scene, (firstSeed + i) % (MAX_SEED + 1), cacheDir))
   }
   return { images }
+}
+
+/** What to tell the caller when the prompt asks for more than the painter can draw: what it skipped and what it drew. */
+export function sceneWarning(scene: Scene): string | undefined {
+  const drew = `it drew: ${describeScene(scene)}`
+  if (scene.unknown.length > 0) {
+    const list = scene.unknown.map((word) => `"${word}"`).join(', ')
+    return `${LOCAL_MODEL_ID} paints procedural landscapes and cannot draw ${list}; ${drew}`
+  }
+  if (scene.recognized.length === 0) {
+    return `${LOCAL_MODEL_ID} paints procedural landscapes and found no subject it knows in the prompt, so it drew a default landscape; words it understands include mountains, lake, sea, river, forest, city, sunset, night and colour names; ${drew}`
+  }
+  return undefined
 }
 
 async function paint(call: ImageCall, scene: Scene, seed: number, cacheDir: string): Promise<GeneratedImage> {

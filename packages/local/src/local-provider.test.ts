@@ -142,6 +142,22 @@ describe('createLocal', () => {
     await local.generate!(call({ prompt: 'a portrait of a cat' }), context({ warnings }))
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/procedural landscapes/)
+    expect(warnings[0]).toMatch(/cannot draw "cat"; it drew: Procedural day landscape with hills, trees/)
+  })
+
+  it('names the subjects it cannot draw next to those it can, and says what it drew', async () => {
+    const warnings: string[] = []
+    await local.generate!(call({ prompt: 'a lighthouse on a cliff at dusk' }), context({ warnings }))
+    expect(warnings).toEqual([
+      'sketch paints procedural landscapes and cannot draw "lighthouse"; it drew: Procedural sunset landscape with mountains, hills, sun, clouds',
+    ])
+  })
+
+  it('stays quiet when every subject is one it draws', async () => {
+    const warnings: string[] = []
+    for (const prompt of ['A serene mountain landscape', 'a red city at night', 'a misty lake at dawn, no trees'])
+      await local.generate!(call({ prompt, n: 1 }), context({ warnings }))
+    expect(warnings).toEqual([])
   })
 })
 

@@ -83,3 +83,15 @@ describe('parseScene', () => {
     )
   })
 })
+
+describe('subjects it cannot draw', () => {
+  it.each([
+    ['a lighthouse on a cliff at dusk', ['lighthouse']],
+    ['a portrait of a cat', ['cat']],
+    ['a majestic dragon over a castle, highly detailed', ['dragon', 'castle']],
+    ['A serene mountain landscape', []],
+    ['a misty lake at dawn without trees', []],
+  ] as const)('%j cannot draw %j', (prompt, unknown) => {
+    expect(parseScene(prompt).unknown).toEqual(unknown)
+  })
+})

@@ -35,6 +35,8 @@ export interface Scene {
   colors: SceneColor[]
   /** The prompt words that shaped the scene, in prompt order. */
   recognized: string[]
+  /** Prompt words that seem to name a subject the painter cannot draw (`lighthouse`, `cat`), in prompt order, once each. */
+  unknown: string[]
 }
 
 type Rule = (scene: Scene) => void
@@ -50,7 +52,7 @@ const TIME_WORDS: Readonly<Record<string, TimeOfDay>> = Object.fromEntries([
 /** Words that add elements. Time words are handled apart (the first one wins). */
 const FEATURE_RULES: ReadonlyMap<string, Rule> = new Map([
   ...rule(
-    'mountain mountains peak peaks alps alpine summit summits volcano cliffs ridge',
+    'mountain mountains peak peaks alps alpine summit summits volcano cliff cliffs ridge',
     (s) => void (s.mountains = true),
   ),
   ...rule('hill hills valley meadow meadows countryside field fields', (s) => void (s.hills = true)),
@@ -110,6 +112,37 @@ const COLOR_TARGETS: Readonly<Record<string, ColorTarget>> = Object.fromEntries(
 
 const NEGATORS = new Set(['no', 'without', 'not'])
 
+/**
+ * Words that name no subject: grammar, framing and style words, common adjectives. A word that is none of
+ * these, nor a word the painter knows, is reported in `scene.unknown` (so `a lighthouse on a cliff` warns).
+ */
+const FILLER = new Set(
+  `a an the and or but of on in at by for from with into onto over under above below near beside behind
+  between through across along around beyond against among toward towards to as is are was were be been
+  being it its this that these those there here he she they them his her their my your our me we you i
+  very so too quite really just only some many few one two three four five several lots lot more most much
+  all each every any other another same such which who whom whose what where when while then than
+  image images picture pictures photo photos photograph photography shot view views scene scenes
+  painting paintings drawing drawings sketch illustration art artwork render rendering style styled
+  wallpaper background foreground composition portrait landscape landscapes scenery panorama panoramic
+  detail details quality resolution hd uhd k d realistic photorealistic hyperrealistic cinematic
+  digital oil watercolor watercolour acrylic pencil ink concept fantasy surreal abstract minimal
+  minimalist vintage retro modern classic epic lowpoly pixel anime cartoon vector
+  serene calm quiet peaceful tranquil beautiful pretty lovely gorgeous stunning majestic dramatic
+  moody vivid vibrant soft warm cool cold hot bright dark light dim deep pale rich muted subtle
+  big small large tiny huge giant little tall short wide long high low distant far close old new ancient
+  lone lonely single simple wild gentle rolling towering rugged lush green golden silver
+  ultra super highly extremely trending artstation octane unreal engine masterpiece best
+  made create draw show make generate depicting featuring showing`.split(/\s+/),
+)
+
+const ADJECTIVE_ENDING = /(?:ful|ous|ive|ic|ical|ish|less|ly|ed|ing|est)$/
+
+/** Whether a word probably names a subject: not filler, not an adjective or adverb by its ending, not too short. */
+function namesSubject(word: string): boolean {
+  return word.length > 2 && !FILLER.has(word) && !ADJECTIVE_ENDING.test(word)
+}
+
 /** Lower-case words of a prompt (letters only). */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().match(/[a-z]+/g) ?? []
@@ -135,6 +168,7 @@ function emptyScene(): Scene {
     autumn: false,
     colors: [],
     recognized: [],
+    unknown: [],
   }
 }
 
@@ -164,6 +198,15 @@ export function parseScene(prompt: string, negativePrompt = ''): Scene {
   })
   scene.colors = parseColors(words)
   scene.recognized.push(...scene.colors.map((color) => color.name))
+  const known = (word: string, i: number): boolean =>
+    negated.has(i) ||
+    NEGATORS.has(word) ||
+    FEATURE_RULES.has(word) ||
+    REMOVAL_RULES.has(word) ||
+    TIME_WORDS[word] !== undefined ||
+    COLOR_TARGETS[word] !== undefined ||
+    isColorName(word)
+  scene.unknown = [...new Set(words.filter((word, i) => !known(word, i) && namesSubject(word)))]
   applyDefaults(scene)
   for (const i of negated) REMOVAL_RULES.get(words[i]!)?.(scene)
   for (const word of tokenize(negativePrompt)) REMOVAL_RULES.get(word)?.(scene)
