@@ -4,6 +4,7 @@ import { batchCommand } from './commands/batch'
 import { generateCommand } from './commands/generate'
 import { modelsCommand } from './commands/models'
 import { workerCommand } from './commands/worker'
+import { serveCommand } from './commands/serve'
 import type { CommandContext } from './command-context'
 import { DEFAULT_MODEL } from './image-settings'
 import { loadPlugins, pluginSpecifiers, PROVIDERS_ENV } from './plugins'
@@ -42,6 +43,7 @@ export function createProgram(context: CommandContext): Command {
     modelsCommand(context),
     batchCommand(context),
     workerCommand(context),
+    serveCommand(context),
   ])
     program.addCommand(command)
   for (const command of [program, ...program.commands]) {

@@ -316,6 +316,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           })
         }
         await jobs.close()
+        // Answers just handed to the socket still have to be written: give them a moment before cutting connections.
+        await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1_000).unref())])
         server?.closeAllConnections()
         await stopped
         await Promise.all([store.close(), files.close()])
