@@ -48,7 +48,7 @@ export function serveCommand(context: CommandContext): Command {
 
 async function runServe(flags: ServeFlags, context: CommandContext): Promise<number> {
   // Jobs are left running upstream on shutdown (the next start resumes them); a DELETE still cancels.
-  const opened = await openClient(context.env, flags.emulator)
+  const opened = await openClient(context.env, flags.emulator, context.plugins)
   try {
     const served = await serveGateway({
       client: opened.client,
