@@ -11,6 +11,7 @@ import {
   type ProviderContext,
   type StartResult,
 } from '@llmkit/core'
+import { z } from 'zod'
 import {
   codeForFailure,
   describeOutput,
@@ -123,6 +124,8 @@ export interface ReplicateRequestConfig {
   readonly secrets: readonly string[]
   /** Longest `Prefer: wait` hold in seconds; 0 turns it off. */
   readonly waitSeconds: number
+  /** Send `Cancel-After` with what is left of the call's deadline. */
+  readonly cancelAfterDeadline: boolean
 }
 
 function splitModelId(modelId: string): { name: string; version?: string; spec: ReplicateModelSpec } {
@@ -188,10 +191,13 @@ export async function startReplicatePrediction(
   const { url, body } = toReplicateCreate(call, config.baseURL)
   const wait = preferWait(config, context)
   const createdAt = context.clock.now()
+  // Replicate cancels the prediction itself once the deadline passes, even if nobody is left to ask it to.
+  const left = Math.ceil((context.deadline - createdAt) / 1_000)
+  const cancelAfter = config.cancelAfterDeadline && Number.isFinite(left) ? `${Math.max(1, left)}s` : undefined
   const response = await context.http.send({
     method: 'POST',
     url,
-    headers: { ...config.headers, prefer: wait > 0 ? `wait=${wait}` : undefined },
+    headers: { ...config.headers, prefer: wait > 0 ? `wait=${wait}` : undefined, 'cancel-after': cancelAfter },
     json: body,
     stage: 'submit',
     timeoutMs: wait > 0 ? wait * 1_000 + 30_000 : undefined,
@@ -199,10 +205,15 @@ export async function startReplicatePrediction(
   })
   if (!response.ok) throw fail(response, call.model.id, config)
   const prediction = parsePrediction(response, call.model.id)
-  const job: ImageJob = {
+  const job = jobOf(call, prediction.id, createdAt)
+  return { job, status: toJobStatus(prediction, job) }
+}
+
+function jobOf(call: ImageCall, id: string, createdAt: number): ImageJob {
+  return {
     provider: 'replicate',
     model: call.model.id,
-    id: prediction.id,
+    id,
     createdAt,
     call: {
       n: call.n,
@@ -213,7 +224,71 @@ export async function startReplicatePrediction(
       callIndex: call.callIndex,
     },
   }
-  return { job, status: toJobStatus(prediction, job) }
+}
+
+const predictionListSchema = z.looseObject({
+  results: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.string().optional(),
+      model: z.string().optional(),
+      version: z.string().optional(),
+      input: z.unknown().optional(),
+      created_at: z.string().optional(),
+    }),
+  ),
+})
+
+/** Prediction ids this process has already claimed from the list, so two cut-off calls never pick the same one. */
+const claimed = new Set<string>()
+
+/**
+ * After an abort or the deadline cut a held create off: the prediction it
+ * made, found in `GET /predictions?created_after=…` (newest first) by model
+ * and exact input, not finished yet and not claimed by another call. Two
+ * identical calls cut off at once are told apart by claiming; a prediction
+ * another client made with the very same input in the same seconds could be
+ * taken for ours (it is then cancelled, or handed back).
+ */
+export async function findCutOffPrediction(
+  call: ImageCall,
+  since: number,
+  context: ProviderContext,
+  config: ReplicateRequestConfig,
+): Promise<ImageJob | undefined> {
+  const { name, version } = splitModelId(call.model.id)
+  const input = toReplicateInput(call)
+  // A few seconds of slack for the difference between our clock and Replicate's.
+  const after = new Date(since - 10_000).toISOString()
+  const response = await context.http.send({
+    url: `${config.baseURL}/predictions?created_after=${encodeURIComponent(after)}`,
+    headers: config.headers,
+    stage: 'status',
+    secrets: config.secrets,
+  })
+  if (!response.ok) return undefined
+  const parsed = predictionListSchema.safeParse(response.json())
+  if (!parsed.success) return undefined
+  const wanted = canonical(input)
+  const match = parsed.data.results.find(
+    (prediction) =>
+      !claimed.has(prediction.id) &&
+      !['succeeded', 'failed', 'canceled', 'aborted'].includes(prediction.status ?? '') &&
+      (version ? prediction.version === version : prediction.model === name) &&
+      canonical(prediction.input) === wanted,
+  )
+  if (!match) return undefined
+  claimed.add(match.id)
+  return jobOf(call, match.id, since)
+}
+
+/** JSON with sorted keys, to compare inputs whatever order the API echoes them in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))
+      : item,
+  )
 }
 
 /** Asks once where the prediction stands. */

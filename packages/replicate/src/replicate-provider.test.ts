@@ -225,6 +225,14 @@ describe('jobs', () => {
     expect(emulator.jobs.view(emulator.jobs.get(id)!).phase).toBe('canceled')
   })
 
+  it('sends Cancel-After with what is left of the deadline (none when told not to)', async () => {
+    await client(replicate, { timeoutMs: 90_000 }).generateImage(schnell())
+    expect(emulator.requestsFor('replicate', 'submit')[0]!.headers['cancel-after']).toMatch(/^(89|90)s$/)
+    emulator.clearRequests()
+    await client(createReplicate({ cancelAfterDeadline: false })).generateImage(schnell())
+    expect(emulator.requestsFor('replicate', 'submit')[0]!.headers['cancel-after']).toBeUndefined()
+  })
+
   it('times out a prediction that never finishes and cancels it', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'replicate' })
     const error = (await rejection(client(polling, { timeoutMs: 500 }).generateImage(schnell()))) as LLMKitError
@@ -351,4 +359,78 @@ describeProviderConformance({
   ...conformance,
   provider: polling,
   modelId: `replicate:stability-ai/sdxl:${SDXL_VERSION}`,
+})
+
+describe('a create request held open by Prefer: wait', () => {
+  let slow: Emulator
+  beforeAll(async () => {
+    // Predictions that take 6 s: the create request is held while the caller gives up.
+    slow = await startEmulator({ providers: ['replicate'], timing: { queueMs: 100, runMs: 6_000, initialPosition: 0 } })
+  })
+  afterAll(() => slow.close())
+  beforeEach(() => slow.clearRequests())
+  const held = (extra: LLMKitClientOptions = {}) =>
+    new LLMKitClient({ providers: [replicate], env: slow.env, ...FAST, ...extra })
+  const phaseOf = (id: string) => slow.jobs.view(slow.jobs.get(id)!).phase
+
+  it('an abort during the hold finds the prediction, reports it submitted, and cancels it upstream', async () => {
+    const controller = new AbortController()
+    const submitted: ImageJob[] = []
+    const run = held().generateImage(schnell('held then aborted'), {
+      signal: controller.signal,
+      onProgress: (event) => event.type === 'submitted' && submitted.push(event.job),
+    })
+    for (let waited = 0; slow.requestsFor('replicate', 'submit').length === 0 && waited < 5_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    controller.abort()
+    expect(((await rejection(run)) as Error).name).toBe('AbortError')
+    expect(slow.requestsFor('replicate', 'list')).toHaveLength(1)
+    expect(submitted).toHaveLength(1)
+    const [cancel] = slow.requestsFor('replicate', 'cancel')
+    expect(cancel!.path).toBe(`/v1/predictions/${submitted[0]!.id}/cancel`)
+    expect(phaseOf(submitted[0]!.id)).toBe('canceled')
+  })
+
+  it('a deadline during the hold cancels the prediction upstream, with a timeout error', async () => {
+    const error = (await rejection(
+      held({ timeoutMs: 1_500 }).generateImage(schnell('held past the deadline')),
+    )) as LLMKitError
+    expect(error.code).toBe('timeout')
+    const [cancel] = slow.requestsFor('replicate', 'cancel')
+    const id = /\/v1\/predictions\/([^/]+)\/cancel/.exec(cancel!.path)![1]!
+    expect(phaseOf(id)).toBe('canceled')
+  })
+
+  it('with cancelOnTimeout: false, a deadline during the hold hands the prediction back as error.job', async () => {
+    const error = (await rejection(
+      new LLMKitClient({
+        providers: [createReplicate({ cancelAfterDeadline: false })],
+        env: slow.env,
+        ...FAST,
+        timeoutMs: 1_500,
+        cancelOnTimeout: false,
+      }).generateImage(schnell('held, kept')),
+    )) as LLMKitError
+    expect(error.code).toBe('timeout')
+    expect(error.job).toMatchObject({ provider: 'replicate' })
+    expect(slow.requestsFor('replicate', 'cancel')).toHaveLength(0)
+    const resumed = await held().resumeImage(error.job as ImageJob)
+    expect(resumed.count).toBe(1)
+    expect(slow.requestsFor('replicate', 'submit')).toHaveLength(1)
+  })
+
+  it('two identical calls cut off at once each find their own prediction', async () => {
+    const controller = new AbortController()
+    const submitted: string[] = []
+    const onProgress = (event: ImageProgressEvent) => event.type === 'submitted' && submitted.push(event.job.id)
+    const runs = [0, 1].map(() => held().generateImage(schnell('twins'), { signal: controller.signal, onProgress }))
+    for (let waited = 0; slow.requestsFor('replicate', 'submit').length < 2 && waited < 5_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    controller.abort()
+    await Promise.all(runs.map(rejection))
+    expect(new Set(submitted).size).toBe(2)
+    for (const id of submitted) expect(phaseOf(id)).toBe('canceled')
+  })
 })

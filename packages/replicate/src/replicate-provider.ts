@@ -1,6 +1,7 @@
 import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
 import {
   cancelReplicatePrediction,
+  findCutOffPrediction,
   REPLICATE_IMAGE_MODELS,
   replicatePredictionStatus,
   resolveReplicateModel,
@@ -24,6 +25,13 @@ export interface ReplicateProviderSettings {
    * abort can cancel it and a crash can resume it from the first moment. Default 60.
    */
   waitSeconds?: number
+  /**
+   * Send `Cancel-After` with what is left of the call's deadline, so Replicate
+   * cancels a prediction nobody waits for any more, even when this process is
+   * gone. Set false when you keep predictions past the deadline
+   * (`cancelOnTimeout: false`) to `resumeImage` them later. Default true.
+   */
+  cancelAfterDeadline?: boolean
 }
 
 const KEY_ENV = ['REPLICATE_API_TOKEN'] as const
@@ -51,6 +59,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Image
       headers: { ...settings.headers, authorization: `Bearer ${apiKey}` },
       secrets: [apiKey],
       waitSeconds: settings.waitSeconds ?? 60,
+      cancelAfterDeadline: settings.cancelAfterDeadline ?? true,
     }
   }
   return {
@@ -66,6 +75,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Image
     start: (call, context) => startReplicatePrediction(call, context, config(context)),
     status: (job, context) => replicatePredictionStatus(job, context, config(context)),
     cancel: (job, context) => cancelReplicatePrediction(job, context, config(context)),
+    findSubmitted: (call, since, context) => findCutOffPrediction(call, since, context, config(context)),
   }
 }
 

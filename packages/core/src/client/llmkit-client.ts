@@ -3,7 +3,14 @@ import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import type { DownloadPolicy } from '../http/download'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
 import { waitForJob, type FinalStatus } from '../poll/wait-for-job'
-import type { ImageCall, ImageJob, ImageProvider, JobStatus, ProviderContext } from '../provider/image-provider'
+import type {
+  ImageCall,
+  ImageJob,
+  ImageProvider,
+  JobStatus,
+  ProviderContext,
+  StartResult,
+} from '../provider/image-provider'
 import { providerHint, type ProviderHint } from '../provider/provider-hint'
 import type { ImageGenerationRequest } from '../request/image-generation-request'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
@@ -288,9 +295,60 @@ export class LLMKitClient {
       const images = finishImages(provider.id, result.images, call, context, emit)
       return { images: Array.isArray(images) ? images : await images, usage: result.usage, warnings: result.warnings }
     }
-    const started = await provider.start!(call, context)
+    const submittedAt = this.clock.now()
+    let started: StartResult
+    try {
+      started = await provider.start!(call, context)
+    } catch (error) {
+      // A submit that held its request open (Replicate's `Prefer: wait`) may have created a job before the abort
+      // or the deadline cut it off: find it, so it is cancelled upstream or handed back, never left unseen.
+      const job = await this.findCutOff(provider, call, submittedAt, context, error)
+      if (!job) throw error
+      emit?.({ type: 'submitted', callIndex: call.callIndex, job })
+      throw await this.abandon(provider, job, context, error, options)
+    }
     emit?.({ type: 'submitted', callIndex: call.callIndex, job: started.job })
     return this.awaitJob(provider, call, started.job, started.status, context, emit, options)
+  }
+
+  /** The job a submit cut off by abort or deadline created, where the provider can look it up (bounded to 5 s). */
+  private async findCutOff(
+    provider: ImageProvider,
+    call: ImageCall,
+    submittedAt: number,
+    context: ProviderContext,
+    error: unknown,
+  ): Promise<ImageJob | undefined> {
+    const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
+    if (!provider.findSubmitted || !(context.signal.aborted || isTimeout)) return undefined
+    return this.detached(provider, call.callIndex, `lookup of a ${provider.id} job`, (detached) =>
+      provider.findSubmitted!(call, submittedAt, detached),
+    ).catch(() => undefined)
+  }
+
+  /** Runs `work` with a context of its own (not the caller's aborted signal), bounded to 5 s. */
+  private async detached<T>(
+    provider: ImageProvider,
+    callIndex: number,
+    what: string,
+    work: (context: ProviderContext) => Promise<T>,
+  ): Promise<T> {
+    const scope = new CallScope(undefined, 5_000, this.clock, () => what)
+    try {
+      return await work(
+        new CallContext(
+          new BoundHttp(this.http, scope, this.retry, undefined),
+          scope,
+          this.env,
+          undefined,
+          [],
+          callIndex,
+          this.settings.downloads,
+        ),
+      )
+    } finally {
+      scope.dispose()
+    }
   }
 
   private async awaitJob(
@@ -343,24 +401,12 @@ export class LLMKitClient {
         ? (options.cancelOnTimeout ?? this.settings.cancelOnTimeout ?? true)
         : (options.cancelOnAbort ?? this.settings.cancelOnAbort ?? true))
     if (shouldCancel && provider.cancel) {
-      const scope = new CallScope(undefined, 5_000, this.clock, () => `cancel of ${provider.id} job ${job.id}`)
       try {
-        await provider.cancel(
-          job,
-          new CallContext(
-            new BoundHttp(this.http, scope, this.retry, undefined),
-            scope,
-            this.env,
-            undefined,
-            [],
-            job.call.callIndex,
-            this.settings.downloads,
-          ),
+        await this.detached(provider, job.call.callIndex, `cancel of ${provider.id} job ${job.id}`, (detached) =>
+          provider.cancel!(job, detached),
         )
       } catch {
         // Cancelling is a courtesy; the original failure is what the caller needs to see.
-      } finally {
-        scope.dispose()
       }
     }
     // A job that was not cancelled (by choice, or because the API cannot) may still finish and be paid for: hand it back.

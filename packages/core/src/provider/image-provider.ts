@@ -129,4 +129,11 @@ export interface ImageProvider {
   watch?(job: ImageJob, context: ProviderContext): AsyncIterable<JobStatus>
   /** Job API, optional: cancel upstream (on abort or deadline). */
   cancel?(job: ImageJob, context: ProviderContext): Promise<void>
+  /**
+   * Job API whose submit may hold its request open (Replicate's `Prefer: wait`), optional: when an
+   * abort or the deadline cut `start` off, finds the job that submit created (if any), so core can
+   * cancel it upstream or hand it back as `error.job`. `since` is when the submit began (epoch ms).
+   * Called with a context of its own, bounded to 5 s.
+   */
+  findSubmitted?(call: ImageCall, since: number, context: ProviderContext): Promise<ImageJob | undefined>
 }

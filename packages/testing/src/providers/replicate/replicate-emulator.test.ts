@@ -197,4 +197,38 @@ describe('the official replicate SDK against the emulator', () => {
     const sdk = new Replicate({ auth: 'r8_wrong', baseUrl: live.env.REPLICATE_BASE_URL })
     await expect(sdk.predictions.get('x')).rejects.toMatchObject({ response: { status: 401 } })
   })
+
+  it('honours Cancel-After: aborted before it starts, canceled while it runs; a malformed one is a 400', async () => {
+    const input = { input: { prompt: 'deadline' } }
+    const path = '/models/black-forest-labs/flux-schnell/predictions'
+    const early = (await (await post(path, input, { ...auth(), 'cancel-after': '500ms' })).json()) as Prediction
+    const late = (await (await post(path, input, { ...auth(), 'cancel-after': '1.5s' })).json()) as Prediction
+    const none = (await (await post(path, input)).json()) as Prediction
+    emulator.advance(1_600)
+    const status = async (id: string) => ((await (await get(`/predictions/${id}`)).json()) as Prediction).status
+    expect(await status(early.id)).toBe('aborted')
+    expect(await status(late.id)).toBe('canceled')
+    expect(await status(none.id)).toBe('processing')
+    expect((await post(path, input, { ...auth(), 'cancel-after': 'soon' })).status).toBe(400)
+    emulator.advance(5_000)
+  })
+
+  it('lists predictions newest first, filtered by created_after', async () => {
+    const path = '/models/black-forest-labs/flux-schnell/predictions'
+    const first = (await (await post(path, { input: { prompt: 'list one' } })).json()) as Prediction
+    emulator.advance(1_000)
+    const createdAt = (first as Prediction & { created_at: string }).created_at
+    const cutoff = new Date(Date.parse(createdAt) + 500).toISOString()
+    const second = (await (await post(path, { input: { prompt: 'list two' } })).json()) as Prediction
+    const all = (await (await get('/predictions')).json()) as { results: (Prediction & { input: unknown })[] }
+    const ids = all.results.map((prediction) => prediction.id)
+    expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id))
+    expect(all.results.find((p) => p.id === second.id)!.input).toEqual({ prompt: 'list two' })
+    const recent = (await (await get(`/predictions?created_after=${encodeURIComponent(cutoff)}`)).json()) as {
+      results: Prediction[]
+    }
+    expect(recent.results.map((prediction) => prediction.id)).toContain(second.id)
+    expect(recent.results.map((prediction) => prediction.id)).not.toContain(first.id)
+    emulator.advance(5_000)
+  })
 })

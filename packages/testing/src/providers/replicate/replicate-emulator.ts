@@ -24,6 +24,8 @@ interface PredictionInput {
   readonly error?: string
   /** Succeeds without any output (the `empty_result` fault). */
   readonly isEmpty?: boolean
+  /** Epoch ms of the `Cancel-After` deadline, if the create request set one. */
+  readonly cancelAt?: number
 }
 
 type Prediction = EmulatedJob<PredictionInput>
@@ -103,11 +105,37 @@ function prerender(job: Prediction, context: EmulatorContext): void {
   timer.unref()
 }
 
+/**
+ * Parses a `Cancel-After` duration as Replicate's changelog shows it (`1m`,
+ * `15s`; Go-style units `ms`, `s`, `m`, `h`, combinable as `1m30s`; a bare
+ * number is seconds) into milliseconds, or undefined when malformed.
+ */
+export function parseCancelAfter(header: string): number | undefined {
+  const text = header.trim()
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * 1000
+  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text)) return undefined
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+  let total = 0
+  for (const [, amount, name] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * unit[name!]!
+  return total
+}
+
+/** Predictions their `Cancel-After` deadline cancelled (not a cancel request). */
+const expired = new WeakSet<Prediction>()
+
+/** Applies a passed `Cancel-After` deadline: the prediction is cancelled at that moment, as Replicate does. */
+function expire(job: Prediction, context: EmulatorContext): void {
+  const { cancelAt } = job.input
+  if (cancelAt === undefined || context.clock.now() < cancelAt || !context.jobs.cancel(job.id)) return
+  job.canceledAt = Math.min(job.canceledAt ?? cancelAt, cancelAt)
+  expired.add(job)
+}
+
 /** The prediction object as `GET /v1/predictions/{id}` returns it, at the clock's current time. */
 export async function predictionBody(
   job: Prediction,
   context: EmulatorContext,
-  view: JobView = context.jobs.view(job),
+  view: JobView = (expire(job, context), context.jobs.view(job)),
 ): Promise<Record<string, unknown>> {
   const base = `${context.mountURL}/v1/predictions/${job.id}`
   const startedAt =
@@ -136,7 +164,11 @@ export async function predictionBody(
     output: view.phase === 'succeeded' ? await outputOf(job, context) : null,
     data_removed: false,
     error: view.phase === 'failed' ? (job.input.error ?? 'Prediction failed') : null,
-    status: STATUS_BY_PHASE[view.phase],
+    // A deadline reached before the prediction started is `aborted` (not charged), after it `canceled`.
+    status:
+      view.phase === 'canceled' && startedAt === undefined && expired.has(job)
+        ? 'aborted'
+        : STATUS_BY_PHASE[view.phase],
     source: 'api',
     created_at: iso(job.createdAt),
     started_at: iso(startedAt),
@@ -165,6 +197,7 @@ async function holdUntilDone(job: Prediction, seconds: number, context: Emulator
   const until = context.clock.now() + seconds * 1000
   const realUntil = Date.now() + seconds * 1000
   for (;;) {
+    expire(job, context)
     const view = context.jobs.view(job)
     if (isTerminal(view)) return true
     if (context.signal.aborted || context.clock.now() >= until || Date.now() >= realUntil) return false
@@ -233,6 +266,10 @@ async function create(request: Request, context: EmulatorContext, target: { mode
       'You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit. Once you purchase credit, please wait a few minutes before trying again.',
     )
   }
+  const cancelAfterHeader = request.headers.get('cancel-after')
+  const cancelAfterMs = cancelAfterHeader === null ? undefined : parseCancelAfter(cancelAfterHeader)
+  if (cancelAfterHeader !== null && (cancelAfterMs === undefined || cancelAfterMs <= 0))
+    return problem(400, 'Invalid Cancel-After header', `Cancel-After must be a duration such as 30s or 1m`)
   const isNsfw = Boolean(context.take('content_policy', 'submit'))
   const fails = isNsfw || Boolean(context.take('job_fails', 'submit'))
   const outcome = fails ? 'fail' : context.take('job_never_finishes', 'submit') ? 'never' : 'succeed'
@@ -246,6 +283,7 @@ async function create(request: Request, context: EmulatorContext, target: { mode
       seed,
       error: isNsfw ? NSFW_ERROR : fails ? 'Prediction failed: CUDA error: out of memory' : undefined,
       isEmpty: Boolean(context.take('empty_result', 'submit')),
+      cancelAt: cancelAfterMs === undefined ? undefined : context.clock.now() + cancelAfterMs,
     },
     outcome,
     {},
@@ -286,6 +324,20 @@ export const replicateEmulator = defineEmulatedProvider({
       http.post(`${v1}/models/:owner/:name/predictions`, ({ request, params }) =>
         create(request, context, { model: `${String(params.owner)}/${String(params.name)}` }),
       ),
+      http.get(`${v1}/predictions`, async ({ request }) => {
+        const denied = authenticate(request, context, 'list')
+        if (denied) return denied
+        const after = new URL(request.url).searchParams.get('created_after')
+        const since = after ? Date.parse(after) : -Infinity
+        if (Number.isNaN(since))
+          return problem(400, 'Invalid created_after', 'created_after must be an ISO 8601 date-time')
+        const predictions = (context.jobs.all() as Prediction[])
+          .filter((job) => job.provider === 'replicate' && job.createdAt >= since)
+          .sort((a, b) => b.createdAt - a.createdAt)
+        // One page of 100, newest first, as the API pages its list.
+        const results = await Promise.all(predictions.slice(0, 100).map((job) => predictionBody(job, context)))
+        return HttpResponse.json({ next: null, previous: null, results })
+      }),
       http.get(`${v1}/predictions/:id`, async ({ request, params }) => {
         const job = findPrediction(request, context, String(params.id), 'status')
         return job instanceof Response ? job : HttpResponse.json(await predictionBody(job, context))
@@ -303,6 +355,7 @@ export const replicateEmulator = defineEmulatedProvider({
       return 'submit'
     if (method === 'POST' && /^\/v1\/predictions\/[^/]+\/cancel$/.test(path)) return 'cancel'
     if (method === 'GET' && /^\/v1\/predictions\/[^/]+$/.test(path)) return 'status'
+    if (method === 'GET' && path === '/v1/predictions') return 'list'
     return 'other'
   },
   errorBody: (status, message) => ({
