@@ -138,10 +138,11 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
   app.openapi(generationsRoute, (async (c: Context<GatewayEnv>) => {
     c.set('route', '/v1/images/generations')
     const body = (c.req as unknown as { valid(target: 'json'): GenerationRequestBody }).valid('json')
+    // Validation and permission first: a refused request does not spend the key's rate.
+    const prepared = prepare(c, body, services)
     const release = acquire(c, services)
     let isStreaming = false
     try {
-      const prepared = prepare(c, body, services)
       const options = { signal: c.req.raw.signal, timeoutMs: services.requestTimeoutMs }
       if (body.stream) {
         isStreaming = true
@@ -157,6 +158,7 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
   app.openapi(createJobRoute, (async (c: Context<GatewayEnv>) => {
     c.set('route', '/v1/images/jobs')
     const body = (c.req as unknown as { valid(target: 'json'): GenerationRequestBody }).valid('json')
+    const prepared = prepare(c, body, services)
     const release = acquire(c, services)
     try {
       if (body.stream)
@@ -167,7 +169,7 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
           'stream is not for jobs: follow GET /v1/images/jobs/{id}/events instead',
           'stream',
         )
-      const { request, resolved, output } = prepare(c, body, services)
+      const { request, resolved, output } = prepared
       const now = Date.now()
       const record: JobRecord = {
         id: `job_${randomBytes(15).toString('base64url')}`,

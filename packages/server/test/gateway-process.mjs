@@ -5,6 +5,7 @@
 //
 //   LLMKIT_DATA_DIR=/tmp/x FAL_BASE_URL=… FAL_KEY=… node test/gateway-process.mjs
 //   node test/gateway-process.mjs --emulate    # also starts the emulators; prints `emulator <origin>` first
+//   GATEWAY_KEYS_FILE=keys.json node test/gateway-process.mjs --emulate
 import { LLMKitClient } from '@llmkit/core'
 import { fal } from '@llmkit/fal'
 import { local } from '@llmkit/local'
@@ -34,6 +35,7 @@ const served = await serveGateway({
   client,
   env,
   port: Number(env.GATEWAY_PORT ?? 0),
+  keysFile: env.GATEWAY_KEYS_FILE || undefined,
   graceMs: Number(env.GATEWAY_GRACE_MS ?? 5_000),
 })
 await served.stopped
