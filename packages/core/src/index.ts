@@ -49,6 +49,7 @@ export type { HttpRequest, HttpResponse, HttpStage, HttpStreamResponse, Provider
 export { STAGE_TIMEOUT_MS } from './http/http-types'
 export { parseRetryAfter, isRetryableStatus } from './retry/retry-policy'
 export type { RetryOptions } from './retry/retry-policy'
+export { DEFAULT_RETRY, DEFAULT_STAGE_RETRIES } from './retry/retry-policy'
 export { nextPollDelay } from './poll/poll-interval'
 export type { PollOptions, PollState } from './poll/poll-interval'
 

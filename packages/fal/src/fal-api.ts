@@ -4,11 +4,36 @@ import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 /** The submit answer (fal.md §2.4): only the id is needed; the URLs are rebuilt as the official client does. */
 export const falSubmitResponseSchema = z.looseObject({ request_id: z.string(), queue_position: z.number().nullish() })
 
+const falLogSchema = z.looseObject({ message: z.string().nullish() })
+
+/** One status log line. */
+export type FalLog = z.infer<typeof falLogSchema>
+
+/**
+ * Status `logs`: the live API sends a list of log objects, fal's generated schema types it as one object.
+ * Both are read, as a list (an object is one log, or a map of logs); anything else is no logs.
+ */
+export function falLogsOf(status: FalStatus): FalLog[] {
+  const value = status.logs
+  const entries = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null
+      ? 'message' in value
+        ? [value]
+        : Object.values(value)
+      : []
+  return entries.flatMap((entry) => {
+    const parsed = falLogSchema.safeParse(entry)
+    return parsed.success ? [parsed.data] : []
+  })
+}
+
 /** A status object, from a poll or the status stream. */
 export const falStatusSchema = z.looseObject({
   status: z.string(),
   queue_position: z.number().nullish(),
-  logs: z.array(z.looseObject({ message: z.string() })).nullish(),
+  /** A list from the live API, an object in fal's generated schema: read it with `falLogsOf`. */
+  logs: z.unknown().optional(),
 })
 export type FalStatus = z.infer<typeof falStatusSchema>
 

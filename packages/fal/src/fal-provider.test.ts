@@ -9,6 +9,7 @@ import {
   type ImageProgressEvent,
   type LLMKitClientOptions,
 } from '@llmkit/core'
+import { falLogsOf, falStatusSchema } from './fal-api'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
 import { createFal, fal, readFalError } from './index'
@@ -410,13 +411,13 @@ describe('the job, step by step (manual clock)', () => {
 })
 
 describe('the job, in real time', () => {
-  it('retries a 5xx on a status poll without submitting again', async () => {
+  it('polls through four 503s in a row (an outage) without submitting again', async () => {
     refuseStream()
-    emulator.inject({ kind: 'server_error', provider: 'fal', endpoint: 'status', status: 503, times: 2 })
+    emulator.inject({ kind: 'server_error', provider: 'fal', endpoint: 'status', status: 503, times: 4 })
     const response = await client().generateImage(new ImageGenerationRequest('fal-ai/flux/schnell', 'a cat'))
     expect(response.count).toBe(1)
     expect(emulator.requestsFor('fal', 'submit')).toHaveLength(1)
-    expect(emulator.requestsFor('fal', 'status').length).toBeGreaterThanOrEqual(3)
+    expect(emulator.requestsFor('fal', 'status').length).toBeGreaterThanOrEqual(5)
   })
 
   it('aborts mid-poll: the status wait ends at once and the job is cancelled', async () => {
@@ -503,4 +504,17 @@ describeProviderConformance({
   modelId: 'fal-ai/stable-diffusion-3',
   keyEnv: 'FAL_API_KEY',
   endpoints: { submit: 'submit', status: 'status', cancel: 'cancel' },
+})
+
+describe('status logs', () => {
+  it("reads logs as a list (the live API) or as one object (fal's generated schema), never failing the poll", () => {
+    const messages = (logs: unknown) =>
+      falLogsOf(falStatusSchema.parse({ status: 'IN_PROGRESS', logs })).map((log) => log.message)
+    expect(messages([{ message: ' 50%|█████ | 2/4', level: 'INFO' }])).toEqual([' 50%|█████ | 2/4'])
+    expect(messages({ message: 'loading weights', level: 'INFO' })).toEqual(['loading weights'])
+    expect(messages({ 0: { message: 'a' }, 1: { message: 'b' } })).toEqual(['a', 'b'])
+    expect(messages([{ level: 'INFO' }])).toEqual([undefined])
+    for (const logs of [null, undefined, {}, 'text']) expect(messages(logs)).toEqual([])
+    expect(falStatusSchema.safeParse({ status: 'IN_PROGRESS' }).success).toBe(true)
+  })
 })

@@ -10,7 +10,15 @@ import {
   type StartResult,
 } from '@llmkit/core'
 import type { z } from 'zod'
-import { falResultSchema, falStatusSchema, falSubmitResponseSchema, readFalError, type FalStatus } from './fal-api'
+import {
+  falLogsOf,
+  falResultSchema,
+  falStatusSchema,
+  falSubmitResponseSchema,
+  readFalError,
+  type FalLog,
+  type FalStatus,
+} from './fal-api'
 import { falEndpointOf, fromFalResult, toFalInput } from './fal-image-model'
 
 /** What the caller's settings resolve to for one call. */
@@ -80,9 +88,9 @@ export async function submitFalJob(
 const isFinished = (status: FalStatus) => ['COMPLETED', 'FAILED', 'CANCELED', 'CANCELLED'].includes(status.status)
 
 /** Progress from the newest log line that shows a percentage (diffusers' progress bar). */
-function progressOf(logs: FalStatus['logs']): number | undefined {
-  for (const log of [...(logs ?? [])].reverse()) {
-    const match = /(\d{1,3}(?:\.\d+)?)\s?%/.exec(log.message)
+function progressOf(logs: readonly FalLog[]): number | undefined {
+  for (const log of [...logs].reverse()) {
+    const match = /(\d{1,3}(?:\.\d+)?)\s?%/.exec(log.message ?? '')
     if (match) return Math.min(1, Number(match[1]) / 100)
   }
   return undefined
@@ -91,16 +99,19 @@ function progressOf(logs: FalStatus['logs']): number | undefined {
 function pendingOf(status: FalStatus): JobStatus {
   if (status.status === 'IN_QUEUE')
     return { state: 'pending', phase: 'queued', position: status.queue_position ?? undefined }
-  const message = status.logs?.at(-1)?.message.trim().slice(0, 200) || undefined
-  return { state: 'pending', phase: 'running', progress: progressOf(status.logs), message }
+  const logs = falLogsOf(status)
+  const message = logs.at(-1)?.message?.trim().slice(0, 200) || undefined
+  return { state: 'pending', phase: 'running', progress: progressOf(logs), message }
 }
 
 /** The output of a finished request: images, or the error the model returned. */
 async function resultOf(job: ImageJob, context: ProviderContext, config: FalQueueConfig): Promise<JobStatus> {
+  // The result of a finished request is fetched once, like a download: an error here is the run's verdict
+  // (fal answers a failed run's result with its error status), not an outage to wait out.
   const response = await context.http.send({
     url: requestURL(job, config),
     headers: config.headers(),
-    stage: 'status',
+    stage: 'download',
     secrets: config.secrets(),
   })
   if (!response.ok) return { state: 'failed', error: failure(response, job.model, config) }

@@ -140,7 +140,7 @@ export class LLMKitClient {
     // A plain copy: reading process.env is a system call per variable, and the providers read it on every call.
     this.env = options.env ?? { ...process.env }
     this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
-    this.retry = { ...DEFAULT_RETRY, ...options.retry }
+    this.retry = { ...DEFAULT_RETRY, ...options.retry, stages: { ...options.retry?.stages } }
     this.registry = new ModelRegistry(options.hints, options.onWarning ?? emitWarningOnce)
     for (const provider of options.providers ?? []) this.register(provider)
   }

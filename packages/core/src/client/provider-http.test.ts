@@ -241,18 +241,31 @@ describe('retries through the client', () => {
     expect(sleeps).toEqual([])
   })
 
-  it('gives up after maxRetries with the mapped error and its status', async () => {
+  it("gives up after the stage's budget with the mapped error and its status", async () => {
     const { url, seen } = await startServer([{ status: 503, body: '{"error":{"message":"overloaded"}}' }])
     const { clock, sleeps } = fakeClock()
     const error = await failure(
-      client(webProvider(url, 'status'), clock, { retry: { maxRetries: 3, initialDelayMs: 100 } }).generateImage(
-        request,
-      ),
+      client(webProvider(url, 'status'), clock, {
+        retry: { maxRetries: 0, stages: { status: 3 }, initialDelayMs: 100 },
+      }).generateImage(request),
     )
     expect(seen).toHaveLength(4)
     expect(sleeps).toHaveLength(3)
     expect([error.code, error.status, error.isRetryable]).toEqual(['provider_error', 503, true])
     expect(error.message).toBe('web: 503 overloaded — the provider failed; try again later')
+  })
+
+  it('retries a status poll until the deadline by default; other stages keep maxRetries', async () => {
+    const { url, seen } = await startServer([{ status: 503, body: '{"error":{"message":"overloaded"}}' }])
+    const { clock, sleeps } = fakeClock()
+    const options = { retry: { maxRetries: 2, initialDelayMs: 100, maxDelayMs: 1_000 }, timeoutMs: 20_000 }
+    const error = await failure(client(webProvider(url, 'status'), clock, options).generateImage(request))
+    expect(seen.length).toBeGreaterThan(15)
+    expect(sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThan(20_000)
+    expect([error.code, error.status]).toEqual(['provider_error', 503])
+    seen.length = 0
+    await failure(client(webProvider(url, 'download'), fakeClock().clock, options).generateImage(request))
+    expect(seen).toHaveLength(3)
   })
 
   it('stops retrying when the next wait would pass the deadline', async () => {
@@ -276,7 +289,7 @@ describe('retries through the client', () => {
     const started = Date.now()
     const error = await failure(
       client(webProvider(url, 'status', { timeoutMs: 100 }), fakeClock().clock, {
-        retry: { maxRetries: 0 },
+        retry: { stages: { status: 0 } },
       }).generateImage(request),
     )
     expect(Date.now() - started).toBeLessThan(2_000)

@@ -13,6 +13,7 @@ import {
   isRetryableError,
   isRetryableStatus,
   parseRetryAfter,
+  retriesFor,
   type RetryOptions,
 } from '../retry/retry-policy'
 import type { CallScope } from './call-scope'
@@ -36,8 +37,9 @@ export class BoundHttp implements ProviderHttp {
     const stage = request.stage ?? 'generate'
     const proxy = request.proxy ?? this.proxy
     if (stage !== 'download') this.apiOrigins.add(originOf(request.url))
+    const budget = retriesFor(stage, retry)
     for (let attempt = 0; ; attempt++) {
-      const canRetry = attempt < retry.maxRetries
+      const canRetry = attempt < budget
       // Sends are bounded by their own time limits, so they do not force the call's signal into being.
       const signal = scope.existingSignal
       try {

@@ -1,17 +1,39 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import type { HttpStage } from '../http/http-types'
 
-/** How core retries failed HTTP attempts. */
+/**
+ * How core retries failed HTTP attempts, per stage. Defaults: `generate`, `submit`, `download`, `cancel`
+ * and `auth` retry twice (`maxRetries`); `status` polls, free and safe to repeat, retry until the call's
+ * deadline. `stages` overrides any of them: `{ stages: { status: 5, download: 4 } }`.
+ */
 export interface RetryOptions {
-  /** Retries after the first attempt. Default 2 (three attempts in all). */
+  /** Retries after the first attempt, for every stage without its own budget. Default 2 (three attempts in all). */
   maxRetries?: number
   /** First backoff; doubles each time, with jitter. Default 500 ms. */
   initialDelayMs?: number
   /** Longest single wait, including a provider's Retry-After. Default 30 000 ms. */
   maxDelayMs?: number
+  /** Retries per stage, overriding `maxRetries`; `Infinity` retries until the deadline. */
+  stages?: Partial<Record<HttpStage, number>>
 }
 
-export const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 2, initialDelayMs: 500, maxDelayMs: 30_000 }
+export const DEFAULT_RETRY: Required<RetryOptions> = {
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  stages: {},
+}
+
+/**
+ * Stage budgets that differ from `maxRetries` by default: a status poll repeats until the deadline,
+ * since a paid job is running and asking where it stands costs nothing.
+ */
+export const DEFAULT_STAGE_RETRIES: Readonly<Partial<Record<HttpStage, number>>> = { status: Infinity }
+
+/** Retries allowed at a stage under these options. */
+export function retriesFor(stage: HttpStage, options: Required<RetryOptions>): number {
+  return options.stages[stage] ?? DEFAULT_STAGE_RETRIES[stage] ?? options.maxRetries
+}
 
 /** Statuses worth sending again at stages where repeating is harmless. */
 const RETRYABLE_STATUSES = new Set([408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529])

@@ -213,17 +213,40 @@ function describeJobBehaviour(
     expect(events.slice(-2)).toEqual(['image', 'done'])
   })
 
-  it('retries failed status polls without submitting again', async () => {
+  it('survives four 503s in a row on status polls (an outage) without submitting again', async () => {
     emulator().inject({
       kind: 'server_error',
       provider: id,
       endpoint: options.endpoints.status!,
       status: 503,
-      times: 2,
+      times: 4,
     })
     const response = await client().generateImage(request())
     expect(response.count).toBe(1)
     expect(emulator().requestsFor(id, options.endpoints.submit!)).toHaveLength(1)
+    // A provider with a status stream may finish without a poll; its own tests refuse the stream to check polls.
+    if (!options.provider.watch)
+      expect(emulator().requestsFor(id, options.endpoints.status!).length).toBeGreaterThanOrEqual(5)
+  })
+
+  it('keeps polling through 503s until the deadline, then fails with the job handle for resumeImage', async () => {
+    emulator().inject({
+      kind: 'server_error',
+      provider: id,
+      endpoint: options.endpoints.status!,
+      status: 503,
+      times: 1_000,
+    })
+    emulator().inject({ kind: 'job_never_finishes', provider: id })
+    const started = Date.now()
+    const error = (await client({ timeoutMs: 600, cancelOnTimeout: false })
+      .generateImage(request())
+      .catch((e: unknown) => e)) as LLMKitError
+    expect(Date.now() - started).toBeLessThan(3_000)
+    expect(LLMKitError.isInstance(error)).toBe(true)
+    expect((error.job as ImageJob | undefined)?.provider).toBe(id)
+    expect(emulator().requestsFor(id, options.endpoints.submit!)).toHaveLength(1)
+    if (!options.provider.watch) expect(emulator().requestsFor(id, options.endpoints.status!).length).toBeGreaterThan(3)
   })
 
   it('does not resubmit a job after a 500 on submit', async () => {
