@@ -82,10 +82,4 @@ describe('renderPng', () => {
     expect(purple[2]! - purple[1]!).toBeGreaterThan(plain[2]! - plain[1]! + 25)
     expect(purple[2]!).toBeGreaterThan(purple[1]! + 40)
   })
-
-  it('renders a 1024x1024 picture in well under a second', () => {
-    const started = performance.now()
-    renderPng('snowy mountains over a lake at sunrise with a forest', { width: 1024, height: 1024, seed: 11 })
-    expect(performance.now() - started).toBeLessThan(1000)
-  })
 })
