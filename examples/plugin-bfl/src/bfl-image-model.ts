@@ -1,0 +1,172 @@
+import {
+  errorFromResponse,
+  GeneratedImage,
+  ImageFormat,
+  LLMKitError,
+  type HttpResponse,
+  type ImageCall,
+  type ImageJob,
+  type ImageModelInfo,
+  type JobStatus,
+  type ProviderContext,
+  type StartResult,
+} from '@llmkit/core'
+import { bflResultResponseSchema, bflSubmitResponseSchema, readBflError, type BflResult } from './bfl-api.js'
+import { bflImageOptionsSchema } from './bfl-options.js'
+
+/** Model ids with autocomplete, without closing the set. */
+export type BflImageModelId = 'flux-pro-1.1' | 'flux-dev' | (string & {})
+
+/** Width and height: 256–1440 px, multiples of 32 (BFL API reference). */
+const FLUX_SIZES = { range: { min: 256, max: 1440, multipleOf: 32 } }
+
+/** The catalog: what core validates a request against before any network call. */
+export const BFL_IMAGE_MODELS: readonly ImageModelInfo[] = [
+  {
+    id: 'flux-pro-1.1',
+    displayName: 'FLUX1.1 [pro]',
+    maxImagesPerCall: 1,
+    sizes: FLUX_SIZES,
+    defaultSize: { width: 1024, height: 768 },
+    supports: { seed: true, formats: [ImageFormat.Url] },
+    typicalDurationMs: 8_000,
+  },
+  {
+    id: 'flux-dev',
+    displayName: 'FLUX.1 [dev]',
+    maxImagesPerCall: 1,
+    sizes: FLUX_SIZES,
+    defaultSize: { width: 1024, height: 768 },
+    supports: { seed: true, formats: [ImageFormat.Url] },
+    typicalDurationMs: 10_000,
+  },
+]
+
+/** What one call needs besides the call itself. */
+export interface BflRequestConfig {
+  readonly baseURL: string
+  /** Read when a request is made, so a missing key fails the call, not the factory. */
+  apiKey(): string
+}
+
+/** The key header, and the key as a secret core keeps out of every error text. */
+function authorized(config: BflRequestConfig) {
+  const key = config.apiKey()
+  return { headers: { 'x-key': key }, secrets: [key] }
+}
+
+function failure(response: HttpResponse, model: string, config: BflRequestConfig): LLMKitError {
+  const secrets = [config.apiKey()]
+  return errorFromResponse({ provider: 'bfl', model, response, message: readBflError(response.text()), secrets })
+}
+
+/** Maps one call to the JSON body of `POST /v1/{model}`. */
+export function toBflBody(call: ImageCall): Record<string, unknown> {
+  // Core validated the options already; parsing again types them without a cast.
+  const options = bflImageOptionsSchema.parse(call.options)
+  return {
+    prompt: call.prompt,
+    width: call.width,
+    height: call.height,
+    ...(call.seed === undefined ? {} : { seed: call.seed }),
+    output_format: options.output_format ?? 'png',
+    ...(options.prompt_upsampling === undefined ? {} : { prompt_upsampling: options.prompt_upsampling }),
+    ...(options.safety_tolerance === undefined ? {} : { safety_tolerance: options.safety_tolerance }),
+  }
+}
+
+/** Submits one call; the handle keeps the polling URL when it is under the base URL. */
+export async function startBflJob(
+  call: ImageCall,
+  context: ProviderContext,
+  config: BflRequestConfig,
+): Promise<StartResult> {
+  const response = await context.http.send({
+    method: 'POST',
+    url: `${config.baseURL}/v1/${encodeURIComponent(call.model.id)}`,
+    ...authorized(config),
+    json: toBflBody(call),
+    stage: 'submit',
+  })
+  if (!response.ok) throw failure(response, call.model.id, config)
+  const parsed = bflSubmitResponseSchema.safeParse(response.json())
+  if (!parsed.success) throw shapeError(response, call.model.id, 'the submit answer carries no id')
+  const { id, polling_url: pollingURL } = parsed.data
+  const job: ImageJob = {
+    provider: 'bfl',
+    model: call.model.id,
+    id,
+    // Only a URL under our own base URL is followed: the key is sent with it.
+    data: pollingURL?.startsWith(`${config.baseURL}/`) ? { pollingURL } : {},
+    createdAt: context.clock.now(),
+    call: {
+      n: call.n,
+      width: call.width,
+      height: call.height,
+      format: call.format,
+      seed: call.seed,
+      callIndex: call.callIndex,
+    },
+  }
+  return { job }
+}
+
+/** Asks once where a job stands. */
+export async function bflJobStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: BflRequestConfig,
+): Promise<JobStatus> {
+  const pollingURL = job.data?.pollingURL
+  const response = await context.http.send({
+    method: 'GET',
+    url:
+      typeof pollingURL === 'string' && pollingURL.startsWith(`${config.baseURL}/`)
+        ? pollingURL
+        : `${config.baseURL}/v1/get_result?id=${encodeURIComponent(job.id)}`,
+    ...authorized(config),
+    stage: 'status',
+  })
+  if (!response.ok) throw failure(response, job.model, config)
+  const parsed = bflResultResponseSchema.safeParse(response.json())
+  if (!parsed.success) throw shapeError(response, job.model, `unexpected answer for job ${job.id}`)
+  return toJobStatus(parsed.data, job)
+}
+
+const MODERATED = new Set(['Request Moderated', 'Content Moderated'])
+const FAILED = new Set(['Error', 'Failed', 'Task not found'])
+
+/** `Ready` completes (with `result.sample`, if any); moderated and error states fail; anything else is pending. */
+export function toJobStatus(body: BflResult, job: ImageJob): JobStatus {
+  const status = body.status ?? body.state ?? ''
+  if (status === 'Ready') {
+    const sample = body.result?.sample
+    const seed = body.result?.seed ?? job.call.seed
+    return { state: 'completed', images: sample ? [GeneratedImage.from_url(sample, { seed: seed ?? undefined })] : [] }
+  }
+  if (MODERATED.has(status) || FAILED.has(status)) {
+    const code = MODERATED.has(status) ? 'content_policy' : 'provider_error'
+    const error = new LLMKitError({
+      code,
+      provider: 'bfl',
+      model: job.model,
+      message: `bfl: job ${job.id} ended "${status}"`,
+    })
+    return { state: 'failed', error }
+  }
+  const progress = typeof body.progress === 'number' ? body.progress : undefined
+  return progress === undefined
+    ? { state: 'pending', phase: 'queued', message: status || undefined }
+    : { state: 'pending', phase: 'running', progress, message: status || undefined }
+}
+
+function shapeError(response: HttpResponse, model: string, what: string): LLMKitError {
+  return new LLMKitError({
+    code: 'provider_error',
+    provider: 'bfl',
+    model,
+    status: response.status,
+    requestId: response.requestId,
+    message: `bfl: ${what} (${response.text().slice(0, 120)})`,
+  })
+}
