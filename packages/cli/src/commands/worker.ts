@@ -59,7 +59,7 @@ async function runWorker(flags: WorkerFlags, context: CommandContext): Promise<n
         }
       }),
     )
-    opened = await openClient(context.env, flags.emulator)
+    opened = await openClient(context.env, flags.emulator, context.plugins)
     const counts = { done: 0, failed: 0 }
     let lastRedisError = ''
     const worker = createImageWorker({
