@@ -11,6 +11,7 @@ import {
   type JobStatus,
   type ProviderContext,
   type StartResult,
+  joinUrlPath,
 } from '@llmkit/core'
 import { artaStatusResponseSchema, artaSubmitResponseSchema, readArtaError, type ArtaStatusResponse } from './arta-api'
 import type { ArtaAuth, ArtaAuthConfig } from './arta-auth'
@@ -163,7 +164,7 @@ export async function artaJobStatus(
   context: ProviderContext,
   config: ArtaRequestConfig,
 ): Promise<JobStatus> {
-  const url = `${config.baseURL}/api/v1/text2image/${encodeURIComponent(job.id)}/status`
+  const url = joinUrlPath(config.baseURL, 'api', 'v1', 'text2image', job.id, 'status')
   const response = await sendAuthorized(config, context, { method: 'GET', url, stage: 'status' })
   if (!response.ok) throw failure(response, job.model, config)
   const parsed = artaStatusResponseSchema.safeParse(response.json())

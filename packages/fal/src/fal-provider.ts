@@ -40,6 +40,7 @@ export function createFal(settings: FalProviderSettings = {}): ImageProvider {
     setup: { packageName: '@llmkit/fal' },
     env: { apiKey: KEY_ENV, baseURL: 'FAL_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
+    modelIdGrammar: 'owner/app/path (the endpoint id as on fal.ai, for example fal-ai/flux/dev)',
     resolveModel: resolveFalModel,
     start: (call, context) => submitFalJob(call, context, config(context)),
     status: (job, context) => falJobStatus(job, context, config(context)),

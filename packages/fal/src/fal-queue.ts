@@ -8,6 +8,7 @@ import {
   type JobStatus,
   type ProviderContext,
   type StartResult,
+  joinUrlPath,
 } from '@llmkit/core'
 import type { z } from 'zod'
 import {
@@ -37,7 +38,12 @@ const appOf = (endpoint: string) =>
     .slice(0, NAMESPACES.has(endpoint.split('/')[0]!) ? 3 : 2)
     .join('/')
 const requestURL = (job: ImageJob, config: FalQueueConfig) =>
-  `${config.baseURL}/${String(job.data?.app ?? appOf(falEndpointOf(job.model)))}/requests/${encodeURIComponent(job.id)}`
+  joinUrlPath(
+    config.baseURL,
+    ...String(job.data?.app ?? appOf(falEndpointOf(job.model))).split('/'),
+    'requests',
+    job.id,
+  )
 
 function failure(response: HttpResponse, model: string, config: FalQueueConfig): LLMKitError {
   const { message, code } = readFalError(response.text(), response.status)
@@ -64,7 +70,7 @@ export async function submitFalJob(
   const endpoint = falEndpointOf(call.model.id)
   const response = await context.http.send({
     method: 'POST',
-    url: `${config.baseURL}/${endpoint}`,
+    url: joinUrlPath(config.baseURL, ...endpoint.split('/')),
     headers: config.headers(),
     json: toFalInput(call),
     stage: 'submit',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { inspect } from 'node:util'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HOSTILE_METADATA_URL, startEmulator, type Emulator } from '@llmkit/testing'
+import { HOSTILE_METADATA_URL, TRAVERSAL_ID_PREFIX, startEmulator, type Emulator } from '@llmkit/testing'
 import { ImageFormat, ImageGenerationRequest, LLMKitClient, LLMKitError, type ImageGenerationResponse } from './index'
 
 let cacheDir: string
@@ -133,4 +133,57 @@ describe.each(URL_PROVIDERS)('%s answering with a hostile image URL', (provider,
 
 it('HOSTILE_METADATA_URL is the metadata address', () => {
   expect(new URL(HOSTILE_METADATA_URL).hostname).toBe('169.254.169.254')
+})
+
+describe('ids in request paths', () => {
+  it.each([
+    'fal:fal-ai/flux/../../../admin/delete-everything',
+    'fal:fal-ai/flux/%2e%2e/admin',
+    'fal:fal-ai/flux%2F..%2Fadmin',
+    'replicate:../..',
+    'replicate:owner/..',
+    'replicate:owner/name%2F..',
+  ])('%s is refused with invalid_request before any request', async (model) => {
+    const llmkit = client()
+    emulator.clearRequests()
+    const error = await rejection(llmkit.generateImage(new ImageGenerationRequest(model, 'a lighthouse')))
+    expect(error.code).toBe('invalid_request')
+    expect(error.message).toMatch(/model id .* is not valid: it must look like/)
+    expect(emulator.requests).toHaveLength(0)
+    await llmkit.close()
+  })
+
+  it.each([
+    ['fal', 'fal:fal-ai/flux/schnell'],
+    ['replicate', 'replicate:black-forest-labs/flux-schnell'],
+    ['runway', 'runway:gen4_image'],
+    ['arta', 'arta:flux'],
+    ['imagelabs', 'imagelabs:sdxl-turbo'],
+  ])('%s echoing a traversal-shaped job id: refused, never put into a path', async (provider, model) => {
+    const llmkit = client()
+    emulator.clearRequests()
+    emulator.inject({ kind: 'id_traversal', provider })
+    const error = await rejection(llmkit.generateImage(new ImageGenerationRequest(model, 'a lighthouse')))
+    expect([error.code, error.isRetryable]).toEqual(['provider_error', false])
+    expect(error.message).toContain(`answered with job id "${TRAVERSAL_ID_PREFIX}`)
+    expect(emulator.requests.filter((entry) => /admin|\.\.|%2e|%2f/i.test(entry.url))).toEqual([])
+    emulator.clearFaults()
+    await llmkit.close()
+  })
+
+  it('resumeImage refuses a handle whose id would leave the path', async () => {
+    const llmkit = client()
+    const job = {
+      provider: 'replicate',
+      model: 'black-forest-labs/flux-schnell',
+      id: '../../admin',
+      createdAt: Date.now(),
+      call: { n: 1, width: 1024, height: 1024, format: ImageFormat.Url, callIndex: 0 },
+    }
+    emulator.clearRequests()
+    const error = await rejection(llmkit.resumeImage(job))
+    expect(error.code).toBe('invalid_request')
+    expect(emulator.requests).toHaveLength(0)
+    await llmkit.close()
+  })
 })

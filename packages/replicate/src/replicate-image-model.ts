@@ -10,6 +10,7 @@ import {
   type JobStatus,
   type ProviderContext,
   type StartResult,
+  joinUrlPath,
 } from '@llmkit/core'
 import { z } from 'zod'
 import {
@@ -155,7 +156,7 @@ export function toReplicateCreate(call: ImageCall, baseURL: string): { url: stri
   const input = toReplicateInput(call)
   return version
     ? { url: `${baseURL}/predictions`, body: { version, input } }
-    : { url: `${baseURL}/models/${name}/predictions`, body: { input } }
+    : { url: joinUrlPath(baseURL, 'models', ...name.split('/'), 'predictions'), body: { input } }
 }
 
 /** `Prefer: wait=N` within the setting and what is left of the deadline (1 s kept for the answer). */
@@ -298,7 +299,7 @@ export async function replicatePredictionStatus(
   config: ReplicateRequestConfig,
 ): Promise<JobStatus> {
   const response = await context.http.send({
-    url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}`,
+    url: joinUrlPath(config.baseURL, 'predictions', job.id),
     headers: config.headers,
     stage: 'status',
     secrets: config.secrets,
@@ -315,7 +316,7 @@ export async function cancelReplicatePrediction(
 ): Promise<void> {
   const response = await context.http.send({
     method: 'POST',
-    url: `${config.baseURL}/predictions/${encodeURIComponent(job.id)}/cancel`,
+    url: joinUrlPath(config.baseURL, 'predictions', job.id, 'cancel'),
     headers: config.headers,
     stage: 'cancel',
     secrets: config.secrets,

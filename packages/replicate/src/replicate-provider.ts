@@ -71,6 +71,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Image
     setup: { packageName: '@llmkit/replicate' },
     env: { apiKey: KEY_ENV, baseURL: 'REPLICATE_BASE_URL' },
     isConfigured: (env) => Boolean(settings.apiKey) || hasEnv(env, KEY_ENV),
+    modelIdGrammar: 'owner/name or owner/name:<64-hex version>',
     resolveModel: resolveReplicateModel,
     start: (call, context) => startReplicatePrediction(call, context, config(context)),
     status: (job, context) => replicatePredictionStatus(job, context, config(context)),

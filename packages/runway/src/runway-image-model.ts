@@ -11,6 +11,7 @@ import {
   type JobStatus,
   type ProviderContext,
   type StartResult,
+  joinUrlPath,
 } from '@llmkit/core'
 import type { z } from 'zod'
 import { codeForFailure, readRunwayError, runwayCreateSchema, runwayTaskSchema, type RunwayTask } from './runway-api'
@@ -148,7 +149,7 @@ export async function runwayTaskStatus(
   config: RunwayRequestConfig,
 ): Promise<JobStatus> {
   const response = await context.http.send({
-    url: `${config.baseURL}/v1/tasks/${encodeURIComponent(job.id)}`,
+    url: joinUrlPath(config.baseURL, 'v1', 'tasks', job.id),
     headers: config.headers,
     stage: 'status',
     secrets: config.secrets,
@@ -165,7 +166,7 @@ export async function cancelRunwayTask(
 ): Promise<void> {
   const response = await context.http.send({
     method: 'DELETE',
-    url: `${config.baseURL}/v1/tasks/${encodeURIComponent(job.id)}`,
+    url: joinUrlPath(config.baseURL, 'v1', 'tasks', job.id),
     headers: { ...config.headers, accept: '*/*' },
     stage: 'cancel',
     secrets: config.secrets,

@@ -1,6 +1,7 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { HttpClient, type HttpClientOptions } from '../http/http-client'
 import type { DownloadPolicy } from '../http/download'
+import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
 import { waitForJob, type FinalStatus } from '../poll/wait-for-job'
 import type {
@@ -246,6 +247,13 @@ export class LLMKitClient {
           'resumeImage: expected a job handle as saved from a `submitted` event or error.job ({ provider, model, id, createdAt, call })',
       })
     }
+    if (!isSafePathSegment(job.id)) {
+      throw new LLMKitError({
+        code: 'invalid_request',
+        provider: job.provider,
+        message: `resumeImage: job id ${JSON.stringify(job.id.slice(0, 80))} is not valid: it must be ${PATH_SEGMENT_GRAMMAR}`,
+      })
+    }
     const emit = this.emitter(options)
     const provider = this.registry.get(job.provider)
     if (!provider?.status) {
@@ -307,6 +315,8 @@ export class LLMKitClient {
       emit?.({ type: 'submitted', callIndex: call.callIndex, job })
       throw await this.abandon(provider, job, context, error, options)
     }
+    // The id goes into status and cancel paths: a hostile answer must not steer them.
+    if (!isSafePathSegment(started.job.id)) throw refusedJobId(provider.id, call.model.id, started.job.id)
     emit?.({ type: 'submitted', callIndex: call.callIndex, job: started.job })
     return this.awaitJob(provider, call, started.job, started.status, context, emit, options)
   }
@@ -506,6 +516,17 @@ export class LLMKitClient {
 function abortReason(scope: CallScope): unknown {
   const signal = scope.existingSignal
   return signal?.aborted && !LLMKitError.isInstance(signal.reason) ? signal.reason : undefined
+}
+
+function refusedJobId(provider: string, model: string, id: unknown): LLMKitError {
+  const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 80)) : String(id)
+  return new LLMKitError({
+    code: 'provider_error',
+    provider,
+    model,
+    isRetryable: false,
+    message: `${provider}: the API answered with job id ${shown}, which llmkit refuses to put into a request path (a job id must be ${PATH_SEGMENT_GRAMMAR})`,
+  })
 }
 
 function isJobHandle(value: unknown): value is ImageJob {

@@ -91,6 +91,31 @@ describe('ModelRegistry routing', () => {
     unknownModel(() => routes.resolve('stability-ai/sdxl'))
   })
 
+  it.each(['../..', 'owner/../../admin', 'owner/%2e%2e', 'owner/name%2Fx', './x', 'owner//name'])(
+    'refuses the dynamic id replicate:%s with invalid_request, before resolveModel sees it',
+    (id) => {
+      let seen = 0
+      const guarded = provider('replicate', [], {
+        modelIdGrammar: 'owner/name',
+        resolveModel: (value) => {
+          seen++
+          return model(value)
+        },
+      })
+      const registry = new ModelRegistry()
+      registry.register(guarded)
+      let error: unknown
+      try {
+        registry.resolve(`replicate:${id}`)
+      } catch (caught) {
+        error = caught
+      }
+      expect(LLMKitError.isInstance(error) && [error.code, error.model]).toEqual(['invalid_request', `replicate:${id}`])
+      expect((error as Error).message).toContain('it must look like owner/name, each part between slashes made of')
+      expect(seen).toBe(0)
+    },
+  )
+
   it('names the registered providers for an unknown prefix', () => {
     const error = unknownModel(() => routes.resolve('nope:some-model'))
     expect(error.message).toBe(

@@ -3,6 +3,7 @@ import { invalidRequest, LLMKitError } from '../errors/llmkit-error'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageProvider } from '../provider/image-provider'
 import type { ProviderHint } from '../provider/provider-hint'
+import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
 
 /** A model id resolved to the provider that serves it. */
 export interface ResolvedModel {
@@ -105,7 +106,7 @@ export class ModelRegistry {
         model: full,
       })
     }
-    const model = findInCatalog(provider, id, false) ?? provider.resolveModel?.(id)
+    const model = findInCatalog(provider, id, false) ?? (provider.resolveModel && resolveDynamic(provider, id, full))
     if (model) return { provider, model }
     const suggestions = closeMatches(
       id,
@@ -189,4 +190,22 @@ function catalogIndex(provider: ImageProvider): CatalogIndex {
 function findInCatalog(provider: ImageProvider, id: string, bareOnly: boolean): ImageModelInfo | undefined {
   const model = catalogIndex(provider).byName.get(id.toLowerCase())
   return model && (!bareOnly || model.routesWithoutPrefix !== false) ? model : undefined
+}
+
+/**
+ * A model id outside the catalog of a provider that puts ids into request
+ * paths (it declares `modelIdGrammar`): every part between slashes must be a
+ * safe path segment. (`joinUrlPath` refuses them too; this says it earlier, in
+ * the provider's words.)
+ */
+function resolveDynamic(provider: ImageProvider, id: string, full: string): ImageModelInfo | undefined {
+  if (provider.modelIdGrammar !== undefined && !id.split('/').every(isSafePathSegment)) {
+    throw new LLMKitError({
+      code: 'invalid_request',
+      provider: provider.id,
+      model: full,
+      message: `${provider.id}: model id "${id.slice(0, 200)}" is not valid: ${provider.modelIdGrammar ? `it must look like ${provider.modelIdGrammar}, ` : ''}each part between slashes made of ${PATH_SEGMENT_GRAMMAR}`,
+    })
+  }
+  return provider.resolveModel!(id)
 }

@@ -117,6 +117,13 @@ export interface ImageProvider {
   readonly env?: { readonly apiKey?: readonly string[]; readonly baseURL?: string }
   /** Whether the provider has what it needs (its key) in `env`. Default true. */
   isConfigured?(env: Readonly<Record<string, string | undefined>>): boolean
+  /**
+   * What ids `resolveModel` accepts, said for people (`owner/name[:version]`).
+   * Set it when such ids go into request paths: core then refuses, with this in
+   * the message, any id with a part that is not a safe path segment (no `.`/`..`,
+   * no percent-encoding) before `resolveModel` sees it.
+   */
+  readonly modelIdGrammar?: string
   /** Resolves ids outside the static catalog (`owner/name` on Replicate). Only reached with the `provider:` prefix. */
   resolveModel?(id: string): ImageModelInfo | undefined
   /** Synchronous API: one call in, images out. */
