@@ -1,0 +1,83 @@
+import { startRedisServer, type RedisServer } from '@llmkit/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGateway } from './index'
+import { json, startHarness, type Harness } from '../test/harness'
+
+let redis: RedisServer
+let h: Harness
+beforeAll(async () => {
+  redis = await startRedisServer({ appendfsync: 'everysec' })
+  h = await startHarness(
+    { redisUrl: redis.url, leaseMs: 400 },
+    { providers: ['fal'], timing: { queueMs: 200, runMs: 1_200 } },
+  )
+})
+afterAll(async () => {
+  await h?.close()
+  await redis?.close()
+})
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (done(value) || Date.now() > deadline) return value
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('several gateways sharing Redis (LLMKIT_REDIS_URL)', () => {
+  it('a second gateway answers for a job the first runs, and takes it over when the first stops, without a second submit', async () => {
+    const other = createGateway({ client: h.client, redisUrl: redis.url, leaseMs: 400, env: {}, log: () => undefined })
+    const { url: otherURL } = await other.listen({ port: 0 })
+    try {
+      const body = {
+        model: 'fal-ai/flux/schnell',
+        prompt: 'a harbour at night',
+        size: '256x256',
+        response_format: 'url',
+      }
+      const job = await json(await h.post('/v1/images/jobs', body))
+      const seen = await until(
+        async () => json(await fetch(`${otherURL}/v1/images/jobs/${job.id}`)),
+        (value) => value.upstream?.length === 1,
+      )
+      expect(seen.id).toBe(job.id)
+      // The first gateway stops without cancelling; its lease runs out and the second resumes the job.
+      await h.gateway.close({ graceMs: 0 })
+      const done = await until(
+        async () => json(await fetch(`${otherURL}/v1/images/jobs/${job.id}`)),
+        (value) => value.status === 'succeeded',
+      )
+      expect(done.status).toBe('succeeded')
+      expect(h.emulator.requestsFor('fal', 'submit')).toHaveLength(1)
+    } finally {
+      await other.close({ graceMs: 0 })
+    }
+  })
+
+  it('serves files from Redis, so any gateway behind the load balancer has them', async () => {
+    const a = createGateway({ client: h.client, redisUrl: redis.url, env: {}, log: () => undefined })
+    const b = createGateway({ client: h.client, redisUrl: redis.url, env: {}, log: () => undefined })
+    const [{ url: aURL }, { url: bURL }] = await Promise.all([a.listen({ port: 0 }), b.listen({ port: 0 })])
+    try {
+      const response = await fetch(`${aURL}/v1/images/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'local:sketch', prompt: 'a lighthouse', size: '256x256' }),
+      })
+      const { data } = await json(response)
+      const path = new URL(data[0].url).pathname
+      const file = await fetch(`${bURL}${path}`)
+      expect(file.status).toBe(200)
+      expect(file.headers.get('content-type')).toBe('image/png')
+      expect(
+        Buffer.from(await file.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG')
+    } finally {
+      await Promise.all([a.close({ graceMs: 0 }), b.close({ graceMs: 0 })])
+    }
+  })
+})
