@@ -36,4 +36,6 @@ export interface GatewayServices {
   /** Counts requests still being answered (streams until their end), for graceful shutdown. */
   track<T>(work: Promise<T>): Promise<T>
   readonly isClosing: boolean
+  /** Aborts when the gateway starts shutting down: event streams end instead of holding the drain. */
+  readonly closingSignal: AbortSignal
 }

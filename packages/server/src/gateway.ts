@@ -131,6 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let inFlight = 0
   let drained: (() => void) | undefined
   let isClosing = false
+  const closing = new AbortController()
   const services: GatewayServices = {
     client: options.client,
     files,
@@ -156,6 +157,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     get isClosing() {
       return isClosing
     },
+    closingSignal: closing.signal,
   }
 
   const app = new OpenAPIHono<GatewayEnv>({
@@ -306,6 +308,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     close({ graceMs = 10_000 } = {}) {
       closed ??= (async () => {
         isClosing = true
+        closing.abort()
         clearInterval(sweeper)
         const stopped = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve()
         server?.closeIdleConnections()

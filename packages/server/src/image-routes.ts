@@ -275,6 +275,7 @@ async function followJob(
   })
   const onAbort = () => wake?.()
   signal.addEventListener('abort', onAbort)
+  services.closingSignal.addEventListener('abort', onAbort)
   let last = JSON.stringify(snapshotEvent(current))
   try {
     while (!signal.aborted && !services.isClosing) {
@@ -302,6 +303,7 @@ async function followJob(
   } finally {
     unsubscribe?.()
     signal.removeEventListener('abort', onAbort)
+    services.closingSignal.removeEventListener('abort', onAbort)
   }
 }
 
