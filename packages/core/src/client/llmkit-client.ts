@@ -13,7 +13,8 @@ import type {
   StartResult,
 } from '../provider/image-provider'
 import { providerHint, type ProviderHint } from '../provider/provider-hint'
-import type { ImageGenerationRequest } from '../request/image-generation-request'
+import { ImageGenerationRequest } from '../request/image-generation-request'
+import { checkJobHandle } from '../request/job-handle'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/retry-policy'
 import { systemClock, type Clock } from '../util/clock'
@@ -181,13 +182,19 @@ export class LLMKitClient {
     return this.registry.resolve(modelId)
   }
 
-  /** Generates images. Rejects with `LLMKitError`, or the platform's `AbortError` on abort. */
+  /**
+   * Generates images. Rejects with `LLMKitError`, or the platform's `AbortError` on abort.
+   * `request` may also be a plain object of a request's fields, validated completely
+   * (see `ImageGenerationRequest.from`).
+   */
   async generateImage(
     request: ImageGenerationRequest,
     options: GenerateOptions = NO_OPTIONS,
   ): Promise<ImageGenerationResponse> {
+    // A plain object (or anything else from untyped code) is validated like the builder, or refused.
+    const checked = ImageGenerationRequest.from(request)
     const emit = this.emitter(options)
-    const plan = planCalls(request, this.registry.resolve(request.model))
+    const plan = planCalls(checked, this.registry.resolve(checked.model))
     const { provider, model, calls, warnings } = plan
     if (emit) for (const message of warnings) emit({ type: 'warning', message })
     const scope = this.scope(options, () => `${provider.id}:${model.id}`)
@@ -240,20 +247,7 @@ export class LLMKitClient {
    * handle, waits for it and returns its images, without submitting again.
    */
   async resumeImage(job: ImageJob, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
-    if (!isJobHandle(job)) {
-      throw new LLMKitError({
-        code: 'invalid_request',
-        message:
-          'resumeImage: expected a job handle as saved from a `submitted` event or error.job ({ provider, model, id, createdAt, call })',
-      })
-    }
-    if (!isSafePathSegment(job.id)) {
-      throw new LLMKitError({
-        code: 'invalid_request',
-        provider: job.provider,
-        message: `resumeImage: job id ${JSON.stringify(job.id.slice(0, 80))} is not valid: it must be ${PATH_SEGMENT_GRAMMAR}`,
-      })
-    }
+    job = checkJobHandle(job)
     const emit = this.emitter(options)
     const provider = this.registry.get(job.provider)
     if (!provider?.status) {
@@ -527,18 +521,4 @@ function refusedJobId(provider: string, model: string, id: unknown): LLMKitError
     isRetryable: false,
     message: `${provider}: the API answered with job id ${shown}, which llmkit refuses to put into a request path (a job id must be ${PATH_SEGMENT_GRAMMAR})`,
   })
-}
-
-function isJobHandle(value: unknown): value is ImageJob {
-  const job = value as Partial<ImageJob> | null
-  return (
-    typeof job === 'object' &&
-    job !== null &&
-    typeof job.provider === 'string' &&
-    typeof job.model === 'string' &&
-    typeof job.id === 'string' &&
-    typeof job.createdAt === 'number' &&
-    typeof job.call === 'object' &&
-    job.call !== null
-  )
 }

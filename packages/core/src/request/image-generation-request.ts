@@ -84,6 +84,30 @@ const checkers = {
   options: rule('with_provider_options', z.record(z.string(), z.unknown()), 'options must be a plain object'),
 }
 
+const PLAIN_FIELDS: ReadonlySet<string> = new Set([
+  'model',
+  'prompt',
+  'n',
+  'size',
+  'quality',
+  'style',
+  'format',
+  'negative_prompt',
+  'seed',
+  'aspect_ratio',
+  'provider_options',
+])
+
+/** A size given as an ImageSize (of any copy of core) or as text such as `1024x1024`. */
+function sizeOf(value: unknown): ImageSize {
+  if (value instanceof ImageSize) return value
+  if (typeof value === 'string') return ImageSize.parse(value)
+  const size = value as { width?: unknown; height?: unknown } | null
+  if (typeof size === 'object' && size !== null && typeof size.width === 'number' && typeof size.height === 'number')
+    return ImageSize.custom(size.width, size.height)
+  return checkers.size(value)
+}
+
 /** The plain-data form of a request (what `toJSON()` returns and `fromJSON()` reads). */
 export interface ImageGenerationRequestData {
   model: string
@@ -209,6 +233,42 @@ export class ImageGenerationRequest {
     if (this.aspect_ratio) data.aspect_ratio = this.aspect_ratio
     if (Object.keys(this.provider_options).length > 0) data.provider_options = { ...this.provider_options }
     return data
+  }
+
+  /**
+   * The request `value` stands for, validated completely: a request as it is,
+   * or a plain object of its fields (`{ model, prompt, n?, size?, quality?,
+   * style?, format?, negative_prompt?, seed?, aspect_ratio?, provider_options? }`,
+   * `size` as an `ImageSize` or `"1024x1024"`), every present field through the
+   * same checks as the `with_*` methods. Anything else, or any unknown field,
+   * is `invalid_request`. What `generateImage` does with its argument.
+   */
+  static from(value: unknown): ImageGenerationRequest {
+    if (value instanceof ImageGenerationRequest) return value
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw invalidRequest(`expected an ImageGenerationRequest or a plain object of its fields, got ${describe(value)}`)
+    const data = value as Record<string, unknown>
+    const unknown = Object.keys(data).filter((key) => !PLAIN_FIELDS.has(key))
+    if (unknown.length > 0)
+      throw invalidRequest(
+        `unknown request field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}; allowed: ${[...PLAIN_FIELDS].join(', ')}`,
+      )
+    let request = new ImageGenerationRequest(data.model as string, data.prompt as string)
+    const given = (key: string) => data[key] !== undefined
+    if (given('n')) request = request.with_n(data.n as number)
+    if (given('size')) request = request.with_size(sizeOf(data.size))
+    if (given('quality')) request = request.with_quality(data.quality as ImageQuality)
+    if (given('style')) request = request.with_style(data.style as ImageStyle)
+    if (given('format')) request = request.with_format(data.format as ImageFormat)
+    if (given('negative_prompt')) request = request.with_negative_prompt(data.negative_prompt as string)
+    if (given('seed')) request = request.with_seed(data.seed as number)
+    if (given('aspect_ratio')) request = request.with_aspect_ratio(data.aspect_ratio as string)
+    if (given('provider_options')) {
+      const options = checkers.options(data.provider_options)
+      for (const [provider, entry] of Object.entries(options))
+        request = request.with_provider_options(provider, entry as Record<string, unknown>)
+    }
+    return request
   }
 
   /** Rebuilds a request from `toJSON()` output, validating every field again. */
