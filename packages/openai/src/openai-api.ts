@@ -17,6 +17,18 @@ export const openaiImagesResponseSchema = z.looseObject({
   usage: z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() }).optional(),
 })
 
+const usageSchema = z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() })
+
+/** One event of a streamed generation (`ImageGenStreamEvent`): a partial image, the completed image, or an error. */
+export const openaiStreamEventSchema = z.looseObject({
+  type: z.string(),
+  b64_json: z.string().optional(),
+  partial_image_index: z.number().int().min(0).optional(),
+  output_format: z.string().optional(),
+  usage: usageSchema.optional(),
+  error: z.looseObject({ message: z.string().optional() }).nullish(),
+})
+
 /** OpenAI's error envelope. */
 export const openaiErrorSchema = z.looseObject({
   error: z.looseObject({

@@ -5,13 +5,15 @@ import {
   ImageQuality,
   ImageStyle,
   LLMKitError,
+  parseServerSentEvents,
   type GenerateResult,
   type HttpResponse,
+  type HttpStreamResponse,
   type ImageCall,
   type ImageModelInfo,
   type ProviderContext,
 } from '@llmkit/core'
-import { openaiImagesResponseSchema, readOpenAIError } from './openai-api'
+import { openaiImagesResponseSchema, openaiStreamEventSchema, readOpenAIError } from './openai-api'
 import { openaiImageOptionFields, openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
 
 /** Model ids with autocomplete; any other string is passed through with the `openai:` prefix. */
@@ -97,6 +99,8 @@ export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
     setDefined(body, 'output_compression', options.output_compression)
     setDefined(body, 'background', options.background)
     setDefined(body, 'moderation', options.moderation)
+    if (options.partial_images !== undefined)
+      Object.assign(body, { stream: true, partial_images: options.partial_images })
   } else {
     setDefined(body, 'quality', call.quality)
     setDefined(body, 'style', call.style)
@@ -120,6 +124,8 @@ export async function generateOpenAIImages(
   config: OpenAIRequestConfig,
 ): Promise<GenerateResult> {
   const headers = config.headers()
+  if ((call.options as OpenAIImageOptions).partial_images !== undefined)
+    return streamOpenAIImages(call, context, config, headers)
   const response = await context.http.send({
     method: 'POST',
     url: config.generationsURL,
@@ -170,4 +176,108 @@ export async function generateOpenAIImages(
       ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.total_tokens }
       : undefined,
   }
+}
+
+/** Reads an error body from a refused stream (small; the cap keeps a misbehaving server from holding us). */
+async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<HttpResponse> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stream.body) {
+    chunks.push(chunk)
+    if ((size += chunk.length) > 65_536) break
+  }
+  stream.close()
+  const body = Buffer.concat(chunks)
+  const requestId = stream.headers['x-request-id']
+  return {
+    status: stream.status,
+    ok: false,
+    url,
+    headers: stream.headers,
+    body,
+    requestId,
+    text: () => body.toString('utf8'),
+    json: <T>() => JSON.parse(body.toString('utf8')) as T,
+  }
+}
+
+function streamError(call: ImageCall, message: string): LLMKitError {
+  return new LLMKitError({
+    code: 'provider_error',
+    provider: 'openai',
+    model: call.model.id,
+    message: `openai: ${message}`,
+  })
+}
+
+/**
+ * `stream: true` with `partial_images`: server-sent events, `image_generation.partial_image` (a preview,
+ * reported as a `partial_image` progress event) then `image_generation.completed` (the image and usage).
+ */
+async function streamOpenAIImages(
+  call: ImageCall,
+  context: ProviderContext,
+  config: OpenAIRequestConfig,
+  headers: Record<string, string | undefined>,
+): Promise<GenerateResult> {
+  const stream = await context.http.stream({
+    method: 'POST',
+    url: config.generationsURL,
+    headers: { ...headers, accept: 'text/event-stream' },
+    json: toOpenAIBody(call),
+    stage: 'generate',
+    secrets: config.secrets(),
+  })
+  if (!stream.ok) {
+    const response = await bufferFailure(stream, config.generationsURL)
+    const { message, code } = readOpenAIError(response.text())
+    throw errorFromResponse({
+      provider: 'openai',
+      model: call.model.id,
+      response,
+      message,
+      code,
+      secrets: config.secrets(),
+    })
+  }
+  const images: GeneratedImage[] = []
+  let usage: GenerateResult['usage']
+  try {
+    for await (const event of parseServerSentEvents(stream.body)) {
+      let data: unknown
+      try {
+        data = JSON.parse(event.data)
+      } catch {
+        throw streamError(call, 'the image stream sent an event that is not JSON')
+      }
+      const parsed = openaiStreamEventSchema.safeParse(data)
+      if (!parsed.success)
+        throw streamError(call, `unexpected stream event: ${parsed.error.issues[0]?.message ?? 'unknown'}`)
+      const item = parsed.data
+      if (item.type === 'error' || event.event === 'error')
+        throw streamError(call, `the image stream failed: ${item.error?.message ?? 'no reason given'}`)
+      if (!item.b64_json) continue
+      const metadata = {
+        media_type: `image/${item.output_format === 'jpeg' ? 'jpeg' : (item.output_format ?? 'png')}`,
+        width: call.width,
+        height: call.height,
+      }
+      if (item.type === 'image_generation.partial_image') {
+        const image = GeneratedImage.from_b64(item.b64_json, { media_type: metadata.media_type })
+        context.progress({ phase: 'partial_image', index: item.partial_image_index ?? 0, image })
+      } else if (item.type === 'image_generation.completed') {
+        images.push(GeneratedImage.from_b64(item.b64_json, metadata))
+        const tokens = item.usage
+        if (tokens)
+          usage = {
+            input_tokens: (usage?.input_tokens ?? 0) + tokens.input_tokens,
+            output_tokens: (usage?.output_tokens ?? 0) + tokens.output_tokens,
+            total_tokens: (usage?.total_tokens ?? 0) + tokens.total_tokens,
+          }
+      }
+    }
+  } finally {
+    stream.close()
+  }
+  return { images, usage }
 }

@@ -12,6 +12,11 @@ export const openaiImageOptionFields = z.strictObject({
   background: z.enum(['transparent', 'opaque', 'auto']).optional(),
   /** GPT image models: moderation strictness. */
   moderation: z.enum(['low', 'auto']).optional(),
+  /**
+   * GPT image models: stream 1–3 previews while the image is drawn (`stream: true` with `partial_images`).
+   * `streamImage` and `onProgress` receive them as `partial_image` events; `generateImage` answers as usual.
+   */
+  partial_images: z.number().int().min(1).max(3).optional(),
   /** End-user id for OpenAI's abuse monitoring. */
   user: z.string().min(1).max(256).optional(),
 })

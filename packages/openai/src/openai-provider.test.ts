@@ -7,6 +7,7 @@ import {
   ImageStyle,
   LLMKitClient,
   LLMKitError,
+  type ImageProgressEvent,
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
@@ -167,6 +168,49 @@ describe('request mapping', () => {
     const response = await client().generateImage(request)
     expect((emulator.requestsFor('openai', 'generate')[0]!.json as { size: string }).size).toBe('3312x1104')
     expect(response.warnings[0]).toMatch(/^gpt-image-2 does not support 3840x960; using 3312x1104 /)
+  })
+
+  it('streams partial images as partial_image events, in order, before the image and done', async () => {
+    const request = new ImageGenerationRequest('gpt-image-1', 'a fox at dawn')
+      .with_format(ImageFormat.B64Json)
+      .with_provider_options('openai', { partial_images: 2 })
+    const events: ImageProgressEvent[] = []
+    for await (const event of client().streamImage(request)) events.push(event)
+    expect(events.map((event) => (event.type === 'partial_image' ? `partial ${event.index}` : event.type))).toEqual([
+      'partial 0',
+      'partial 1',
+      'image',
+      'done',
+    ])
+    const partial = events[0] as Extract<ImageProgressEvent, { type: 'partial_image' }>
+    expect(partial.image.media_type).toBe('image/png')
+    expect((await partial.image.bytes()).subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(emulator.requestsFor('openai', 'generate')[0]!.json).toMatchObject({ stream: true, partial_images: 2 })
+    const done = events.at(-1) as Extract<ImageProgressEvent, { type: 'done' }>
+    expect(done.response.count).toBe(1)
+    expect(done.response.usage?.total_tokens).toBeGreaterThan(0)
+  })
+
+  it('answers generateImage as usual when partial images are asked for but nobody listens', async () => {
+    const response = await client().generateImage(
+      new ImageGenerationRequest('gpt-image-1', 'a fox')
+        .with_format(ImageFormat.B64Json)
+        .with_provider_options('openai', { partial_images: 1 }),
+    )
+    expect(response.count).toBe(1)
+    expect(response.first()!.media_type).toBe('image/png')
+    expect(response.usage?.total_tokens).toBeGreaterThan(0)
+  })
+
+  it('maps an error answer to a streamed request like any other', async () => {
+    emulator.inject({ kind: 'content_policy', provider: 'openai' })
+    const request = new ImageGenerationRequest('gpt-image-1', 'a fox').with_provider_options('openai', {
+      partial_images: 3,
+    })
+    await expect(client().generateImage(request)).rejects.toMatchObject({ code: 'content_policy' })
+    await expect(
+      client().generateImage(request.with_provider_options('openai', { partial_images: 4 })),
+    ).rejects.toMatchObject({ code: 'invalid_request' })
   })
 
   it('rejects a prompt longer than the model allows before any request', async () => {

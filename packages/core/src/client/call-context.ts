@@ -47,7 +47,9 @@ export class CallContext implements ProviderContext {
     emit(
       update.phase === 'queued'
         ? { type: 'queued', callIndex, position: update.position, message: update.message }
-        : { type: 'running', callIndex, progress: update.progress, message: update.message },
+        : update.phase === 'partial_image'
+          ? { type: 'partial_image', callIndex, index: update.index, image: update.image }
+          : { type: 'running', callIndex, progress: update.progress, message: update.message },
     )
   }
 }

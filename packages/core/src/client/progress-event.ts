@@ -4,7 +4,7 @@ import type { ImageGenerationResponse } from '../response/image-generation-respo
 
 /**
  * What `streamImage()` yields and `onProgress` receives, in order:
- * submitted → queued → running → downloading → image … → done.
+ * submitted → queued → running → partial_image … → downloading → image … → done.
  * `callIndex` tells split calls apart; `elapsedMs` counts from the start.
  */
 export type ImageProgressEvent =
@@ -21,6 +21,17 @@ export type ImageProgressEvent =
       readonly callIndex: number
       readonly progress?: number
       readonly message?: string
+      readonly elapsedMs: number
+    }
+  | {
+      /**
+       * A preview of an image still being drawn, where the provider streams them (OpenAI with the
+       * `partial_images` option): `index` counts this call's previews from 0, `image` holds its bytes.
+       */
+      readonly type: 'partial_image'
+      readonly callIndex: number
+      readonly index: number
+      readonly image: GeneratedImage
       readonly elapsedMs: number
     }
   | { readonly type: 'downloading'; readonly callIndex: number; readonly elapsedMs: number }

@@ -38,6 +38,8 @@ export interface ImageCall {
 export type ProviderProgress =
   | { readonly phase: 'queued'; readonly position?: number; readonly message?: string }
   | { readonly phase: 'running'; readonly progress?: number; readonly message?: string }
+  /** A preview of an image still being drawn (OpenAI's `partial_images`); `index` counts previews from 0. */
+  | { readonly phase: 'partial_image'; readonly index: number; readonly image: GeneratedImage }
 
 export type { ImageJob, JsonValue } from './image-job'
 

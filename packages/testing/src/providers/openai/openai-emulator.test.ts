@@ -152,6 +152,44 @@ describe('the official openai SDK against the emulator', () => {
     emulator.inject({ kind: 'rate_limit', provider: 'openai', retryAfterSeconds: 0 })
     await expect(sdk().images.generate({ prompt: 'x' })).rejects.toBeInstanceOf(OpenAI.RateLimitError)
   })
+
+  it('streams partial images, then the completed image with usage (stream: true)', async () => {
+    const stream = await sdk().images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a fox at dawn',
+      stream: true,
+      partial_images: 2,
+    })
+    const events: OpenAI.Images.ImageGenStreamEvent[] = []
+    for await (const event of stream) events.push(event)
+    expect(
+      events.map((event) => [event.type, 'partial_image_index' in event ? event.partial_image_index : -1]),
+    ).toEqual([
+      ['image_generation.partial_image', 0],
+      ['image_generation.partial_image', 1],
+      ['image_generation.completed', -1],
+    ])
+    for (const event of events)
+      expect(Buffer.from(event.b64_json, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG')
+    const completed = events[2] as OpenAI.Images.ImageGenCompletedEvent
+    expect(completed).toMatchObject({
+      output_format: 'png',
+      size: '1024x1024',
+      usage: { total_tokens: expect.any(Number) },
+    })
+  })
+
+  it('refuses what the real API refuses on GPT image models', async () => {
+    await expect(
+      sdk().images.generate({ model: 'gpt-image-1', prompt: 'x', stream: true, partial_images: 4 }),
+    ).rejects.toBeInstanceOf(OpenAI.BadRequestError)
+    await expect(
+      sdk().images.generate({ model: 'gpt-image-1', prompt: 'x', output_format: 'png', output_compression: 50 }),
+    ).rejects.toBeInstanceOf(OpenAI.BadRequestError)
+    await expect(
+      sdk().images.generate({ model: 'gpt-image-1', prompt: 'x', output_format: 'jpeg', background: 'transparent' }),
+    ).rejects.toBeInstanceOf(OpenAI.BadRequestError)
+  })
 })
 
 describe('openai emulator: images differ between calls', () => {

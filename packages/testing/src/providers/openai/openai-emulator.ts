@@ -101,25 +101,80 @@ async function generate(request: Request, context: EmulatorContext, callNumber: 
     }),
   )
   if (!isGptImage) return HttpResponse.json({ created, data }, { headers })
-  const promptTokens = Math.ceil(body.prompt.length / 4)
-  const imageTokens = n * 272
-  return HttpResponse.json(
-    {
-      created,
-      data,
-      background: body.background === 'transparent' ? 'transparent' : 'opaque',
-      output_format: body.output_format ?? 'png',
-      size: `${width}x${height}`,
-      quality: body.quality && body.quality !== 'auto' ? body.quality : 'medium',
-      usage: {
-        input_tokens: promptTokens,
-        input_tokens_details: { text_tokens: promptTokens, image_tokens: 0 },
-        output_tokens: imageTokens,
-        total_tokens: promptTokens + imageTokens,
-      },
+  const usage = usageOf(body.prompt, n)
+  const settings = {
+    background: body.background === 'transparent' ? 'transparent' : 'opaque',
+    output_format: body.output_format ?? 'png',
+    size: `${width}x${height}`,
+    quality: body.quality && body.quality !== 'auto' ? body.quality : 'medium',
+  }
+  if (body.stream === true) {
+    const partials = body.partial_images ?? 0
+    const seed = hash(body.prompt) + callNumber * 16
+    return streamImages(data, partials, settings, usageOf(body.prompt, 1), created, headers, (index, partial) =>
+      // A partial is a smaller, earlier draft of the picture.
+      context.render(
+        body.prompt,
+        Math.max(64, width >> (3 - partial)),
+        Math.max(64, height >> (3 - partial)),
+        seed + index,
+      ),
+    )
+  }
+  return HttpResponse.json({ created, data, ...settings, usage }, { headers })
+}
+
+function usageOf(prompt: string, images: number) {
+  const promptTokens = Math.ceil(prompt.length / 4)
+  const imageTokens = images * 272
+  return {
+    input_tokens: promptTokens,
+    input_tokens_details: { text_tokens: promptTokens, image_tokens: 0 },
+    output_tokens: imageTokens,
+    total_tokens: promptTokens + imageTokens,
+  }
+}
+
+/**
+ * `stream: true` (GPT image models): server-sent events as the API sends them, `image_generation.partial_image`
+ * (with `b64_json` and `partial_image_index`) for each of `partial_images` drafts, then
+ * `image_generation.completed` with the final image and `usage`; one such run per image.
+ */
+function streamImages(
+  data: readonly Record<string, string>[],
+  partials: number,
+  settings: Record<string, string>,
+  usage: ReturnType<typeof usageOf>,
+  created: number,
+  headers: Record<string, string>,
+  draft: (index: number, partial: number) => Promise<Buffer>,
+): Response {
+  const encoder = new TextEncoder()
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (type: string, fields: Record<string, unknown>) =>
+        controller.enqueue(
+          encoder.encode(
+            `event: ${type}\ndata: ${JSON.stringify({ type, created_at: created, ...settings, ...fields })}\n\n`,
+          ),
+        )
+      try {
+        for (const [index, image] of data.entries()) {
+          for (let partial = 0; partial < partials; partial++) {
+            const b64 = (await draft(index, partial)).toString('base64')
+            send('image_generation.partial_image', { b64_json: b64, partial_image_index: partial })
+          }
+          send('image_generation.completed', { b64_json: image.b64_json, usage })
+        }
+        controller.close()
+      } catch (error) {
+        controller.error(error)
+      }
     },
-    { headers },
-  )
+  })
+  return new HttpResponse(body, {
+    headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+  })
 }
 
 function hash(text: string): number {

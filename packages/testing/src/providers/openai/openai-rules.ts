@@ -138,6 +138,35 @@ export function validateOpenAIImageRequest(
     const gptOnly = GPT_ONLY.find((field) => body[field] !== undefined)
     if (gptOnly) return { message: `Unknown parameter: '${gptOnly}'.`, code: 'unknown_parameter', param: gptOnly }
   }
+  return validateGptImageOptions(body)
+}
+
+/** The GPT image fields that depend on each other (OpenAI spec, `CreateImageRequest`). */
+function validateGptImageOptions(
+  body: OpenAIImageRequest,
+): { message: string; code: string | null; param: string | null } | undefined {
+  const partial = body.partial_images
+  if (partial != null && !(Number.isInteger(partial) && partial >= 0 && partial <= 3))
+    return {
+      message: `Invalid 'partial_images': integer must be between 0 and 3.`,
+      code: 'invalid_value',
+      param: 'partial_images',
+    }
+  if (body.stream != null && typeof body.stream !== 'boolean')
+    return { message: `Invalid type for 'stream': expected a boolean.`, code: 'invalid_type', param: 'stream' }
+  const format = body.output_format ?? 'png'
+  if (body.output_compression != null && format === 'png')
+    return {
+      message: "Compression less than 100 is not supported for PNG output format. Use 'jpeg' or 'webp'.",
+      code: 'invalid_value',
+      param: 'output_compression',
+    }
+  if (body.background === 'transparent' && format === 'jpeg')
+    return {
+      message: "Transparent background is not supported for 'jpeg' output format. Use 'png' or 'webp'.",
+      code: 'invalid_value',
+      param: 'background',
+    }
   if (body.response_format != null && !['url', 'b64_json'].includes(body.response_format)) {
     return {
       message: `Invalid value: '${body.response_format}'. Supported values are: 'url' and 'b64_json'.`,
