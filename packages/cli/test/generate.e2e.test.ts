@@ -74,7 +74,7 @@ describe('llmkit generate (offline, local renderer)', () => {
       ),
     )
     expect(new Set(digests).size).toBe(12)
-  })
+  }, 90_000) // six Node start-ups at once on a loaded machine
 
   it('keeps weird prompts (slashes, unicode, very long) inside the output folder with safe names', async () => {
     const cwd = await temporaryFolder()
