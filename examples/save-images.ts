@@ -18,7 +18,7 @@ async function generateAndSaveImages(prompts: string[], outputDir = 'generated_i
     for (const warning of response.warnings) console.log(`  note: ${warning}`)
     const image = response.first()
     if (image) {
-      const filepath = await image.save(resolve(outputDir, `image_${i}.png`))
+      const filepath = await image.save(resolve(outputDir, `image_${i}.png`), { mkdir: true })
       saved.push(filepath)
       console.log(
         `✓ Saved: ${filepath}  (${response.provider}:${response.model}, ${image.width}x${image.height}, seed ${image.seed ?? 'n/a'})`,

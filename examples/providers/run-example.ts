@@ -37,7 +37,7 @@ export async function runProviderExample({ provider, keyEnv, request }: Provider
           import.meta.url,
         ),
       )
-      await image.save(path)
+      await image.save(path, { mkdir: true })
       console.log(`✓ ${response.provider}:${response.model} → ${path}`)
     }
   } finally {

@@ -12,7 +12,7 @@ export { resolveSize } from './request/resolve-size'
 export type { ResolvedSize } from './request/resolve-size'
 
 export { GeneratedImage } from './response/generated-image'
-export type { GeneratedImageMetadata, ImageDataOptions } from './response/generated-image'
+export type { GeneratedImageMetadata, ImageDataOptions, SaveOptions } from './response/generated-image'
 export { ImageGenerationResponse } from './response/image-generation-response'
 export type { CallFailure, ImageGenerationResponseInit } from './response/image-generation-response'
 export type { ImageUsage } from './response/image-usage'

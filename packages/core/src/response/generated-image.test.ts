@@ -174,7 +174,7 @@ describe('GeneratedImage.bytes', () => {
 describe('GeneratedImage.save', () => {
   it('writes the bytes atomically and leaves no temporary file behind', async () => {
     const target = join(folder, 'out', 'nested', 'cat.png')
-    const returned = await GeneratedImage.from_b64(PNG_B64).save(target)
+    const returned = await GeneratedImage.from_b64(PNG_B64).save(target, { mkdir: true })
     expect(returned).toBe(target)
     expect((await readFile(target)).equals(PNG)).toBe(true)
     expect(await readdir(join(folder, 'out', 'nested'))).toEqual(['cat.png'])

@@ -47,6 +47,41 @@ export interface ImageDataOptions {
   downloads?: DownloadPolicy
 }
 
+/** Options for {@link GeneratedImage.save}. */
+export interface SaveOptions extends ImageDataOptions {
+  /** Create missing parent folders. Default false: a missing folder is an error (a typo should not make folders). */
+  mkdir?: boolean
+}
+
+/** What to do about a file system error, by its code. */
+const SAVE_ADVICE: Readonly<Record<string, string>> = {
+  ENOENT: 'its folder does not exist; create it first or pass { mkdir: true }',
+  ENOTDIR: 'a part of the path is not a folder; choose another path',
+  EISDIR: 'it is a directory; choose a file name',
+  EACCES: 'no permission to write there; choose a folder you can write to',
+  EPERM: 'the system does not permit writing there; choose a folder you can write to',
+  EROFS: 'the file system is read-only; choose a folder on a writable disk',
+  ENOSPC: 'no space left on the device; free some space or choose another disk',
+  EDQUOT: 'your disk quota is used up; free some space or choose another disk',
+  ELOOP: 'the path goes through too many symbolic links; choose another path',
+  ENAMETOOLONG: 'the path is too long; choose a shorter one',
+  EEXIST: 'a file appeared at the temporary name; try again',
+  EIO: 'the disk reported an input/output error; check the disk',
+}
+
+/** A file system error from save() as an LLMKitError that says what to do (no raw errno escapes). */
+function saveFailure(path: string, error: unknown): unknown {
+  if (LLMKitError.isInstance(error)) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const advice =
+    (code && SAVE_ADVICE[code]) ?? `the file system refused (${code ?? 'unknown error'}); choose another path`
+  return new LLMKitError({
+    code: 'invalid_request',
+    message: `Could not save the image to ${path}: ${advice}${code ? ` (${code})` : ''}`,
+    cause: error,
+  })
+}
+
 /** Where an image came from, for downloads made later through `bytes()`/`save()`: that client's policy and API hosts. */
 export interface DownloadTrust {
   readonly policy?: DownloadPolicy
@@ -231,11 +266,26 @@ export class GeneratedImage {
   }
 
   /**
-   * Writes the image to `path` atomically (temporary file, then rename), so a
-   * crash never leaves half a file. Returns the path.
+   * Writes the image to `path` atomically: a temporary file in the same folder,
+   * created exclusively, flushed, renamed over the path, then the folder
+   * flushed, so a crash never leaves half a file. Only a missing path or a
+   * regular file is replaced (never a device, FIFO, socket, directory or
+   * symbolic link); a missing folder is an error unless `{ mkdir: true }`.
+   * Every failure is an `LLMKitError` (`invalid_request` for the path and the
+   * file system, whose message says what to do). Returns the path.
    */
-  async save(path: string, options: ImageDataOptions = {}): Promise<string> {
-    await writeFileAtomic(path, await this.bytes(options))
+  async save(path: string, options: SaveOptions = {}): Promise<string> {
+    if (typeof path !== 'string' || path.trim() === '')
+      throw new LLMKitError({
+        code: 'invalid_request',
+        message: 'GeneratedImage.save: path must be a non-empty string',
+      })
+    const bytes = await this.bytes(options)
+    try {
+      await writeFileAtomic(path, bytes, { createDirectories: options.mkdir ?? false })
+    } catch (error) {
+      throw saveFailure(path, error)
+    }
     return path
   }
 
