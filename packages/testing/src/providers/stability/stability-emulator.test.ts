@@ -185,7 +185,7 @@ describe('stability emulator, v2beta stable-image', () => {
 
   it.each([
     ['core', { aspect_ratio: '4:3' }, 'aspect_ratio'],
-    ['sd3', { output_format: 'webp' }, 'output_format'],
+    ['sd3', { output_format: 'gif' }, 'output_format'],
     ['sd3', { model: 'sd4' }, 'model'],
     ['sd3', { mode: 'image-to-image' }, 'image'],
     ['ultra', { seed: '4294967295' }, 'seed'],
