@@ -159,13 +159,14 @@ function covered(jobs: readonly ImageJob[]): number {
 }
 
 /**
- * Whether sending a model's request again could cost money twice. Providers
- * that take no key (the offline renderer) are free; so is a model this run
- * cannot route (nothing would be sent).
+ * Whether sending a model's request again could cost money (or quota) twice.
+ * Only the offline renderer is known to be free, and a model this run cannot
+ * route (nothing would be sent); every other provider, plugins included, is
+ * treated as paid.
  */
 function isPaid(client: LLMKitClient, model: string): boolean {
   try {
-    return (client.resolveModel(model).provider.env?.apiKey?.length ?? 0) > 0
+    return client.resolveModel(model).provider.id !== 'local'
   } catch {
     return false
   }
