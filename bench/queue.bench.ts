@@ -77,8 +77,10 @@ async function timeBatch(url: string, name: string, items: number, run: number):
   )
   const started = performance.now()
   let done = 0
-  for await (const result of queue.results(await queue.enqueue(requests), { pollMs: 50 }))
+  for await (const result of queue.results(await queue.enqueue(requests), { pollMs: 50 })) {
     if (result.status === 'done') done += 1
+    else console.error(`failed: ${result.error?.code} ${result.error?.message}`)
+  }
   const seconds = (performance.now() - started) / 1000
   await queue.close()
   if (done !== items) throw new Error(`only ${done} of ${items} items were done`)

@@ -1,7 +1,14 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { BUNDLED_PROVIDERS, extensionFor, LLMKitClient, LLMKitError, type LLMKitErrorCode } from '@llmkit/sdk'
+import {
+  BUNDLED_PROVIDERS,
+  extensionFor,
+  LLMKitClient,
+  LLMKitError,
+  type ImageProvider,
+  type LLMKitErrorCode,
+} from '@llmkit/sdk'
 import type { ImageQueue, ItemResult } from '@llmkit/queue'
 import type { CommandContext } from '../command-context'
 import { UsageError } from '../exit-codes'
@@ -32,7 +39,7 @@ export async function runQueueBatch(
   let queue: ImageQueue | undefined
   try {
     const items = await readPrompts(resolve(context.cwd, file), { model: flags.model })
-    validate(items)
+    validate(items, [...BUNDLED_PROVIDERS, ...context.plugins.providers])
     const folder = resolve(context.cwd, flags.output)
     await mkdir(folder, { recursive: true })
     store = await openManifest(folder)
@@ -80,8 +87,8 @@ export async function runQueueBatch(
 }
 
 /** Every request and model is checked here, before anything is queued (the catalogs need no key). */
-function validate(items: readonly BatchItem[]): void {
-  const catalog = new LLMKitClient({ providers: BUNDLED_PROVIDERS, env: {} })
+function validate(items: readonly BatchItem[], providers: readonly ImageProvider[]): void {
+  const catalog = new LLMKitClient({ providers, env: {} })
   for (const item of items) {
     try {
       catalog.resolveModel(buildRequest(item).model)
