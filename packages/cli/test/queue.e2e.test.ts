@@ -39,9 +39,9 @@ function startWorker(queue: string, extra: string[] = [], ready = true) {
       '--concurrency',
       '4',
       '--lock-duration',
-      '1500',
+      '3000',
       '--stalled-interval',
-      '500',
+      '1000',
       '--in-doubt-grace',
       '2000',
       ...extra,
@@ -53,9 +53,14 @@ function startWorker(queue: string, extra: string[] = [], ready = true) {
   if (!ready) return worker
   return waitFor(
     async () => (worker.output().stdout.includes('llmkit worker ready') ? true : undefined),
-    20_000,
+    60_000,
     'worker ready',
-  ).then(() => worker)
+  ).then(
+    () => worker,
+    (error: Error) => {
+      throw new Error(`${error.message}; its stderr: ${worker.output().stderr.slice(-500)}`)
+    },
+  )
 }
 
 async function stopWorker(worker: ReturnType<typeof startCli>, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -173,7 +178,7 @@ describe('llmkit worker + llmkit batch --queue', () => {
     // Only an item whose submit a kill interrupted may be missing (in doubt); nearly all are done.
     expect(images.size).toBeGreaterThanOrEqual(54)
     expect(result.code).toBe(images.size === 60 ? 0 : 6)
-  }, 90_000)
+  }, 240_000)
 
   it('holds --rate fal=5/s across three workers: no one-second window with more than 5 fal submits', async () => {
     await writeFile(
@@ -203,5 +208,5 @@ describe('llmkit worker + llmkit batch --queue', () => {
       busiest = Math.max(busiest, i - j + 1)
     }
     expect(busiest).toBeLessThanOrEqual(5)
-  }, 60_000)
+  }, 120_000)
 })

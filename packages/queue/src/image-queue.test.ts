@@ -8,6 +8,7 @@ import { startEmulator, startRedisServer, type Emulator, type RedisServer } from
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createImageQueue, createImageWorker, FolderResultStore, type ImageWorker, type ItemResult } from './index'
+import { ItemLedger } from './item-ledger'
 import { queueKeys } from './keys'
 
 let redis: RedisServer
@@ -150,5 +151,16 @@ describe('queue and worker', () => {
     await running.close()
     await queue.close()
     await rm(folder, { recursive: true, force: true })
+  })
+
+  it('lets only the worker holding the item’s lock start a paid request', async () => {
+    const ledger = new ItemLedger(admin, queueKeys(name), 60_000)
+    await admin.set('bull:x:item-a:lock', 'token-of-b')
+    await expect(ledger.begin('a', 'submitting', { key: 'bull:x:item-a:lock', token: 'token-of-a' })).rejects.toThrow(
+      /lost the item's lock/,
+    )
+    expect((await ledger.read('a')).submitting).toBe(0)
+    await ledger.begin('a', 'submitting', { key: 'bull:x:item-a:lock', token: 'token-of-b' })
+    expect((await ledger.read('a')).submitting).toBe(1)
   })
 })

@@ -77,10 +77,10 @@ export function createImageWorker(options: ImageWorkerOptions): ImageWorker {
   const rate = new SharedRate(redis, keys, options.rates ?? {})
   const store = options.store ?? new RedisResultStore(redis, keys, ttlMs)
   gateClient(options.client)
-  const settings = { ...options, ledger, rate, store }
+  const settings = { ...options, ledger, rate, store, lockPrefix: `${options.bullmq?.prefix ?? 'bull'}:${name}` }
   const worker = new Worker<QueueJobData, ItemResult>(
     name,
-    (job, _token, signal) => processItem(settings, job, signal),
+    (job, token, signal) => processItem(settings, job, token, signal),
     {
       maxStalledCount: 5,
       ...options.bullmq,
@@ -103,11 +103,18 @@ export function createImageWorker(options: ImageWorkerOptions): ImageWorker {
   }
 }
 
-type WorkerSettings = ImageWorkerOptions & { ledger: ItemLedger; rate: SharedRate; store: ResultStore }
+type WorkerSettings = ImageWorkerOptions & {
+  ledger: ItemLedger
+  rate: SharedRate
+  store: ResultStore
+  /** `<prefix>:<queue>`: BullMQ's job keys, whose `:lock` holds the token of the worker that owns the job. */
+  lockPrefix: string
+}
 
 async function processItem(
   settings: WorkerSettings,
   job: Job<QueueJobData>,
+  token: string | undefined,
   signal?: AbortSignal,
 ): Promise<ItemResult> {
   const { id } = job.data
@@ -123,6 +130,7 @@ async function processItem(
       rate: settings.rate,
       ledger: settings.ledger,
       maxRateLimitRetries: settings.maxRateLimitRetries ?? 4,
+      lock: token ? { key: `${settings.lockPrefix}:${job.id}:lock`, token } : undefined,
     }
     const responses = await runGated(scope, () => generateOrResume(settings, request, state.handles, signal))
     const images = await storeImages(settings.store, id, responses, signal)

@@ -2,6 +2,13 @@ import type { ImageJob } from '@llmkit/core'
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys'
 
+const BEGIN = `
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`
+
 /** What Redis knows of an item's paid requests. */
 export interface ItemLedgerState {
   /** Job handles submitted for the item (resume these, never submit them again). */
@@ -36,10 +43,16 @@ export class ItemLedger {
     return { handles, submitting: Number(fields.submitting ?? 0), syncRequests: Number(fields.syncRequests ?? 0) }
   }
 
-  /** Before a paid request is sent. */
-  async begin(itemId: string, kind: PaidRequestKind): Promise<void> {
+  /**
+   * Before a paid request is sent. With `lock`, only while that BullMQ job lock is still ours:
+   * a worker whose lock lapsed (Redis away for longer than `lockDuration`) may no longer
+   * send, because another worker may already be generating the item.
+   */
+  async begin(itemId: string, kind: PaidRequestKind, lock?: { key: string; token: string }): Promise<void> {
     const key = this.keys.item(itemId)
-    await this.redis.multi().hincrby(key, kind, 1).pexpire(key, this.ttlMs).exec()
+    const granted = await this.redis.eval(BEGIN, 2, key, lock?.key ?? '', kind, this.ttlMs, lock?.token ?? '')
+    if (Number(granted) !== 1)
+      throw new Error(`item ${itemId}: this worker lost the item's lock (another worker has it), so it sends nothing`)
   }
 
   /** After the provider answered without creating anything (an error status). */

@@ -19,6 +19,8 @@ export interface GateScope {
   ledger: ItemLedger
   /** 429s answered to one submit before it fails (each pauses the provider for every worker). */
   maxRateLimitRetries: number
+  /** The BullMQ job lock this run holds: paid requests are sent only while it is still ours. */
+  lock?: { key: string; token: string }
 }
 
 const scopes = new AsyncLocalStorage<GateScope>()
@@ -120,7 +122,7 @@ class PaidRequest {
     for (let attempt = 0; ; attempt++) {
       const permit = await scope.rate.acquire(provider, context.signal)
       if (!this.isCounted) {
-        await scope.ledger.begin(scope.itemId, this.kind)
+        await scope.ledger.begin(scope.itemId, this.kind, scope.lock)
         this.isCounted = true
       }
       let response: HttpResponse
