@@ -1,0 +1,176 @@
+// The llmkit gateway against a direct llmkit call and against Portkey's
+// open-source gateway (@portkey-ai/gateway), all three in front of the same
+// loopback mock of OpenAI's images endpoint (1 small base64 image per call),
+// in one run. Prints the gateway's added latency per call (median of paired
+// sequential calls) and throughput at 32 concurrent clients.
+//
+//   pnpm --filter @llmkit/bench exec tsx gateway.bench.ts
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { Agent, request } from 'undici'
+import { ImageFormat, ImageGenerationRequest, LLMKitClient } from '@llmkit/core'
+import { createOpenAI } from '@llmkit/openai'
+import { freePort } from '@llmkit/testing'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const children: ChildProcess[] = []
+
+function start(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let output = ''
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = ready.exec(output)
+      if (match) resolve(match[1] ?? match[0])
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}):\n${output.slice(-2000)}`)))
+  })
+}
+
+type Call = () => Promise<number>
+const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 })
+const body = JSON.stringify({
+  model: 'dall-e-2',
+  prompt: 'a cat',
+  n: 1,
+  size: '1024x1024',
+  response_format: 'b64_json',
+})
+
+/** A client of an OpenAI-compatible endpoint: POST, parse, decode every image. */
+function httpCall(url: string, headers: Record<string, string>): Call {
+  return async () => {
+    const response = await request(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+      dispatcher,
+    })
+    const json = (await response.body.json()) as { data?: { b64_json: string }[] }
+    if (response.statusCode !== 200 || !json.data)
+      throw new Error(`${url}: ${response.statusCode} ${JSON.stringify(json).slice(0, 300)}`)
+    let bytes = 0
+    for (const item of json.data) bytes += Buffer.from(item.b64_json, 'base64').length
+    return bytes
+  }
+}
+
+function directCall(mockPort: number): Call {
+  const client = new LLMKitClient({
+    providers: [createOpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${mockPort}/v1` })],
+  })
+  const imageRequest = new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json)
+  return async () => {
+    const response = await client.generateImage(imageRequest)
+    let bytes = 0
+    for (const image of response.images) bytes += (await image.bytes()).length
+    return bytes
+  }
+}
+
+async function throughput(call: Call, concurrency: number, total: number): Promise<number> {
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < total) await call()
+    }),
+  )
+  return total / ((performance.now() - started) / 1000)
+}
+
+/** Differences (µs) of back-to-back pairs, order flipped each pair, so drift hits both sides alike. */
+async function pairedMicros(base: Call, other: Call, pairs: number): Promise<number[]> {
+  const differences: number[] = []
+  for (let i = 0; i < pairs; i++) {
+    const flip = i % 2 === 1
+    const t0 = performance.now()
+    await (flip ? other : base)()
+    const t1 = performance.now()
+    await (flip ? base : other)()
+    const t2 = performance.now()
+    const [baseMs, otherMs] = flip ? [t2 - t1, t1 - t0] : [t1 - t0, t2 - t1]
+    differences.push((otherMs - baseMs) * 1000)
+  }
+  return differences
+}
+
+async function main(): Promise<void> {
+  const mockPort = Number(
+    await start(
+      process.execPath,
+      ['--import', 'tsx', `${here}mock-openai-server.ts`],
+      { MOCK_IMAGES: '1', MOCK_IMAGE_BYTES: '2048' },
+      /^(\d+)\n/,
+    ),
+  )
+  const gatewayPort = await start(
+    process.execPath,
+    ['--import', 'tsx', `${here}gateway-child.ts`],
+    { MOCK_PORT: String(mockPort) },
+    /^(\d+)\n/,
+  )
+  const portkeyPort = await freePort()
+  const portkeyScript = createRequire(import.meta.url).resolve('@portkey-ai/gateway/build/start-server.js')
+  await start(
+    process.execPath,
+    [portkeyScript, `--port=${portkeyPort}`, '--headless'],
+    { NODE_ENV: 'production' },
+    /Ready for connections/,
+  )
+
+  const direct = directCall(mockPort)
+  const viaGateway = httpCall(`http://127.0.0.1:${gatewayPort}/v1/images/generations`, {
+    authorization: 'Bearer unused',
+  })
+  const viaPortkey = httpCall(`http://127.0.0.1:${portkeyPort}/v1/images/generations`, {
+    authorization: 'Bearer sk-bench',
+    'x-portkey-provider': 'openai',
+    'x-portkey-custom-host': `http://127.0.0.1:${mockPort}/v1`,
+  })
+  for (const [name, call] of [['direct', direct], ['llmkit gateway', viaGateway], ['Portkey', viaPortkey]] as const) {
+    await throughput(call, 32, 600).catch((error: unknown) => {
+      throw new Error(`${name} failed during warm-up`, { cause: error })
+    })
+  }
+
+  const added: number[] = []
+  const addedPortkey: number[] = []
+  const rps = { direct: [] as number[], gateway: [] as number[], portkey: [] as number[] }
+  for (let round = 0; round < 6; round++) {
+    added.push(...(await pairedMicros(direct, viaGateway, 150)))
+    addedPortkey.push(...(await pairedMicros(direct, viaPortkey, 60)))
+    const order =
+      round % 2 === 0 ? (['direct', 'gateway', 'portkey'] as const) : (['portkey', 'gateway', 'direct'] as const)
+    for (const side of order) {
+      const call = side === 'direct' ? direct : side === 'gateway' ? viaGateway : viaPortkey
+      rps[side].push(await throughput(call, 32, 800))
+    }
+  }
+  const ratios = rps.gateway.map((value, i) => value / rps.portkey[i]!)
+  console.log(
+    'llmkit gateway vs direct llmkit call vs Portkey gateway 1.15.2 (loopback OpenAI mock, 1 image of 2 KB per call)',
+  )
+  console.log(
+    `  added latency per call over a direct llmkit call (median of ${added.length} back-to-back pairs): llmkit gateway ${median(added).toFixed(0)} us (goal <= 150 us), Portkey ${median(addedPortkey).toFixed(0)} us (${addedPortkey.length} pairs)`,
+  )
+  console.log(
+    `  throughput at 32 concurrent clients (median of 6 rounds): direct ${median(rps.direct).toFixed(0)} req/s, llmkit gateway ${median(rps.gateway).toFixed(0)} req/s, Portkey ${median(rps.portkey).toFixed(0)} req/s; gateway/Portkey ${median(ratios).toFixed(2)}x (goal >= 2x)`,
+  )
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error(error)
+  process.exitCode = 1
+} finally {
+  for (const child of children) child.kill('SIGTERM')
+  await dispatcher.close()
+}
