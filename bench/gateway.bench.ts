@@ -134,7 +134,11 @@ async function main(): Promise<void> {
     'x-portkey-provider': 'openai',
     'x-portkey-custom-host': `http://127.0.0.1:${mockPort}/v1`,
   })
-  for (const [name, call] of [['direct', direct], ['llmkit gateway', viaGateway], ['Portkey', viaPortkey]] as const) {
+  for (const [name, call] of [
+    ['direct', direct],
+    ['llmkit gateway', viaGateway],
+    ['Portkey', viaPortkey],
+  ] as const) {
     await throughput(call, 32, 600).catch((error: unknown) => {
       throw new Error(`${name} failed during warm-up`, { cause: error })
     })
