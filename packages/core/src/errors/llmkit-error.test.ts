@@ -210,3 +210,33 @@ describe('redactSecrets', () => {
     expect(excerpt('x'.repeat(20), [], 5)).toBe('xxxxx…')
   })
 })
+
+describe('LLMKitError cause chain scrubbing', () => {
+  it('drops what a platform error carries beyond its message (undici/Node `input`) and redacts text', async () => {
+    const { inspect } = await import('node:util')
+    let invalid: unknown
+    try {
+      new URL('http://[::1:bad/v1?key=AIzaSyLeak0123456789')
+    } catch (caught) {
+      invalid = caught
+    }
+    const nested = new Error('proxy failed', { cause: invalid })
+    const error = new LLMKitError({
+      code: 'invalid_request',
+      message: 'bad URL',
+      cause: nested,
+      secrets: ['s3cret-value'],
+    })
+    const shown = inspect(error, { depth: null })
+    expect(shown).not.toContain('AIzaSyLeak0123456789')
+    expect((error.cause as Error).message).toBe('proxy failed')
+    expect(((error.cause as Error).cause as { code?: string }).code).toBe('ERR_INVALID_URL')
+    const withSecret = new LLMKitError({
+      code: 'network',
+      message: 'x',
+      cause: new Error('sent s3cret-value to http://u:pw12345@h/'),
+      secrets: ['s3cret-value'],
+    })
+    expect(inspect(withSecret, { depth: null })).not.toMatch(/s3cret-value|pw12345/)
+  })
+})

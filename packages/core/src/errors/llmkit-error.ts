@@ -1,3 +1,4 @@
+import { redactSecrets } from './redact'
 const MARKER = Symbol.for('llmkit.error')
 
 /** The closed set of failure kinds. Branch on `error.code`, never on the message. */
@@ -38,6 +39,8 @@ export interface LLMKitErrorOptions {
   /** True when the request cannot have reached the server (refused, no DNS): safe to send again, even a paid submit. */
   notSent?: boolean
   cause?: unknown
+  /** Values to remove from the cause chain (API keys, tokens); never stored. Credential-shaped text is removed anyway. */
+  secrets?: readonly (string | undefined)[]
 }
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<LLMKitErrorCode> = new Set(['rate_limited', 'network'])
@@ -61,7 +64,10 @@ export class LLMKitError extends Error {
   readonly notSent: boolean
 
   constructor(options: LLMKitErrorOptions) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause })
+    super(
+      options.message,
+      options.cause === undefined ? undefined : { cause: scrubCause(options.cause, options.secrets) },
+    )
     this.name = 'LLMKitError'
     this.code = options.code
     this.provider = options.provider
@@ -85,6 +91,43 @@ export class LLMKitError extends Error {
     const { code, message, provider, model, status, requestId, isRetryable, retryAfterMs } = this
     return { name: this.name, code, message, provider, model, status, requestId, isRetryable, retryAfterMs }
   }
+}
+
+/** Properties of a platform error that never hold a secret; everything else (undici's `input`, a URL) is dropped. */
+const SAFE_KEYS = new Set(['code', 'errno', 'syscall', 'name', 'status', 'statusCode'])
+const MAX_CAUSE_DEPTH = 6
+
+/**
+ * The cause as it may be shown (`console.error(error)`, `util.inspect`): kept
+ * as is when nothing in its chain could hold a secret, else a copy with
+ * messages and stacks redacted and every property but a few known-safe ones
+ * (code, errno, syscall) left out. Node's `TypeError: Invalid URL` carries the
+ * whole URL, query key included, in `input`; a proxy error, its password.
+ */
+function scrubCause(cause: unknown, secrets: readonly (string | undefined)[] = [], depth = 0): unknown {
+  if (typeof cause === 'string') return redactSecrets(cause, secrets)
+  if (typeof cause !== 'object' || cause === null || LLMKitError.isInstance(cause)) return cause
+  if (depth >= MAX_CAUSE_DEPTH) return undefined
+  const source = cause as Error & Record<string, unknown>
+  const message = typeof source.message === 'string' ? source.message : ''
+  const inner = 'cause' in source ? scrubCause(source.cause, secrets, depth + 1) : undefined
+  const isClean =
+    source instanceof Error &&
+    Object.keys(source).every((key) => SAFE_KEYS.has(key)) &&
+    redactSecrets(message, secrets) === message &&
+    redactSecrets(source.stack ?? '', secrets) === (source.stack ?? '') &&
+    inner === source.cause
+  if (isClean) return cause
+  const copy = new Error(redactSecrets(message, secrets), inner === undefined ? undefined : { cause: inner })
+  copy.name = typeof source.name === 'string' ? source.name : 'Error'
+  copy.stack = redactSecrets(source.stack ?? `${copy.name}: ${copy.message}`, secrets)
+  for (const key of SAFE_KEYS) {
+    const value = source[key]
+    if (key !== 'name' && (typeof value === 'string' || typeof value === 'number'))
+      (copy as unknown as Record<string, unknown>)[key] =
+        typeof value === 'string' ? redactSecrets(value, secrets) : value
+  }
+  return copy
 }
 
 /** Shorthand for the most common error: bad input caught before any network call. */

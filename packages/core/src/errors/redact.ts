@@ -4,6 +4,9 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{8,}/g,
   /\br8_[A-Za-z0-9]{8,}/g,
   /\b(api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',&}]{4,}/gi,
+  // Credentials in URLs: query parameters that carry keys, and user:password@ before a host.
+  /([?&](?:key|api[_-]?key|apikey|token|access[_-]?token|auth|sig|signature|password|secret)=)[^&#\s"']+/gi,
+  /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]+@/gi,
 ]
 
 /**
@@ -17,7 +20,8 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   }
   out = out.replace(TOKEN_PATTERNS[0]!, (_m, scheme: string) => `${scheme} [redacted]`)
   out = out.replace(TOKEN_PATTERNS[1]!, '[redacted]').replace(TOKEN_PATTERNS[2]!, '[redacted]')
-  return out.replace(TOKEN_PATTERNS[3]!, (_m, name: string, sep: string) => `${name}${sep}[redacted]`)
+  out = out.replace(TOKEN_PATTERNS[3]!, (_m, name: string, sep: string) => `${name}${sep}[redacted]`)
+  return out.replace(TOKEN_PATTERNS[4]!, '$1[redacted]').replace(TOKEN_PATTERNS[5]!, '$1[redacted]@')
 }
 
 /** The first `max` characters of a body, secrets removed, for error messages. */

@@ -65,14 +65,17 @@ export class HttpClient {
     const env = options.env ?? process.env
     const connections = options.connections ?? 64
     this.isProxied = Boolean(options.proxy || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
-    if (options.proxy) this.dispatcher = new ProxyAgent({ uri: options.proxy, connections })
+    if (options.proxy) this.dispatcher = proxyOrError(() => new ProxyAgent({ uri: options.proxy!, connections }))
     else if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
-      this.dispatcher = new EnvHttpProxyAgent({
-        httpProxy: env.HTTP_PROXY ?? env.http_proxy,
-        httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
-        noProxy: env.NO_PROXY ?? env.no_proxy,
-        connections,
-      })
+      this.dispatcher = proxyOrError(
+        () =>
+          new EnvHttpProxyAgent({
+            httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+            httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+            noProxy: env.NO_PROXY ?? env.no_proxy,
+            connections,
+          }),
+      )
     } else this.dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 })
   }
 
@@ -219,7 +222,7 @@ export class HttpClient {
   private proxyAgent(proxy: string): Dispatcher {
     let agent = this.proxies.get(proxy)
     if (!agent) {
-      agent = new ProxyAgent({ uri: proxy })
+      agent = proxyOrError(() => new ProxyAgent({ uri: proxy }))
       this.proxies.set(proxy, agent)
     }
     return agent
@@ -239,6 +242,7 @@ export class HttpClient {
         message: `${where}: this client was closed (close() ends its connections for good); make a new client`,
         isRetryable: false,
         cause: error,
+        secrets: request.secrets,
       })
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
@@ -248,6 +252,7 @@ export class HttpClient {
         message: `${where}: ${phase} within ${timeoutMs} ms`,
         isRetryable: true,
         cause: error,
+        secrets: request.secrets,
       })
     }
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), request.secrets)
@@ -262,6 +267,22 @@ export class HttpClient {
       ),
       isRetryable: !isBadUrl && !isAbortError(error),
       notSent: code !== undefined && NOT_SENT_CODES.has(code),
+      cause: error,
+      secrets: request.secrets,
+    })
+  }
+}
+
+/** A proxy agent, or an `invalid_request` that names no part of the proxy URL (it may hold a password). */
+function proxyOrError<T>(make: () => T): T {
+  try {
+    return make()
+  } catch (error) {
+    throw new LLMKitError({
+      code: 'invalid_request',
+      message:
+        'The proxy URL is not valid; check httpOptions.proxy, the proxy option or HTTPS_PROXY / HTTP_PROXY (for example http://user:password@proxy.example:8080)',
+      isRetryable: false,
       cause: error,
     })
   }
@@ -382,6 +403,7 @@ class BufferedResponse implements HttpResponse {
         requestId: this.requestId,
         isRetryable: this.status >= 500,
         cause: error,
+        secrets: this.#secrets,
       })
     }
   }
