@@ -4,6 +4,13 @@ import type { Fault, FaultBook, FaultKind } from './faults'
 import type { FileStore } from './file-store'
 import type { JobStore, JobTiming } from './job-store'
 
+/**
+ * A class's public members as a structural type. The conformance entry bundles
+ * its own copy of these declarations, and classes with private fields would make
+ * the two copies incompatible (a plugin's emulator would need a cast).
+ */
+type Surface<T> = Pick<T, keyof T>
+
 /** What a provider's emulator handlers get to work with. */
 export interface EmulatorContext {
   readonly provider: string
@@ -15,11 +22,11 @@ export interface EmulatorContext {
   readonly apiKey: string
   /** True when any non-empty key of the right format is accepted (the standalone server). */
   readonly acceptAnyKey: boolean
-  readonly faults: FaultBook
-  readonly jobs: JobStore
+  readonly faults: Surface<FaultBook>
+  readonly jobs: Surface<JobStore>
   readonly clock: EmulatorClock
   readonly timing: Required<JobTiming>
-  readonly files: FileStore
+  readonly files: Surface<FileStore>
   /** Aborts when the emulator closes: end streams and waits on it. */
   readonly signal: AbortSignal
   /** A real PNG of exactly this size, drawn from the prompt by the local renderer on a worker thread. */
