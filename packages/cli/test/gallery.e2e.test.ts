@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, runCli, temporaryFolder } from './cli-process'
 
-/** Debian's chromium; CI installs it with scripts/install-browser.sh. Missing means failure, never a skip. */
+/** Debian's chromium; `pnpm test` installs it with scripts/ensure-system-deps.sh. Missing means failure, never a skip. */
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = [
   '--headless',
@@ -29,7 +29,7 @@ const PROMPTS = [
 let browser: Browser
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: run packages/cli/scripts/install-browser.sh (installs Debian's chromium)`)
+    throw new Error(`${CHROMIUM} is missing: run scripts/ensure-system-deps.sh (installs Debian's chromium)`)
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
 })
 afterAll(() => browser?.close())

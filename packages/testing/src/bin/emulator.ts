@@ -46,7 +46,10 @@ function parseFault(spec: string): Fault {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
   const { values } = parseArgs({
+    // A leading `--` (as in `pnpm emulator -- --port 8793`) is not an argument.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: {
       port: { type: 'string', default: '8787' },
       providers: { type: 'string' },
@@ -83,6 +86,33 @@ async function main(): Promise<void> {
   const stop = () => void emulator.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  exitWithParents(stop)
+}
+
+/**
+ * `pnpm emulator` runs this under `pnpm → sh -c → sh`, and pnpm exits on SIGTERM without passing it on:
+ * scripts/emulator.sh names those processes in LLMKIT_EXIT_WITH, and the emulator stops when one is gone.
+ */
+function exitWithParents(stop: () => void): void {
+  const pids = (process.env.LLMKIT_EXIT_WITH ?? '')
+    .split(',')
+    .map(Number)
+    .filter((pid) => pid > 1)
+  if (pids.length === 0) return
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM'
+    }
+  }
+  const timer = setInterval(() => {
+    if (pids.every(alive)) return
+    clearInterval(timer)
+    stop()
+  }, 250)
+  timer.unref()
 }
 
 main().catch((error: unknown) => {
