@@ -53,9 +53,9 @@ async function main(): Promise<void> {
       const processes = await Promise.all(
         Array.from({ length: workers }, () => startWorker(redis.url, name, emulator.env, rate)),
       )
-      const seconds = await timeBatch(redis.url, name, items, index)
+      const { seconds, done } = await timeBatch(redis.url, name, items, index)
       await Promise.all(processes.map(stop))
-      const throughput = items / seconds
+      const throughput = done / seconds
       baseline ||= throughput
       rows.push(
         `${`${workers} worker${workers > 1 ? 's' : ''}${rate ? ` --rate ${rate}` : ''}`.padEnd(26)} ${seconds.toFixed(2).padStart(7)} s ${throughput.toFixed(2).padStart(7)} items/s ${(throughput / baseline).toFixed(2).padStart(6)}×`,
@@ -70,7 +70,12 @@ async function main(): Promise<void> {
   )
 }
 
-async function timeBatch(url: string, name: string, items: number, run: number): Promise<number> {
+async function timeBatch(
+  url: string,
+  name: string,
+  items: number,
+  run: number,
+): Promise<{ seconds: number; done: number }> {
   const queue = createImageQueue({ connection: url, name })
   const requests = Array.from({ length: items }, (_, i) =>
     new ImageGenerationRequest('fal-ai/flux/schnell', `bench tile ${run}-${i}`).with_size(ImageSize.Square256),
@@ -83,8 +88,9 @@ async function timeBatch(url: string, name: string, items: number, run: number):
   }
   const seconds = (performance.now() - started) / 1000
   await queue.close()
-  if (done !== items) throw new Error(`only ${done} of ${items} items were done`)
-  return seconds
+  if (done !== items)
+    console.error(`${items - done} of ${items} items failed (counted in the time, not the throughput)`)
+  return { seconds, done }
 }
 
 function startWorker(url: string, name: string, env: object, rate?: string): Promise<ChildProcess> {
