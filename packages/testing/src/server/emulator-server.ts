@@ -56,12 +56,14 @@ export async function listen(
 /** The request handler: log, transport faults, msw handlers, response faults. */
 export function createRequestListener(mounts: ReadonlyMap<string, Mount>, deps: ServerDeps) {
   return (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    handle(incoming, outgoing, mounts, deps).catch((error: unknown) => {
-      if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' })
-      outgoing.end(
-        JSON.stringify({ error: `emulator failure: ${error instanceof Error ? error.message : String(error)}` }),
-      )
-    })
+    deps.faults
+      .arrive(() => handle(incoming, outgoing, mounts, deps))
+      .catch((error: unknown) => {
+        if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' })
+        outgoing.end(
+          JSON.stringify({ error: `emulator failure: ${error instanceof Error ? error.message : String(error)}` }),
+        )
+      })
   }
 }
 

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 /**
  * Faults the emulators inject. Transport faults (latency, rate_limit,
  * server_error, reset, stall, malformed_json, truncated) are applied to any
@@ -65,14 +67,28 @@ export const TRANSPORT_FAULTS: ReadonlySet<FaultKind> = new Set([
 interface ArmedFault extends Fault {
   remaining: number
   hits: number
+  /** Order in which it was armed: a request only takes faults armed before it arrived. */
+  armed: number
 }
+
+/**
+ * How many faults had been armed when the request being handled arrived. A slow
+ * request left over from one test must not use up a fault the next test arms.
+ */
+const arrival = new AsyncLocalStorage<number>()
 
 /** The set of armed faults; each use counts down until it is spent. */
 export class FaultBook {
   private faults: ArmedFault[] = []
+  private armedCount = 0
 
   add(fault: Fault): void {
-    this.faults.push({ ...fault, remaining: fault.times ?? 1, hits: 0 })
+    this.faults.push({ ...fault, remaining: fault.times ?? 1, hits: 0, armed: this.armedCount++ })
+  }
+
+  /** Runs `handle` as one arriving request: it sees only the faults armed so far. */
+  arrive<T>(handle: () => T): T {
+    return arrival.run(this.armedCount, handle)
   }
 
   clear(): void {
@@ -82,9 +98,11 @@ export class FaultBook {
   /** Takes one use of the first armed fault of `kind` (or any of `kinds`) matching this request, if any. */
   take(kinds: FaultKind | readonly FaultKind[], provider: string, endpoint: string): Fault | undefined {
     const wanted = typeof kinds === 'string' ? [kinds] : kinds
+    const armedBefore = arrival.getStore() ?? Infinity
     const fault = this.faults.find(
       (f) =>
         f.remaining > 0 &&
+        f.armed < armedBefore &&
         wanted.includes(f.kind) &&
         (!f.provider || f.provider === provider) &&
         (!f.endpoint || f.endpoint === endpoint),
@@ -97,9 +115,11 @@ export class FaultBook {
 
   /** Whether a fault of `kind` is armed for this request (does not use it up). */
   has(kind: FaultKind, provider: string, endpoint: string): boolean {
+    const armedBefore = arrival.getStore() ?? Infinity
     return this.faults.some(
       (f) =>
         f.remaining > 0 &&
+        f.armed < armedBefore &&
         f.kind === kind &&
         (!f.provider || f.provider === provider) &&
         (!f.endpoint || f.endpoint === endpoint),
