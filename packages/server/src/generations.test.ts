@@ -96,6 +96,15 @@ describe('POST /v1/images/generations', () => {
     )
     expect(completed.type).toBe('image_generation.completed')
     expect(Buffer.from(completed.b64_json, 'base64').subarray(0, 4)).toEqual(Buffer.from(PNG))
+    const partials = text
+      .split('\n')
+      .filter((line) => line.startsWith('data: ') && line.includes('image_generation.partial_image'))
+      .map((line) => JSON.parse(line.slice(6)) as { partial_image_index: number; b64_json: string })
+    expect(partials.map((partial) => partial.partial_image_index)).toEqual([0, 1])
+    expect(Buffer.from(partials[0]!.b64_json, 'base64').subarray(0, 4)).toEqual(Buffer.from(PNG))
+    expect(text.indexOf('image_generation.partial_image')).toBeLessThan(text.indexOf('image_generation.completed'))
+    const sent = JSON.parse(String(h.emulator.requestsFor('openai').at(-1)!.body))
+    expect(sent).toMatchObject({ stream: true, partial_images: 2 })
   })
 
   it('answers 404 model_not_found in the OpenAI envelope for an unknown model', async () => {

@@ -336,15 +336,14 @@ async function streamGeneration(
   const work = async (stream: SSEStreamingApi) => {
     try {
       for (let result = first; !result.done; result = await events.next()) {
-        const event = result.value as
-          ImageProgressEvent | { type: 'partial_image'; b64_json?: string; partialIndex?: number; index?: number }
-        if (event.type === 'partial_image' && 'b64_json' in event && event.b64_json) {
+        const event = result.value as ImageProgressEvent
+        if (event.type === 'partial_image') {
           await stream.writeSSE({
             event: 'image_generation.partial_image',
             data: JSON.stringify({
               type: 'image_generation.partial_image',
-              b64_json: event.b64_json,
-              partial_image_index: event.partialIndex ?? 0,
+              b64_json: event.image.b64_json ?? (await event.image.bytes()).toString('base64'),
+              partial_image_index: event.index,
               created_at: Math.floor(Date.now() / 1000),
               size: body.size ?? 'auto',
               ...common,

@@ -242,19 +242,18 @@ export class JobRunner {
           },
         })
         return
-      default: {
-        const partial = event as { type: string; b64_json?: string; index?: number; partialIndex?: number }
-        if (partial.type === 'partial_image') {
-          this.emit(active, {
-            type: 'partial_image',
-            data: {
-              id: record.id,
-              b64_json: partial.b64_json,
-              partial_image_index: partial.partialIndex ?? partial.index ?? 0,
-            },
-          })
-        }
-      }
+      case 'partial_image':
+        // Previews arrive as base64 from the streaming APIs that send them.
+        this.emit(active, {
+          type: 'partial_image',
+          data: {
+            id: record.id,
+            b64_json: event.image.b64_json,
+            partial_image_index: event.index,
+            media_type: event.image.media_type,
+          },
+        })
+        return
     }
   }
 

@@ -58,5 +58,8 @@ function nativeOptions(body: GenerationRequestBody, resolved: ResolvedModel): Re
     if (value == null || (field === 'quality' && CORE_QUALITY[value as string])) continue
     if (schema.safeParse({ [field]: value }).success) (options ??= {})[field] = value
   }
+  // Previews only make sense on a stream; OpenAI's 0 means none.
+  const partials = body.stream ? body.partial_images : undefined
+  if (partials && schema.safeParse({ partial_images: partials }).success) (options ??= {}).partial_images = partials
   return options
 }
