@@ -37,7 +37,7 @@ export type { LoadApiKeyOptions } from './provider/provider-settings'
 
 export { LLMKitClient, optionsFromEnv } from './client/llmkit-client'
 export type { LLMKitClientOptions, GenerateOptions, FromEnvOptions } from './client/llmkit-client'
-export type { ImageProgressEvent } from './client/progress-event'
+export type { ImageProgressEvent } from './call/progress-event'
 export type { ModelListing, ResolvedModel } from './client/model-registry'
 
 export { HttpClient, safeUrl } from './http/http-client'

@@ -8,7 +8,7 @@ import { ImageQuality, ImageStyle } from '../request/image-options'
 import { GeneratedImage } from '../response/generated-image'
 import type { Clock } from '../util/clock'
 import { LLMKitClient, type LLMKitClientOptions } from './llmkit-client'
-import type { ImageProgressEvent } from './progress-event'
+import type { ImageProgressEvent } from '../call/progress-event'
 
 /** A 1x1 PNG. */
 const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC'

@@ -3,6 +3,7 @@ import { invalidRequest, LLMKitError } from '../errors/llmkit-error'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageProvider } from '../provider/image-provider'
 import type { ProviderHint } from '../provider/provider-hint'
+import { bareNames, findInCatalog } from './catalog-index'
 import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
 
 /** A model id resolved to the provider that serves it. */
@@ -156,40 +157,6 @@ function configureClause(hint: ProviderHint): string {
   const install = hint.packageName ? `install ${hint.packageName}` : ''
   if (hint.configure) return `: set ${hint.configure}${install ? ` (and ${install} if it is not installed)` : ''}`
   return install ? `: ${install}` : ''
-}
-
-/** Lower-cased ids and aliases that route to the provider without a prefix. */
-function bareNames(provider: ImageProvider): string[] {
-  return [...catalogIndex(provider).byName]
-    .filter(([, model]) => model.routesWithoutPrefix !== false)
-    .map(([name]) => name)
-}
-
-interface CatalogIndex {
-  readonly models: readonly ImageModelInfo[]
-  /** Lower-cased id or alias → model. */
-  readonly byName: ReadonlyMap<string, ImageModelInfo>
-}
-
-// Built once per catalog, so routing a model id costs a map lookup, not a scan.
-const indexes = new WeakMap<ImageProvider, CatalogIndex>()
-
-function catalogIndex(provider: ImageProvider): CatalogIndex {
-  const cached = indexes.get(provider)
-  if (cached && cached.models === provider.models) return cached
-  const byName = new Map<string, ImageModelInfo>()
-  for (const model of provider.models) {
-    for (const name of [model.id, ...(model.aliases ?? [])])
-      if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), model)
-  }
-  const index = { models: provider.models, byName }
-  indexes.set(provider, index)
-  return index
-}
-
-function findInCatalog(provider: ImageProvider, id: string, bareOnly: boolean): ImageModelInfo | undefined {
-  const model = catalogIndex(provider).byName.get(id.toLowerCase())
-  return model && (!bareOnly || model.routesWithoutPrefix !== false) ? model : undefined
 }
 
 /**

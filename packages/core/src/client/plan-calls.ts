@@ -13,8 +13,8 @@ export interface CallPlan {
   readonly provider: ImageProvider
   readonly model: ImageModelInfo
   readonly calls: readonly ImageCall[]
-  /** Fresh per plan: the call adds its own warnings to it. */
-  readonly warnings: string[]
+  /** Settings the model cannot honour exactly, found while planning. */
+  readonly warnings: readonly string[]
 }
 
 /**
@@ -115,7 +115,6 @@ function keepIfSupported<T extends string>(
 }
 
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({})
-const emptyOptions = new WeakMap<object, Readonly<Record<string, unknown>>>()
 
 function parseOptions(
   provider: ImageProvider,
@@ -123,25 +122,15 @@ function parseOptions(
   options: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
   const schema: z.ZodType<Record<string, unknown>> | undefined = model.optionsSchema ?? provider.optionsSchema
-  const isEmpty = !hasKeys(options)
   if (!schema) {
-    if (isEmpty) return NO_OPTIONS
+    if (Object.keys(options).length === 0) return NO_OPTIONS
     throw invalidRequest(`${provider.id} takes no provider options; got ${Object.keys(options).join(', ')}`, {
       provider: provider.id,
       model: model.id,
     })
   }
-  if (isEmpty) {
-    // No options is the usual case, and its answer never changes for a schema.
-    const known = emptyOptions.get(schema)
-    if (known) return known
-  }
   const result = schema.safeParse(options)
-  if (result.success) {
-    const parsed = Object.freeze(result.data)
-    if (isEmpty) emptyOptions.set(schema, parsed)
-    return parsed
-  }
+  if (result.success) return Object.freeze(result.data)
   const problems = result.error.issues
     .map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`)
     .join('; ')
@@ -149,9 +138,4 @@ function parseOptions(
     provider: provider.id,
     model: model.id,
   })
-}
-
-function hasKeys(object: object): boolean {
-  for (const _ in object) return true
-  return false
 }

@@ -11,7 +11,7 @@ import { ImageFormat } from '../request/image-options'
 import { GeneratedImage } from '../response/generated-image'
 import type { Clock } from '../util/clock'
 import { LLMKitClient, type LLMKitClientOptions } from './llmkit-client'
-import type { ImageProgressEvent } from './progress-event'
+import type { ImageProgressEvent } from '../call/progress-event'
 
 const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC'
 const API_KEY = 'sk-test-secret-key-123'

@@ -12,6 +12,8 @@ export interface WaitForJobOptions {
   readonly initialStatus?: JobStatus
   readonly expectedDurationMs?: number
   readonly onStatus: (status: JobStatus) => void
+  /** The call's timeout error (its scope decides it), thrown when the clock passes the deadline. */
+  readonly timeoutError: () => LLMKitError
 }
 
 /** A job's last status: its images, or the job's own verdict that it failed (as opposed to trouble reaching it). */
@@ -45,7 +47,7 @@ export async function waitForJob(options: WaitForJobOptions): Promise<FinalStatu
     const elapsedMs = context.clock.now() - job.createdAt
     const delay = nextPollDelay({ attempt, elapsedMs, status, expectedDurationMs: options.expectedDurationMs }, poll)
     await context.clock.sleep(Math.min(delay, Math.max(0, context.deadline - context.clock.now())), context.signal)
-    if (context.clock.now() >= context.deadline) throw context.signal.reason ?? deadlineError(provider, job)
+    if (context.clock.now() >= context.deadline) throw context.signal.reason ?? options.timeoutError()
     status = await provider.status!(job, context)
     const outcome = settle(status, options)
     if (outcome.done) return outcome.result
@@ -77,14 +79,4 @@ async function watchJob(options: WaitForJobOptions): Promise<Outcome> {
 /** A broken or refused stream is no verdict on the job: polling takes over. */
 function isStreamBreak(error: unknown): boolean {
   return LLMKitError.isInstance(error) && ['network', 'timeout', 'provider_error', 'rate_limited'].includes(error.code)
-}
-
-function deadlineError(provider: ImageProvider, job: ImageJob): LLMKitError {
-  return new LLMKitError({
-    code: 'timeout',
-    provider: provider.id,
-    model: job.model,
-    job,
-    message: `${provider.id}: job ${job.id} did not finish before the deadline; raise timeoutMs, or keep the job handle and call resumeImage(job)`,
-  })
 }

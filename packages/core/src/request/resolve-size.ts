@@ -15,19 +15,11 @@ const label = (size: Dimensions) => `${size.width}x${size.height}`
 /** Distance between two ratios on a log scale, so 2:1 and 1:2 are equally far from 1:1. */
 const ratioDistance = (a: number, b: number) => Math.abs(Math.log(a / b))
 
-const ratioNames = new Map<number, string>()
-
-/** `16:9` for 1920x1080; memoised, since the same few sizes come up on every call. */
+/** `16:9` for 1920x1080. */
 function reduceRatio(size: Dimensions): string {
-  const key = size.width * 65_536 + size.height
-  let name = ratioNames.get(key)
-  if (name === undefined) {
-    let [a, b] = [size.width, size.height]
-    while (b !== 0) [a, b] = [b, a % b]
-    name = `${size.width / a}:${size.height / a}`
-    if (ratioNames.size < 4096) ratioNames.set(key, name)
-  }
-  return name
+  let [a, b] = [size.width, size.height]
+  while (b !== 0) [a, b] = [b, a % b]
+  return `${size.width / a}:${size.height / a}`
 }
 
 function nearestRatio(target: number, ratios: readonly string[]): string {

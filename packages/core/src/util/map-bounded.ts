@@ -7,13 +7,6 @@ export async function mapBounded<T, R>(
   concurrency: number,
   task: (item: T, index: number) => Promise<R>,
 ): Promise<PromiseSettledResult<R>[]> {
-  if (items.length === 1) {
-    try {
-      return [{ status: 'fulfilled', value: await task(items[0]!, 0) }]
-    } catch (reason) {
-      return [{ status: 'rejected', reason }]
-    }
-  }
   const results: PromiseSettledResult<R>[] = new Array(items.length)
   let next = 0
   const worker = async () => {

@@ -6,8 +6,8 @@ import {
   type HttpResponse,
   type HttpStage,
   type HttpStreamResponse,
-  type ProviderHttp,
 } from '../http/http-types'
+import type { ProviderHttp } from '../http/http-types'
 import {
   backoffDelay,
   isRetryableError,
@@ -18,7 +18,7 @@ import {
 } from '../retry/retry-policy'
 import type { CallScope } from './call-scope'
 
-/** Binds the shared client to one call (its scope: deadline and abort): retries per stage. */
+/** Binds the shared client to one call: the call's signal and deadline, and retries per stage. */
 export class BoundHttp implements ProviderHttp {
   /** Origins of this call's API requests (not downloads): image downloads from their hosts are trusted. */
   private readonly apiOrigins = new Set<string>()
@@ -33,17 +33,15 @@ export class BoundHttp implements ProviderHttp {
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { client, scope, retry } = this
-    const clock = scope.clock
     const stage = request.stage ?? 'generate'
     const proxy = request.proxy ?? this.proxy
-    if (stage !== 'download') this.apiOrigins.add(originOf(request.url))
+    const signal = scope.signal
     const budget = retriesFor(stage, retry)
+    if (stage !== 'download') this.apiOrigins.add(originOf(request.url))
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < budget
-      // Sends are bounded by their own time limits, so they do not force the call's signal into being.
-      const signal = scope.existingSignal
       try {
-        const response = await client.send(request, { signal, proxy, timeoutMs: this.remaining(request, stage) })
+        const response = await client.send(request, { signal, proxy, timeoutMs: this.timeLimit(request, stage) })
         if (
           response.ok ||
           !canRetry ||
@@ -51,25 +49,23 @@ export class BoundHttp implements ProviderHttp {
           request.shouldRetry?.(response) === false
         )
           return response
-        const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, clock.now()))
-        if (!(await this.waitFor(delay, signal))) return response
+        const delay = backoffDelay(attempt + 1, retry, parseRetryAfter(response.headers, scope.clock.now()))
+        if (!(await this.waitFor(delay))) return response
       } catch (error) {
-        if (signal?.aborted) throw signal.reason
+        if (signal.aborted) throw signal.reason
         if (!canRetry || !isRetryableError(error, stage)) throw error
         const delay = backoffDelay(attempt + 1, retry, LLMKitError.isInstance(error) ? error.retryAfterMs : undefined)
-        if (!(await this.waitFor(delay, signal))) throw error
+        if (!(await this.waitFor(delay))) throw error
       }
     }
   }
 
   stream(request: HttpRequest): Promise<HttpStreamResponse> {
     this.apiOrigins.add(originOf(request.url))
-    // Streams have no time limit of their own once open, so they always get the call's signal.
-    return this.client.stream({
-      ...request,
+    return this.client.stream(request, {
       signal: this.scope.signal,
       proxy: request.proxy ?? this.proxy,
-      timeoutMs: this.remaining(request, request.stage ?? 'status'),
+      timeoutMs: this.timeLimit(request, request.stage ?? 'status'),
     })
   }
 
@@ -86,14 +82,15 @@ export class BoundHttp implements ProviderHttp {
     return hosts
   }
 
-  private remaining(request: HttpRequest, stage: HttpStage): number {
-    const left = this.scope.deadline - this.scope.clock.now()
-    if (left <= 0) throw deadlineError(request)
-    return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[stage], left)
+  /** The attempt's limit: the stage's, cut to what is left before the deadline (past it, the call's timeout). */
+  private timeLimit(request: HttpRequest, stage: HttpStage): number {
+    this.scope.throwIfOver()
+    return Math.min(request.timeoutMs ?? STAGE_TIMEOUT_MS[stage], this.scope.deadline - this.scope.clock.now())
   }
 
-  private async waitFor(delay: number, signal: AbortSignal | undefined): Promise<boolean> {
-    const { clock, deadline } = this.scope
+  /** Waits before a retry; false when the deadline would pass first. */
+  private async waitFor(delay: number): Promise<boolean> {
+    const { clock, deadline, signal } = this.scope
     if (clock.now() + delay >= deadline) return false
     await clock.sleep(delay, signal)
     return true
@@ -105,11 +102,4 @@ function originOf(url: string): string {
   const start = url.indexOf('//') + 2
   const end = url.slice(start).search(/[/?#]/)
   return end === -1 ? url : url.slice(0, start + end)
-}
-
-function deadlineError(request: HttpRequest): LLMKitError {
-  return new LLMKitError({
-    code: 'timeout',
-    message: `The deadline passed before the ${request.stage ?? 'generate'} request could be sent; raise timeoutMs`,
-  })
 }

@@ -1,0 +1,77 @@
+import { LLMKitError, isAbortError } from '../errors/llmkit-error'
+import type { CallOutcome, Emit } from '../call/call-context'
+import type { ImageCall } from '../provider/image-provider'
+import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
+
+/** What a request's calls came to, gathered into one response. */
+export interface RespondInput {
+  readonly provider: string
+  readonly model: string
+  readonly calls: readonly ImageCall[]
+  readonly settled: readonly PromiseSettledResult<CallOutcome>[]
+  /** Warnings found while planning; each call's own come with its outcome. */
+  readonly warnings: readonly string[]
+  readonly emit: Emit | undefined
+}
+
+/**
+ * Builds the response from every call's outcome: images in call order, the
+ * warnings (planning's, each call's, and one for failed calls), merged usage
+ * and job handles. Throws when every call failed, and rethrows anything that
+ * is not an LLMKitError (an abort).
+ */
+export function respond(input: RespondInput): ImageGenerationResponse {
+  const { calls, settled, emit } = input
+  const outcomes: CallOutcome[] = []
+  const failures: CallFailure[] = []
+  settled.forEach((result, index) => {
+    if (result.status === 'fulfilled') outcomes.push(result.value)
+    else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
+    else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
+  })
+  if (outcomes.length === 0) throw summarizeFailures(failures, calls.length)
+  const warnings = [...input.warnings, ...outcomes.flatMap((outcome) => outcome.warnings ?? [])]
+  if (failures.length > 0) {
+    const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
+    warnings.push(
+      `${failures.length} of ${calls.length} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`,
+    )
+  }
+  const response = new ImageGenerationResponse({
+    images: outcomes.flatMap((outcome) => outcome.images),
+    model: input.model,
+    provider: input.provider,
+    warnings: [...new Set(warnings)],
+    failures,
+    usage: mergeUsage(outcomes),
+    jobs: outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : [])),
+  })
+  emit?.({ type: 'done', response })
+  return response
+}
+
+/** The error to throw when every call failed: the only one, or a summary carrying the first's code. */
+function summarizeFailures(failures: readonly CallFailure[], callCount: number): LLMKitError {
+  const first = failures[0]!.error
+  if (callCount === 1) return first
+  const distinct = [...new Set(failures.map((failure) => failure.error.message))]
+  return new LLMKitError({
+    code: first.code,
+    provider: first.provider,
+    model: first.model,
+    status: first.status,
+    requestId: first.requestId,
+    isRetryable: failures.every((failure) => failure.error.isRetryable),
+    retryAfterMs: first.retryAfterMs,
+    job: failures.find((failure) => failure.error.job !== undefined)?.error.job,
+    cause: first,
+    message: `All ${callCount} calls failed: ${distinct.slice(0, 3).join(' | ')}`,
+  })
+}
+
+function mergeUsage(outcomes: readonly CallOutcome[]): Record<string, number> | undefined {
+  const usage: Record<string, number> = {}
+  for (const outcome of outcomes)
+    for (const [key, value] of Object.entries(outcome.usage ?? {})) usage[key] = (usage[key] ?? 0) + value
+  return Object.keys(usage).length > 0 ? usage : undefined
+}

@@ -1,0 +1,33 @@
+import { LLMKitError } from '../errors/llmkit-error'
+import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
+import type { ImageJob } from '../provider/image-job'
+import type { ImageModelInfo } from '../provider/image-model-info'
+import type { ImageCall, ImageProvider } from '../provider/image-provider'
+
+/** The call a saved job handle stands for, so a resumed job maps its images the same way. */
+export function callOfJob(job: ImageJob, model: ImageModelInfo): ImageCall {
+  return { model, prompt: '', options: {}, aspectRatio: `${job.call.width}:${job.call.height}`, ...job.call }
+}
+
+/** The id goes into status and cancel paths: a hostile answer must not steer them. */
+export function checkStartedJobId(provider: string, model: string, id: unknown): void {
+  if (typeof id === 'string' && isSafePathSegment(id)) return
+  const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 80)) : String(id)
+  throw new LLMKitError({
+    code: 'provider_error',
+    provider,
+    model,
+    isRetryable: false,
+    message: `${provider}: the API answered with job id ${shown}, which llmkit refuses to put into a request path (a job id must be ${PATH_SEGMENT_GRAMMAR})`,
+  })
+}
+
+/** The registered provider that can poll the job, or `unknown_model`. */
+export function jobProvider(provider: ImageProvider | undefined, job: ImageJob): ImageProvider {
+  if (provider?.status) return provider
+  throw new LLMKitError({
+    code: 'unknown_model',
+    provider: job.provider,
+    message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered`,
+  })
+}
