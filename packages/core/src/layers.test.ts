@@ -15,8 +15,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 const graph = new Map<string, string[]>()
+const lineCounts = new Map<string, number>()
 for (const file of sourceFiles(root)) {
   const text = readFileSync(file, 'utf8')
+  lineCounts.set(relative(root, file), text.split('\n').length - 1)
   const targets = [...text.matchAll(/from '(\.[^']+)'/g)].map(
     (match) => relative(root, resolve(dirname(file), match[1]!)) + '.ts',
   )
@@ -57,9 +59,17 @@ describe('core layers', () => {
     expect(importsOf('provider', /^(client|poll|retry)\/|^http\/http-client/)).toEqual([])
   })
 
-  it('keeps http, retry, poll, request and response below the client', () => {
-    for (const folder of ['http', 'retry', 'poll', 'request', 'response', 'errors', 'util'])
+  it('keeps every layer below the client, and the call below the job lifecycle', () => {
+    for (const folder of ['call', 'http', 'retry', 'poll', 'request', 'response', 'errors', 'util'])
       expect(importsOf(folder, /^client\//)).toEqual([])
+    for (const folder of ['call', 'http', 'retry', 'request', 'response', 'util'])
+      expect(importsOf(folder, /^poll\//)).toEqual([])
+    for (const folder of ['http', 'retry', 'request', 'response', 'util'])
+      expect(importsOf(folder, /^call\//)).toEqual([])
     expect(importsOf('retry', /^http\/http-client/)).toEqual([])
+  })
+
+  it('keeps every source file short enough to read in one sitting (200 lines)', () => {
+    expect([...lineCounts].filter(([, lines]) => lines > 200)).toEqual([])
   })
 })
