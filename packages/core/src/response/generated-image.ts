@@ -1,8 +1,8 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { DEFAULT_DOWNLOAD_TIMEOUT_MS, downloadImage, type DownloadPolicy } from '../http/download'
 import { writeFileAtomic } from '../util/atomic-write'
 import { base64ByteLength, sniffBase64MediaType } from '../util/media-type'
-import type { HttpClient } from '../http/http-client'
+import { heldBytes, readImageBytes, saveFailure, trustOf, type ImageDataOptions, type SaveOptions } from './image-file'
+export { setDownloadTrust, type DownloadTrust, type ImageDataOptions, type SaveOptions } from './image-file'
 
 /** What is known about an image besides its data. */
 export interface GeneratedImageMetadata {
@@ -29,86 +29,6 @@ const FIELDS = [
   'seed',
   'content_filtered',
 ] as const
-
-/** Options for {@link GeneratedImage.bytes} and {@link GeneratedImage.save}. */
-export interface ImageDataOptions {
-  signal?: AbortSignal
-  /** Largest download accepted. Default 64 MiB. */
-  maxBytes?: number
-  /** Time limit for the whole download. Default 120 000 ms. */
-  timeoutMs?: number
-  /** Client for URL downloads. Default: a shared keep-alive client. */
-  http?: HttpClient
-  /**
-   * Which hosts the download may reach besides public addresses. Default: the
-   * policy of the client that generated the image (and its provider's API
-   * host), else public addresses only.
-   */
-  downloads?: DownloadPolicy
-}
-
-/** Options for {@link GeneratedImage.save}. */
-export interface SaveOptions extends ImageDataOptions {
-  /** Create missing parent folders. Default false: a missing folder is an error (a typo should not make folders). */
-  mkdir?: boolean
-}
-
-/** What to do about a file system error, by its code. */
-const SAVE_ADVICE: Readonly<Record<string, string>> = {
-  ENOENT: 'its folder does not exist; create it first or pass { mkdir: true }',
-  ENOTDIR: 'a part of the path is not a folder; choose another path',
-  EISDIR: 'it is a directory; choose a file name',
-  EACCES: 'no permission to write there; choose a folder you can write to',
-  EPERM: 'the system does not permit writing there; choose a folder you can write to',
-  EROFS: 'the file system is read-only; choose a folder on a writable disk',
-  ENOSPC: 'no space left on the device; free some space or choose another disk',
-  EDQUOT: 'your disk quota is used up; free some space or choose another disk',
-  ELOOP: 'the path goes through too many symbolic links; choose another path',
-  ENAMETOOLONG: 'the path is too long; choose a shorter one',
-  EEXIST: 'a file appeared at the temporary name; try again',
-  EIO: 'the disk reported an input/output error; check the disk',
-}
-
-/** A file system error from save() as an LLMKitError that says what to do (no raw errno escapes). */
-function saveFailure(path: string, error: unknown): unknown {
-  if (LLMKitError.isInstance(error)) return error
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  const advice =
-    (code && SAVE_ADVICE[code]) ?? `the file system refused (${code ?? 'unknown error'}); choose another path`
-  return new LLMKitError({
-    code: 'invalid_request',
-    message: `Could not save the image to ${path}: ${advice}${code ? ` (${code})` : ''}`,
-    cause: error,
-  })
-}
-
-/** Where an image came from, for downloads made later through `bytes()`/`save()`: that client's policy and API hosts. */
-export interface DownloadTrust {
-  readonly policy?: DownloadPolicy
-  readonly apiHosts: readonly string[]
-}
-
-// Kept beside the (frozen) images rather than in them, so it never shows up in JSON or logs.
-const trustOf = new WeakMap<GeneratedImage, DownloadTrust>()
-// In-memory bytes of images made with from_bytes (the local renderer): read instead of any URL.
-const heldBytes = new WeakMap<GeneratedImage, Buffer>()
-
-/** Records which client policy and API hosts a later download of `image` is made under (core only). */
-export function setDownloadTrust(image: GeneratedImage, trust: DownloadTrust): void {
-  trustOf.set(image, trust)
-}
-
-const NO_HTTP = {
-  send(): never {
-    throw new Error('unreachable: data: URIs are decoded, not sent')
-  },
-}
-
-let sharedHttp: Promise<HttpClient> | undefined
-function defaultHttp(): Promise<HttpClient> {
-  sharedHttp ??= import('../http/http-client').then(({ HttpClient }) => new HttpClient())
-  return sharedHttp
-}
 
 /** One generated image: a URL, base64 data, or both, plus what is known about it. */
 export class GeneratedImage {
@@ -249,30 +169,13 @@ export class GeneratedImage {
    * deadline and abort; well-formed `data:image/…` URIs). Never `file:`.
    */
   async bytes(options: ImageDataOptions = {}): Promise<Buffer> {
-    const held = heldBytes.get(this)
-    if (held) return held
-    if (this.b64_json) return Buffer.from(this.b64_json, 'base64')
-    if (!this.url) throw new LLMKitError({ code: 'no_image', message: 'This image has neither url nor b64_json' })
-    const trust = trustOf.get(this)
-    const downloaded = await downloadImage(this.url, {
-      http: options.http ?? (this.url.startsWith('data:') ? NO_HTTP : await defaultHttp()),
-      signal: options.signal,
-      maxBytes: options.maxBytes,
-      timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
-      policy: options.downloads ?? trust?.policy,
-      apiHosts: trust?.apiHosts,
-    })
-    return downloaded.bytes
+    return readImageBytes(this, options)
   }
 
   /**
-   * Writes the image to `path` atomically: a temporary file in the same folder,
-   * created exclusively, flushed, renamed over the path, then the folder
-   * flushed, so a crash never leaves half a file. Only a missing path or a
-   * regular file is replaced (never a device, FIFO, socket, directory or
-   * symbolic link); a missing folder is an error unless `{ mkdir: true }`.
-   * Every failure is an `LLMKitError` (`invalid_request` for the path and the
-   * file system, whose message says what to do). Returns the path.
+   * Writes the image to `path` atomically (exclusive temporary file in the same folder, flushed, renamed, folder
+   * flushed): a crash never leaves half a file. Replaces only a missing path or a regular file; a missing folder
+   * is an error unless `{ mkdir: true }`. Failures are `LLMKitError`s saying what to do. Returns the path.
    */
   async save(path: string, options: SaveOptions = {}): Promise<string> {
     if (typeof path !== 'string' || path.trim() === '')
@@ -289,7 +192,7 @@ export class GeneratedImage {
     return path
   }
 
-  /** The defined fields only. */
+  /** The defined fields only (for JSON). */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {}
     for (const key of FIELDS) if (this[key] !== undefined) json[key] = this[key]
