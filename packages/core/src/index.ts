@@ -35,8 +35,9 @@ export type { ImageJob, JsonValue } from './provider/image-job'
 export { loadApiKey, hasEnv, resolveBaseURL } from './provider/provider-settings'
 export type { LoadApiKeyOptions } from './provider/provider-settings'
 
-export { LLMKitClient, optionsFromEnv } from './client/llmkit-client'
-export type { LLMKitClientOptions, GenerateOptions, FromEnvOptions } from './client/llmkit-client'
+export { LLMKitClient } from './client/llmkit-client'
+export { optionsFromEnv } from './client/client-options'
+export type { LLMKitClientOptions, GenerateOptions, FromEnvOptions } from './client/client-options'
 export type { ImageProgressEvent } from './call/progress-event'
 export type { ModelListing, ResolvedModel } from './client/model-registry'
 

@@ -7,7 +7,8 @@ import { ImageGenerationRequest } from '../request/image-generation-request'
 import { ImageQuality, ImageStyle } from '../request/image-options'
 import { GeneratedImage } from '../response/generated-image'
 import type { Clock } from '../util/clock'
-import { LLMKitClient, type LLMKitClientOptions } from './llmkit-client'
+import type { LLMKitClientOptions } from './client-options'
+import { LLMKitClient } from './llmkit-client'
 import type { ImageProgressEvent } from '../call/progress-event'
 
 /** A 1x1 PNG. */

@@ -27,9 +27,6 @@ import { ModelRegistry, type ModelListing } from './model-registry'
 import { planCalls } from './plan-calls'
 import { respond } from './respond'
 
-export { optionsFromEnv } from './client-options'
-export type { FromEnvOptions, GenerateOptions, LLMKitClientOptions } from './client-options'
-
 const DEFAULT_TIMEOUT_MS = 300_000
 
 /**
