@@ -192,7 +192,6 @@ export class GeneratedImage {
     return path
   }
 
-  /** The defined fields only (for JSON). */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {}
     for (const key of FIELDS) if (this[key] !== undefined) json[key] = this[key]
