@@ -5,10 +5,9 @@ import { CallScope } from '../call/call-scope'
 import { eventStream } from '../call/event-stream'
 import { finishImages } from '../call/finish-images'
 import type { ImageProgressEvent } from '../call/progress-event'
-import { DEFAULT_POLL } from '../poll/poll-interval'
 import { callOfJob, jobProvider } from '../poll/job-handle'
 import { checkJobHandle } from '../request/job-handle'
-import { JobLifecycle, type JobPolicy } from '../poll/job-lifecycle'
+import { JobLifecycle } from '../poll/job-lifecycle'
 import type { ImageJob } from '../provider/image-job'
 import type { ImageCall, ImageProvider } from '../provider/image-provider'
 import { ImageGenerationRequest } from '../request/image-generation-request'
@@ -18,6 +17,7 @@ import { systemClock, type Clock } from '../util/clock'
 import { mapBounded } from '../util/map-bounded'
 import {
   emitWarningOnce,
+  jobPolicy,
   optionsFromEnv,
   type FromEnvOptions,
   type GenerateOptions,
@@ -142,7 +142,7 @@ export class LLMKitClient {
     const scope = this.scope(options, `${provider.id} job ${job.id}`)
     try {
       const context = this.context(scope, options, emit, call.callIndex)
-      const policy = this.policy(options)
+      const policy = jobPolicy(options, this.settings)
       const settled = await Promise.allSettled([this.jobs.await(provider, call, job, undefined, context, policy)])
       return respond({ provider: provider.id, model: model.id, calls: [call], settled, warnings: [], emit })
     } finally {
@@ -166,7 +166,7 @@ export class LLMKitClient {
     // An aborted call (or a split call queued behind an abort) must not reach a paid API.
     scope.throwIfOver()
     const context = this.context(scope, options, emit, call.callIndex)
-    if (!provider.generate) return this.jobs.run(provider, call, context, this.policy(options))
+    if (!provider.generate) return this.jobs.run(provider, call, context, jobPolicy(options, this.settings))
     const result = await provider.generate(call, context)
     const images = await finishImages(provider.id, result.images, call, context)
     return { images, usage: result.usage, warnings: [...context.warnings, ...(result.warnings ?? [])] }
@@ -180,14 +180,6 @@ export class LLMKitClient {
   private context(scope: CallScope, options: GenerateOptions, emit: Emit | undefined, callIndex: number): CallContext {
     const http = new BoundHttp(this.http, scope, this.retry, options.proxy)
     return new CallContext(http, scope, this.env, emit, callIndex, this.settings.downloads)
-  }
-
-  private policy(options: GenerateOptions): JobPolicy {
-    return {
-      poll: { ...DEFAULT_POLL, ...this.settings.poll },
-      cancelOnTimeout: options.cancelOnTimeout ?? this.settings.cancelOnTimeout ?? true,
-      cancelOnAbort: options.cancelOnAbort ?? this.settings.cancelOnAbort ?? true,
-    }
   }
 
   /** Progress events go through this; undefined when nobody listens. */
