@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic, type ImageJob } from '@llmkit/sdk'
 import { removeStaleTemporaryFiles, syncFolder } from './file-naming'
+import type { BatchItem } from './prompts-file'
 import type { SavedImage } from './save-images'
 
 /** File name of the manifest in the output folder. */
@@ -194,4 +195,12 @@ export class ManifestStore {
   flush(): Promise<void> {
     return this.chain.catch(() => undefined)
   }
+}
+
+/** What the manifest records of a prompts-file item, whatever its outcome. */
+export function itemSettings(
+  item: BatchItem,
+): Pick<ManifestItem, 'id' | 'line' | 'prompt' | 'model' | 'n' | 'size' | 'seed' | 'negative'> {
+  const { id, line, prompt, model, size, seed, negative } = item
+  return { id, line, prompt, model, n: item.n ?? 1, size, seed, negative }
 }

@@ -15,7 +15,7 @@ import { UsageError } from '../exit-codes'
 import { FileNameReserver, imageFileName } from '../file-naming'
 import { writeGallery } from '../gallery'
 import { buildRequest } from '../image-settings'
-import { openManifest, type ManifestItem, type ManifestStore } from '../manifest'
+import { itemSettings, openManifest, type ManifestItem, type ManifestStore } from '../manifest'
 import { ProgressLine } from '../progress'
 import { readPrompts, type BatchItem } from '../prompts-file'
 import { reportFailure } from '../report-failure'
@@ -139,14 +139,7 @@ async function record(
 ): Promise<void> {
   const previous = run.store.item(item.id)
   const entry: ManifestItem = {
-    id: item.id,
-    line: item.line,
-    prompt: item.prompt,
-    model: item.model,
-    n: item.n ?? 1,
-    size: item.size,
-    seed: item.seed,
-    negative: item.negative,
+    ...itemSettings(item),
     status: result.status === 'done' ? 'done' : result.error?.code === 'in_doubt' ? 'in_doubt' : 'failed',
     files: [],
     images: [],

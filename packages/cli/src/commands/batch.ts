@@ -15,7 +15,7 @@ import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
 import { FileNameReserver } from '../file-naming'
 import { writeGallery } from '../gallery'
 import { buildRequest, DEFAULT_MODEL, DEFAULT_OUTPUT, integerIn, positiveNumber } from '../image-settings'
-import { openManifest, type ManifestStore, type ManifestItem } from '../manifest'
+import { itemSettings, openManifest, type ManifestStore, type ManifestItem } from '../manifest'
 import { openClient } from '../open-client'
 import { ProgressLine, formatElapsed } from '../progress'
 import { readPrompts, type BatchItem } from '../prompts-file'
@@ -202,14 +202,7 @@ async function runItem(run: BatchRun, item: BatchItem): Promise<void> {
     return // aborted while waiting: the item was never started
   }
   const record: ManifestItem = {
-    id: item.id,
-    line: item.line,
-    prompt: item.prompt,
-    model: item.model,
-    n: item.n ?? 1,
-    size: item.size,
-    seed: item.seed,
-    negative: item.negative,
+    ...itemSettings(item),
     status: 'in_flight',
     files: [],
     images: [],
