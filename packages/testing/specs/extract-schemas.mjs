@@ -1,13 +1,16 @@
 // Extracts request schemas from a vendor's OpenAPI document into a self-contained JSON Schema
 // (draft 2020-12) that ajv can compile: the named schemas and everything they reference, under $defs.
-// Usage: node extract-schemas.mjs <openapi.json> <out.json> <SchemaName> [<SchemaName> ...]
+// Usage: node extract-schemas.mjs [--oneof-as-anyof] <openapi.json> <out.json> <SchemaName> [<SchemaName> ...]
 // Corrections applied (and listed in each SOURCE.md): OpenAPI 3.0's `nullable: true`, which OpenAI's
 // 3.1 document still uses and which JSON Schema validators ignore, becomes an explicit `null` alternative;
 // repeated enum values are removed (JSON Schema requires them to be unique); `example`, `x-*` and
-// `discriminator` annotations are dropped.
+// `discriminator` annotations are dropped. With --oneof-as-anyof, `oneOf` becomes `anyOf` (for documents whose
+// alternatives overlap, so that a value matching two of them is wrongly refused).
 import { readFileSync, writeFileSync } from 'node:fs'
 
-const [source, out, ...names] = process.argv.slice(2)
+const args = process.argv.slice(2)
+const oneOfAsAnyOf = args[0] === '--oneof-as-anyof'
+const [source, out, ...names] = oneOfAsAnyOf ? args.slice(1) : args
 const document = JSON.parse(readFileSync(source, 'utf8'))
 const schemas = document.components.schemas
 const defs = {}
@@ -29,6 +32,11 @@ function convert(node) {
     if (key === 'enum' && new Set(value).size !== value.length) {
       corrections.add(`repeated enum value removed`)
       result.enum = [...new Set(value)]
+      continue
+    }
+    if (key === 'oneOf' && oneOfAsAnyOf) {
+      corrections.add('oneOf → anyOf')
+      result.anyOf = convert(value)
       continue
     }
     result[key] = convert(value)

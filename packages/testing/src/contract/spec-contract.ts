@@ -4,13 +4,22 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 
 /** Vendored request schemas, extracted from the vendors' published specifications (see `specs/<vendor>/SOURCE.md`). */
-export type VendoredSpec = 'openai/create-image-request' | 'stability/v1-text-to-image' | (string & {})
+export type VendoredSpec =
+  | 'openai/create-image-request'
+  | 'stability/v1-text-to-image'
+  | 'replicate/predictions'
+  | 'recraft/generate-image'
+  | 'fal/queue'
+  | 'runway/text-to-image'
+  | (string & {})
 
 // ajv-formats is CommonJS with a default export; under ESM interop it may arrive wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020
 
 const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }))
+// Go-style integer formats some vendors use (Recraft's `random_seed` is a `uint32`): checked, not ignored.
+ajv.addFormat('uint32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 && n <= 4_294_967_295 })
 const compiled = new Map<string, ValidateFunction>()
 
 /** `specs/` beside `src/` (tests) or beside `dist/` (the built package). */
