@@ -171,10 +171,12 @@ export async function predictionBody(
         : STATUS_BY_PHASE[view.phase],
     source: 'api',
     created_at: iso(job.createdAt),
-    started_at: iso(startedAt),
-    completed_at: iso(view.finishedAt),
     urls: { cancel: `${base}/cancel`, get: base, web: `https://replicate.com/p/${job.id}` },
   }
+  // Replicate's OpenAPI document types both as date-time strings, absent until they happen (its examples;
+  // the SDK's `started_at?: string`), never null.
+  if (startedAt !== undefined) body.started_at = iso(startedAt)
+  if (view.finishedAt !== undefined) body.completed_at = iso(view.finishedAt)
   if (view.phase === 'succeeded')
     body.metrics = { predict_time: job.runMs / 1000, total_time: (job.queueMs + job.runMs) / 1000 }
   return body
