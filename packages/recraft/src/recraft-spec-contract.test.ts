@@ -34,7 +34,12 @@ describe("requests against Recraft's OpenAPI document (GenerateImageJSONRequest)
         .with_provider_options('recraft', {
           style: 'digital_illustration',
           substyle: 'pixel_art',
-          controls: { colors: [{ rgb: [200, 40, 40] }], background_color: { rgb: [255, 255, 255] }, artistic_level: 3, no_text: true },
+          controls: {
+            colors: [{ rgb: [200, 40, 40] }],
+            background_color: { rgb: [255, 255, 255] },
+            artistic_level: 3,
+            no_text: true,
+          },
         }),
     ],
     ['V3 vector, as URLs', new ImageGenerationRequest('recraft-v3-vector', 'a fox')],

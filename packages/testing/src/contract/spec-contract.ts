@@ -19,7 +19,10 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 
 const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }))
 // Go-style integer formats some vendors use (Recraft's `random_seed` is a `uint32`): checked, not ignored.
-ajv.addFormat('uint32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 && n <= 4_294_967_295 })
+ajv.addFormat('uint32', {
+  type: 'number',
+  validate: (n: number) => Number.isInteger(n) && n >= 0 && n <= 4_294_967_295,
+})
 const compiled = new Map<string, ValidateFunction>()
 
 /** `specs/` beside `src/` (tests) or beside `dist/` (the built package). */

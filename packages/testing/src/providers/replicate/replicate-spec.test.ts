@@ -10,7 +10,11 @@ const headers = () => ({ authorization: `Bearer ${emulator.keys.replicate}`, 'co
 const check = (body: unknown) => checkAgainstSpec('replicate/predictions', 'schemas_prediction_response', body)
 
 beforeAll(async () => {
-  emulator = await startEmulator({ providers: ['replicate'], clock: 'manual', timing: { queueMs: 1_000, runMs: 2_000 } })
+  emulator = await startEmulator({
+    providers: ['replicate'],
+    clock: 'manual',
+    timing: { queueMs: 1_000, runMs: 2_000 },
+  })
   base = emulator.env.REPLICATE_BASE_URL!
 })
 afterAll(() => emulator.close())
@@ -34,7 +38,10 @@ describe("the emulator's predictions against Replicate's OpenAPI document", () =
 
   it('starting, processing and succeeded, by model and by version', async () => {
     const flux = await create('/models/black-forest-labs/flux-schnell/predictions', { input: { prompt: 'a fox' } })
-    const sdxl = await create('/predictions', { version: SDXL_VERSION, input: { prompt: 'a fox', width: 512, height: 512 } })
+    const sdxl = await create('/predictions', {
+      version: SDXL_VERSION,
+      input: { prompt: 'a fox', width: 512, height: 512 },
+    })
     for (const id of [flux.id, sdxl.id]) expect(check(await read(id))).toEqual([])
     emulator.advance(2_000)
     for (const id of [flux.id, sdxl.id]) expect(check(await read(id))).toEqual([])
