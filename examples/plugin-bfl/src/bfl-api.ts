@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** `POST /v1/{model}`: the job id, and (on the current API) the URL to poll. */
 export const bflSubmitResponseSchema = z.looseObject({

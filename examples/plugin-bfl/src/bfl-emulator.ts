@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { defineEmulatedProvider, http, HttpResponse, type EmulatorContext } from '@llmkit/testing'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** What a submitted job keeps. */
 interface BflJobInput {

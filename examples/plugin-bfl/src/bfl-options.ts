@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Options only BFL understands: `request.with_provider_options('bfl', { … })`. */
 export const bflImageOptionsSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { parseJsonWith } from '@llmkit/core'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Identity Toolkit v3 `signupNewUser` (anonymous): the fields the code reads. */
 export const artaSignUpResponseSchema = z.looseObject({

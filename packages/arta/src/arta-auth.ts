@@ -3,7 +3,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promi
 import { setTimeout as sleep } from 'node:timers/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { errorFromResponse, LLMKitError, writeFileAtomic, type HttpResponse, type ProviderContext } from '@llmkit/core'
 import { artaRefreshResponseSchema, artaSignUpResponseSchema, readGoogleError } from './arta-api'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Aspect ratios ARTA's clients send (tgpt, Imazes); gpt4free sent `1:1` unless told otherwise. */
 export const ARTA_ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '9:16', '16:9', '9:21', '21:9'] as const

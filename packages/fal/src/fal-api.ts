@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The submit answer (fal.md §2.4): only the id is needed; the URLs are rebuilt as the official client does. */

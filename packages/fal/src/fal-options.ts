@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 const steps = (max: number) => z.number().int().min(1).max(max).optional()
 const shared = {

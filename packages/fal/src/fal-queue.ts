@@ -10,7 +10,7 @@ import {
   type StartResult,
   joinUrlPath,
 } from '@llmkit/core'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import {
   falLogsOf,
   falResultSchema,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** `POST /txt2img`: the task id (gpt4free read only this). */
 export const imagelabsSubmitResponseSchema = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Options only ImageLabs understands: `request.with_provider_options('imagelabs', { … })`. */
 export const imagelabsImageOptionsSchema = z.strictObject({

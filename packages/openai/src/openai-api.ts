@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The fields of `ImagesResponse` the code reads; others are tolerated. */

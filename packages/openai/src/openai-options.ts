@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Every OpenAI option, without the rules that tie them together. */
 export const openaiImageOptionFields = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Recraft's style families (V2/V3 models). */
 export const RECRAFT_STYLES = [

@@ -12,7 +12,7 @@ import {
   type StartResult,
   joinUrlPath,
 } from '@llmkit/core'
-import { z } from 'zod'
+import * as z from 'zod'
 import {
   codeForFailure,
   describeOutput,

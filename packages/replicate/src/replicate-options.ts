@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Options only Replicate understands: `request.with_provider_options('replicate', { … })`. */
 export const replicateImageOptionsSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** `POST /v1/text_to_image` answers with the task id. */

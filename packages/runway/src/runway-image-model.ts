@@ -13,7 +13,7 @@ import {
   type StartResult,
   joinUrlPath,
 } from '@llmkit/core'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { codeForFailure, readRunwayError, runwayCreateSchema, runwayTaskSchema, type RunwayTask } from './runway-api'
 import { runwayImageOptionsSchema, type RunwayImageOptions } from './runway-options'
 

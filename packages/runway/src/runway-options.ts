@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Runway's input limits (docs, "API Input Parameters"): URLs HTTPS and at most 2,048 characters; data URIs at most 5 MB. */
 export const RUNWAY_MAX_URL_LENGTH = 2048

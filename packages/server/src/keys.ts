@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { invalidRequest } from '@llmkit/core'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** One gateway key: who it is, and what it may do. The key itself is never stored, only its SHA-256. */
 export interface GatewayKey {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** v1 `text-to-image` JSON response: one artifact per sample. */

@@ -10,7 +10,7 @@ import {
   type ImageModelInfo,
   type ProviderContext,
 } from '@llmkit/core'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { readStabilityError, stabilityV1ResponseSchema, stabilityV2ResponseSchema } from './stability-api'
 import {
   STABILITY_SD3_ALIASES,

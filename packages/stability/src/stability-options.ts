@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Stability's 17 style presets (v2beta schema; v1 accepts the same names). */
 export const STABILITY_STYLE_PRESETS = [

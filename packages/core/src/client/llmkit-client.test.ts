@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { LLMKitError } from '../errors/llmkit-error'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageCall, ImageJob, ImageProvider, JobStatus } from '../provider/image-provider'

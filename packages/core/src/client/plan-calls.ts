@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { invalidRequest } from '../errors/llmkit-error'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageCall, ImageProvider } from '../provider/image-provider'

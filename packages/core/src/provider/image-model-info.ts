@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { ImageFormat, ImageQuality, ImageStyle } from '../request/image-options'
 
 /** Width and height in pixels. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { LLMKitError } from '../errors/llmkit-error'
 import type { ProviderHttp } from '../http/http-types'
 import type { ImageFormat, ImageQuality, ImageStyle } from '../request/image-options'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { invalidRequest } from '../errors/llmkit-error'
 import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
 import type { ImageJob } from '../provider/image-job'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { invalidRequest } from '../errors/llmkit-error'
 import { ImageFormat, ImageQuality, ImageStyle } from './image-options'
 import { ImageSize, parseAspectRatio } from './image-size'
