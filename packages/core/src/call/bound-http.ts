@@ -35,7 +35,7 @@ export class BoundHttp implements ProviderHttp {
     const { client, scope, retry } = this
     const stage = request.stage ?? 'generate'
     const proxy = request.proxy ?? this.proxy
-    const signal = scope.signal
+    const signal = scope
     const budget = retriesFor(stage, retry)
     if (stage !== 'download') this.apiOrigins.add(originOf(request.url))
     for (let attempt = 0; ; attempt++) {

@@ -23,7 +23,6 @@ export interface CallOutcome extends GenerateResult {
 /** What a provider sees of one call; it also collects that call's warnings. */
 export class CallContext implements ProviderContext {
   readonly clock: Clock
-  readonly signal: AbortSignal
   readonly deadline: number
   /** Warnings this call added, in order, without repeats. */
   readonly warnings: string[] = []
@@ -37,8 +36,12 @@ export class CallContext implements ProviderContext {
     private readonly downloads: DownloadPolicy | undefined,
   ) {
     this.clock = scope.clock
-    this.signal = scope.signal
     this.deadline = scope.deadline
+  }
+
+  /** The call's signal (made on first use; see {@link CallScope}). */
+  get signal(): AbortSignal {
+    return this.scope.signal
   }
 
   /** The client's download policy and the hosts this call's API requests went to (the provider's base URL host). */

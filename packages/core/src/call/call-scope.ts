@@ -1,5 +1,6 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import type { ImageJob } from '../provider/image-job'
+import type { AbortSource } from '../http/http-types'
 import type { Clock } from '../util/clock'
 
 /** A job that the deadline ended: cancelled upstream, or `kept` for `resumeImage`. */
@@ -13,13 +14,21 @@ export interface TimedOutJob {
 /**
  * The deadline and the one abort signal of a call: the caller's signal plus the
  * deadline, which aborts with this scope's `timeout` error. Every part of the
- * call (HTTP attempts, streams, poll waits) uses this signal and this error.
+ * call (HTTP attempts, streams, poll waits) uses this scope or its signal and this error.
+ *
+ * The scope is itself an {@link AbortSource}, and its `AbortSignal` is made only
+ * when something asks for it (a stream, a poll wait, a provider): making one
+ * costs about 5 µs on Node 20, a tenth of the client CPU of a quick call, and a
+ * buffered HTTP attempt needs only the listener below.
  */
-export class CallScope {
+export class CallScope implements AbortSource {
   readonly deadline: number
-  readonly signal: AbortSignal
   private readonly timer: ReturnType<typeof setTimeout>
-  private readonly onAbort?: () => void
+  private readonly onUserAbort?: () => void
+  private controller: AbortController | undefined = undefined
+  private abortReason: unknown = undefined
+  private isAborted = false
+  private readonly listeners = new Set<() => void>()
 
   constructor(
     private readonly userSignal: AbortSignal | undefined,
@@ -29,14 +38,47 @@ export class CallScope {
     private readonly what: string,
   ) {
     this.deadline = clock.now() + timeoutMs
-    const controller = new AbortController()
-    this.signal = controller.signal
-    this.timer = setTimeout(() => controller.abort(this.timeoutError()), timeoutMs)
-    if (userSignal?.aborted) controller.abort(userSignal.reason)
+    this.timer = setTimeout(() => this.abort(this.timeoutError()), timeoutMs)
+    if (userSignal?.aborted) this.abort(userSignal.reason)
     else if (userSignal) {
-      this.onAbort = () => controller.abort(userSignal.reason)
-      userSignal.addEventListener('abort', this.onAbort, { once: true })
+      this.onUserAbort = () => this.abort(userSignal.reason)
+      userSignal.addEventListener('abort', this.onUserAbort, { once: true })
     }
+  }
+
+  /** The call's signal: aborted by the caller's signal or, with the timeout error, by the deadline. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController()
+      if (this.isAborted) this.controller.abort(this.abortReason)
+    }
+    return this.controller.signal
+  }
+
+  get aborted(): boolean {
+    return this.isAborted
+  }
+
+  get reason(): unknown {
+    return this.abortReason
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.isAborted) this.listeners.add(listener)
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.listeners.delete(listener)
+  }
+
+  private abort(reason: unknown): void {
+    if (this.isAborted) return
+    this.isAborted = true
+    this.abortReason = reason
+    clearTimeout(this.timer)
+    this.controller?.abort(reason)
+    for (const listener of this.listeners) listener()
+    this.listeners.clear()
   }
 
   /**
@@ -68,17 +110,17 @@ export class CallScope {
 
   /** Throws the abort reason, or the timeout error once the deadline has passed. */
   throwIfOver(): void {
-    this.signal.throwIfAborted()
+    if (this.isAborted) throw this.abortReason
     if (this.isOverdue) throw this.timeoutError()
   }
 
   /** The caller's own abort reason, when the call was aborted by the caller rather than by its deadline. */
   get callerAbort(): unknown {
-    return this.signal.aborted && !LLMKitError.isInstance(this.signal.reason) ? this.signal.reason : undefined
+    return this.isAborted && !LLMKitError.isInstance(this.abortReason) ? this.abortReason : undefined
   }
 
   dispose(): void {
     clearTimeout(this.timer)
-    if (this.onAbort) this.userSignal!.removeEventListener('abort', this.onAbort)
+    if (this.onUserAbort) this.userSignal!.removeEventListener('abort', this.onUserAbort)
   }
 }

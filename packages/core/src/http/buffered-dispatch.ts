@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { IncomingHttpHeaders } from 'node:http'
+import type { AbortSource } from './http-types'
 
 /** A response read to its end: status, undici's parsed headers, the whole body. */
 export interface BufferedResult {
@@ -31,7 +32,7 @@ export interface BufferedDispatchOptions {
 export function dispatchBuffered(
   dispatcher: Dispatcher,
   options: BufferedDispatchOptions,
-  signal: AbortSignal | undefined,
+  signal: AbortSource | undefined,
   maxBytes: number,
   tooLarge: () => Error,
 ): Promise<BufferedResult> {
@@ -58,7 +59,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (result: BufferedResult) => void,
     private readonly reject: (error: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: AbortSource | undefined,
     private readonly maxBytes: number,
     private readonly tooLarge: () => Error,
   ) {

@@ -3,7 +3,7 @@ import { assertPublicHost, publicOnlyConnector } from './address-policy'
 import { dispatchBuffered, type BufferedDispatchOptions } from './buffered-dispatch'
 import { BufferedResponse, flattenHeaders } from './buffered-response'
 import { proxyOrError, tooLargeError, transportFailure } from './http-failure'
-import type { HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
+import type { AbortSource, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
 import { encodeBody, methodOf } from './request-body'
 
 /** Settings for {@link HttpClient}. */
@@ -24,7 +24,7 @@ export interface HttpClientOptions {
 
 /** Per-attempt settings that override a request's own (how core's retry loop sends, without copying the request). */
 export interface AttemptSettings {
-  readonly signal: AbortSignal | undefined
+  readonly signal: AbortSource | undefined
   readonly timeoutMs: number
   readonly proxy: string | undefined
 }
@@ -37,7 +37,7 @@ interface Prepared {
   readonly dispatcher: Dispatcher
   readonly proxy: string | undefined
   readonly options: BufferedDispatchOptions
-  readonly signal: AbortSignal | undefined
+  readonly signal: AbortSource | undefined
   readonly timeoutMs: number
 }
 
@@ -93,11 +93,15 @@ export class HttpClient {
    * The time limit covers waiting for headers; once streaming, silence is normal
    * (a queue can be quiet for long).
    */
-  async stream(request: HttpRequest, attempt?: AttemptSettings): Promise<HttpStreamResponse> {
+  async stream(
+    request: HttpRequest,
+    attempt?: AttemptSettings & { readonly signal: AbortSignal | undefined },
+  ): Promise<HttpStreamResponse> {
     let prepared: Prepared | undefined
     try {
       prepared = this.prepare(request, attempt)
-      const { dispatcher, options, signal, timeoutMs } = prepared
+      const { dispatcher, options, timeoutMs } = prepared
+      const signal = attempt ? attempt.signal : request.signal
       const response = await dispatcher.request({ ...options, signal, bodyTimeout: 0 })
       const body = response.body
       return {

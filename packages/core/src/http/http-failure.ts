@@ -1,6 +1,6 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import { redactSecrets } from '../errors/redact'
-import type { HttpRequest } from './http-types'
+import type { AbortSource, HttpRequest } from './http-types'
 
 /** Transport failures where the request cannot have reached the server. */
 const NOT_SENT_CODES = new Set([
@@ -16,7 +16,7 @@ const NOT_SENT_CODES = new Set([
 export function transportFailure(
   error: unknown,
   request: HttpRequest,
-  signal: AbortSignal | undefined,
+  signal: AbortSource | undefined,
   timeoutMs: number,
 ): unknown {
   if (LLMKitError.isInstance(error)) return error

@@ -85,3 +85,11 @@ export const STAGE_TIMEOUT_MS: Readonly<Record<HttpStage, number>> = {
   cancel: 10_000,
   auth: 30_000,
 }
+
+/** What a buffered HTTP attempt needs of an abort signal; an `AbortSignal` is one, and so is core's call scope. */
+export interface AbortSource {
+  readonly aborted: boolean
+  readonly reason: unknown
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void
+  removeEventListener(type: 'abort', listener: () => void): void
+}

@@ -104,7 +104,7 @@ export class JobLifecycle {
     const { scope } = context
     const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
     // The deadline ends a job through the scope's timer (signal) or through the clock (waitForJob's check).
-    const isOver = scope.signal.aborted || (isTimeout && scope.isOverdue)
+    const isOver = scope.aborted || (isTimeout && scope.isOverdue)
     const shouldCancel = isOver && (isTimeout ? policy.cancelOnTimeout : policy.cancelOnAbort)
     if (shouldCancel && provider.cancel) await this.cancel(provider, job, scope.clock)
     // A job that was not cancelled (by choice, or because the API cannot) may still finish and be paid for: hand it back.
@@ -121,7 +121,7 @@ export class JobLifecycle {
     error: unknown,
   ): Promise<ImageJob | undefined> {
     const isTimeout = LLMKitError.isInstance(error) && error.code === 'timeout'
-    if (!provider.findSubmitted || !(context.signal.aborted || isTimeout)) return undefined
+    if (!provider.findSubmitted || !(context.scope.aborted || isTimeout)) return undefined
     return this.detached(provider, call.callIndex, `lookup of a ${provider.id} job`, context.clock, (detached) =>
       provider.findSubmitted!(call, submittedAt, detached),
     ).catch(() => undefined)
