@@ -44,7 +44,9 @@ describe("submit bodies against @fal-ai/client's endpoint input types", () => {
     ],
     [
       'FLUX [dev] with a custom size and a negative prompt (dropped with a warning)',
-      new ImageGenerationRequest('fal-ai/flux/dev', 'a fox').with_size(ImageSize.custom(512, 768)).with_negative_prompt('fog'),
+      new ImageGenerationRequest('fal-ai/flux/dev', 'a fox')
+        .with_size(ImageSize.custom(512, 768))
+        .with_negative_prompt('fog'),
     ],
     [
       'FLUX [schnell] split into two calls, as base64',

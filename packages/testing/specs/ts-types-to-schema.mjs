@@ -22,7 +22,9 @@ while (args[0]?.startsWith('--')) {
   else throw new Error(`unknown option ${flag}`)
 }
 const [source, out, ...names] = args
-const files = source.split(',').map((path) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true))
+const files = source
+  .split(',')
+  .map((path) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true))
 
 /** Every interface and type alias, by qualified name (`Outer.Inner.Name`). */
 const declarations = new Map()
@@ -54,9 +56,7 @@ function take(name) {
   if (!found) throw new Error(`no type ${name} in ${source}`)
   defs[name] = null
   const [{ node, scope }] = found
-  defs[name] = ts.isTypeAliasDeclaration(node)
-    ? convert(node.type, scope)
-    : objectOf(membersOf(name, new Set()), scope)
+  defs[name] = ts.isTypeAliasDeclaration(node) ? convert(node.type, scope) : objectOf(membersOf(name, new Set()), scope)
   for (const property of Object.keys(defs[name].properties ?? {}))
     if (nullable.delete(`${name}.${property}`)) {
       defs[name].properties[property] = { anyOf: [defs[name].properties[property], { type: 'null' }] }
@@ -121,7 +121,11 @@ function convert(node, scope) {
   if (ts.isParenthesizedTypeNode(node)) return convert(node.type, scope)
   if (ts.isTypeOperatorNode(node)) return convert(node.type, scope)
   if (ts.isArrayTypeNode(node)) return { type: 'array', items: convert(node.elementType, scope) }
-  if (ts.isTypeLiteralNode(node)) return objectOf(node.members.map((member) => ({ member, scope })), scope)
+  if (ts.isTypeLiteralNode(node))
+    return objectOf(
+      node.members.map((member) => ({ member, scope })),
+      scope,
+    )
   if (ts.isIntersectionTypeNode(node)) return { allOf: node.types.map((type) => convert(type, scope)) }
   if (ts.isLiteralTypeNode(node)) {
     const value = literal(node)

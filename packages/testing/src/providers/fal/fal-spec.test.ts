@@ -34,7 +34,8 @@ describe("the emulator's queue answers against @fal-ai/client's types", () => {
   it('statuses with and without logs, in the queue, running and completed; the result', async () => {
     const job = await submit('fal-ai/flux/dev', { prompt: 'a fox', image_size: 'square' })
     const statuses = async () => {
-      for (const query of ['', '?logs=1']) expect(check('QueueStatus', await json(`${job.status_url}${query}`))).toEqual([])
+      for (const query of ['', '?logs=1'])
+        expect(check('QueueStatus', await json(`${job.status_url}${query}`))).toEqual([])
     }
     await statuses()
     emulator.advance(800)

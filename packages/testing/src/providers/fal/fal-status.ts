@@ -76,7 +76,8 @@ export function statusOf(context: EmulatorContext, job: FalJob, withLogs: boolea
     }
   if (view.phase === 'running')
     return { httpStatus: 202, view, logCount: allLogs.length, body: { status: 'IN_PROGRESS', logs, ...common } }
-  const metrics = view.phase === 'canceled' ? {} : { inference_time: job.runMs / 1000 }
+  // fal's client types `metrics` as `{ inference_time: number | null }`: a cancelled request ran no inference.
+  const metrics = { inference_time: view.phase === 'canceled' ? null : job.runMs / 1000 }
   return { httpStatus: 200, view, logCount: allLogs.length, body: { status: 'COMPLETED', logs, metrics, ...common } }
 }
 
