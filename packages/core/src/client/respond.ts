@@ -1,6 +1,8 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
 import type { CallOutcome, Emit } from '../call/call-context'
 import type { ImageCall } from '../provider/image-provider'
+import type { ImageJob } from '../provider/image-job'
+import type { GeneratedImage } from '../response/generated-image'
 import { ImageGenerationResponse, type CallFailure } from '../response/image-generation-response'
 
 /** What a request's calls came to, gathered into one response. */
@@ -22,29 +24,43 @@ export interface RespondInput {
  */
 export function respond(input: RespondInput): ImageGenerationResponse {
   const { calls, settled, emit } = input
-  const outcomes: CallOutcome[] = []
+  const images: GeneratedImage[] = []
+  const warnings = new Set(input.warnings)
+  const jobs: ImageJob[] = []
   const failures: CallFailure[] = []
-  settled.forEach((result, index) => {
-    if (result.status === 'fulfilled') outcomes.push(result.value)
-    else if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
-    else failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
-  })
-  if (outcomes.length === 0) throw summarizeFailures(failures, calls.length)
-  const warnings = [...input.warnings, ...outcomes.flatMap((outcome) => outcome.warnings ?? [])]
+  const usage: Record<string, number> = {}
+  let hasUsage = false
+  for (let index = 0; index < settled.length; index++) {
+    const result = settled[index]!
+    if (result.status === 'rejected') {
+      if (isAbortError(result.reason) || !LLMKitError.isInstance(result.reason)) throw result.reason
+      failures.push({ callIndex: calls[index]!.callIndex, n: calls[index]!.n, error: result.reason })
+      continue
+    }
+    const outcome = result.value
+    images.push(...outcome.images)
+    for (const warning of outcome.warnings ?? []) warnings.add(warning)
+    if (outcome.job) jobs.push(outcome.job)
+    for (const key in outcome.usage) {
+      usage[key] = (usage[key] ?? 0) + outcome.usage[key]!
+      hasUsage = true
+    }
+  }
+  if (failures.length === settled.length) throw summarizeFailures(failures, calls.length)
   if (failures.length > 0) {
     const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
-    warnings.push(
+    warnings.add(
       `${failures.length} of ${calls.length} calls failed, so ${lost} image(s) are missing: ${failures[0]!.error.message}`,
     )
   }
   const response = new ImageGenerationResponse({
-    images: outcomes.flatMap((outcome) => outcome.images),
+    images,
     model: input.model,
     provider: input.provider,
-    warnings: [...new Set(warnings)],
+    warnings: [...warnings],
     failures,
-    usage: mergeUsage(outcomes),
-    jobs: outcomes.flatMap((outcome) => (outcome.job ? [outcome.job] : [])),
+    usage: hasUsage ? usage : undefined,
+    jobs,
   })
   emit?.({ type: 'done', response })
   return response
@@ -67,11 +83,4 @@ function summarizeFailures(failures: readonly CallFailure[], callCount: number):
     cause: first,
     message: `All ${callCount} calls failed: ${distinct.slice(0, 3).join(' | ')}`,
   })
-}
-
-function mergeUsage(outcomes: readonly CallOutcome[]): Record<string, number> | undefined {
-  const usage: Record<string, number> = {}
-  for (const outcome of outcomes)
-    for (const [key, value] of Object.entries(outcome.usage ?? {})) usage[key] = (usage[key] ?? 0) + value
-  return Object.keys(usage).length > 0 ? usage : undefined
 }
