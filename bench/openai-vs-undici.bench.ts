@@ -127,8 +127,8 @@ async function runChild(variant: 'raw' | 'llmkit', port: number): Promise<{ ms: 
     process.execPath,
     ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'large-child', variant, String(port)],
     {
+      // Built packages, as users run them (the parent process uses them too).
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_OPTIONS: '--conditions=@llmkit/source' },
     },
   )
   let out = ''
