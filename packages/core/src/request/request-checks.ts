@@ -1,4 +1,3 @@
-import * as z from 'zod'
 import { invalidRequest } from '../errors/llmkit-error'
 import { ImageFormat, ImageQuality, ImageStyle } from './image-options'
 import { ImageSize, parseAspectRatio } from './image-size'
@@ -10,15 +9,41 @@ export const MAX_SEED = 2 ** 32 - 1
 /** Longest prompt accepted before any provider sees it. */
 export const MAX_PROMPT_LENGTH = 32_000
 
-const promptSchema = z.string().trim().min(1).max(MAX_PROMPT_LENGTH)
-
-/** A checker whose schema is built once, here, not on every call (a request is built per call). */
-function rule<T>(method: string, schema: z.ZodType<T>, expected: string): (value: unknown) => T {
+/**
+ * A checker: `accept` says whether a value is good (and may normalise it);
+ * anything else throws `invalid_request` with what was expected. Plain checks,
+ * not zod: a request is built per call, and these run several times each.
+ */
+function rule<T>(method: string, accept: (value: unknown) => T | undefined, expected: string): (value: unknown) => T {
   return (value) => {
-    const result = schema.safeParse(value)
-    if (!result.success) throw invalidRequest(`${method}: ${expected}, got ${describe(value)}`)
-    return result.data
+    const accepted = accept(value)
+    if (accepted === undefined) throw invalidRequest(`${method}: ${expected}, got ${describe(value)}`)
+    return accepted
   }
+}
+
+/** Trimmed text of 1..max characters, or undefined. */
+const text = (max: number) => (value: unknown) => {
+  if (typeof value !== 'string') return undefined
+  const trimmed = value.trim()
+  return trimmed.length >= 1 && trimmed.length <= max ? trimmed : undefined
+}
+
+/** A whole number in min..max, or undefined. */
+const whole = (min: number, max: number) => (value: unknown) =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max ? (value as number) : undefined
+
+/** An object literal (or `Object.create(null)`), not an array, class instance or null. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype = Object.getPrototypeOf(value) as unknown
+  return prototype === Object.prototype || prototype === null
+}
+
+/** One of an enum's values, or undefined. */
+const oneOf = <E extends string>(values: Record<string, E>) => {
+  const allowed: ReadonlySet<unknown> = new Set(Object.values(values))
+  return (value: unknown) => (allowed.has(value) ? (value as E) : undefined)
 }
 
 /** A short, safe description of a wrong value for an error message. */
@@ -38,50 +63,38 @@ export function describe(value: unknown): string {
 export const checkers = {
   model: rule(
     'ImageGenerationRequest',
-    z.string().trim().min(1).max(300),
+    text(300),
     'model must be a non-empty model id such as "dall-e-3" or "local:sketch"',
   ),
   prompt: rule(
     'ImageGenerationRequest',
-    promptSchema,
+    text(MAX_PROMPT_LENGTH),
     `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`,
   ),
-  n: rule(
-    'with_n',
-    z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST),
-    `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`,
-  ),
+  n: rule('with_n', whole(1, MAX_IMAGES_PER_REQUEST), `n must be a whole number from 1 to ${MAX_IMAGES_PER_REQUEST}`),
   size: rule(
     'with_size',
-    z.custom<ImageSize>((value) => value instanceof ImageSize),
+    (value) => (value instanceof ImageSize ? value : undefined),
     'size must be an ImageSize (ImageSize.Square1024, ImageSize.custom(w, h), ImageSize.parse("1792x1024"))',
   ),
-  quality: rule(
-    'with_quality',
-    z.enum(Object.values(ImageQuality) as [ImageQuality]),
-    'quality must be ImageQuality.Standard or ImageQuality.Hd',
-  ),
-  style: rule(
-    'with_style',
-    z.enum(Object.values(ImageStyle) as [ImageStyle]),
-    'style must be ImageStyle.Natural or ImageStyle.Vivid',
-  ),
-  format: rule(
-    'with_format',
-    z.enum(Object.values(ImageFormat) as [ImageFormat]),
-    'format must be ImageFormat.Url or ImageFormat.B64Json',
-  ),
-  negative: rule('with_negative_prompt', promptSchema, 'negative prompt must be non-empty text'),
-  seed: rule('with_seed', z.number().int().min(0).max(MAX_SEED), `seed must be a whole number from 0 to ${MAX_SEED}`),
+  quality: rule('with_quality', oneOf(ImageQuality), 'quality must be ImageQuality.Standard or ImageQuality.Hd'),
+  style: rule('with_style', oneOf(ImageStyle), 'style must be ImageStyle.Natural or ImageStyle.Vivid'),
+  format: rule('with_format', oneOf(ImageFormat), 'format must be ImageFormat.Url or ImageFormat.B64Json'),
+  negative: rule('with_negative_prompt', text(MAX_PROMPT_LENGTH), 'negative prompt must be non-empty text'),
+  seed: rule('with_seed', whole(0, MAX_SEED), `seed must be a whole number from 0 to ${MAX_SEED}`),
   aspect: rule(
     'with_aspect_ratio',
-    z.string().refine((text) => parseAspectRatio(text) !== undefined),
+    (value) => (typeof value === 'string' && parseAspectRatio(value) !== undefined ? value : undefined),
     'aspect ratio must look like "16:9"',
   ),
   providerId: rule(
     'with_provider_options',
-    z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    (value) => (typeof value === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(value) ? value : undefined),
     'provider must be a provider id such as "fal"',
   ),
-  options: rule('with_provider_options', z.record(z.string(), z.unknown()), 'options must be a plain object'),
+  options: rule(
+    'with_provider_options',
+    (value) => (isPlainObject(value) ? value : undefined),
+    'options must be a plain object',
+  ),
 }
