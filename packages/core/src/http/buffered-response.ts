@@ -1,5 +1,6 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import { excerpt } from '../errors/redact'
+import { utf8 } from '../util/bytes'
 import { safeUrl } from './http-failure'
 import type { HttpRequest, HttpResponse } from './http-types'
 
@@ -42,11 +43,11 @@ export class BufferedResponse implements HttpResponse {
   }
 
   text(): string {
-    return this.body.toString('utf8')
+    return utf8(this.body)
   }
 
   json<T>(): T {
-    const text = this.body.toString('utf8')
+    const text = utf8(this.body)
     try {
       return JSON.parse(text) as T
     } catch (error) {

@@ -87,6 +87,13 @@ describe('isPublicAddress', () => {
     ['::ffff:a9fe:a9fe', false],
     ['64:ff9b::10.0.0.1', false],
     ['not an address', false],
+    ['::ffff:0:a9fe:a9fe', false],
+    ['fe80::1%eth0', false],
+    ['[::1]', false],
+    ['1.2.3', false],
+    ['01.2.3.4', false],
+    ['1::2::3', false],
+    ['2001:db8::1.2.3.4', true],
     ['93.184.216.34', true],
     ['172.32.0.1', true],
     ['2606:4700::1111', true],
@@ -153,95 +160,105 @@ describe('downloadImage: data: URIs', () => {
   })
 })
 
-describe('downloadImage: host policy on the address connected to', () => {
-  it.each([
-    ['http://169.254.169.254/latest/meta-data/iam/', '169.254.169.254'],
-    ['http://2852039166/latest/meta-data/', '169.254.169.254'],
-    ['http://0xA9FEA9FE/', '169.254.169.254'],
-    ['http://169.254.43518/', '169.254.169.254'],
-    ['http://[::ffff:169.254.169.254]/', '::ffff:a9fe:a9fe'],
-    ['http://[fd00:ec2::254]/latest/meta-data/', 'fd00:ec2::254'],
-    ['http://10.0.0.1/a.png', '10.0.0.1'],
-    ['https://192.168.0.1/a.png', '192.168.0.1'],
-    ['http://0/a.png', '0.0.0.0'],
-    ['http://[::]/a.png', '::'],
-  ])('refuses %s before any socket is made', async (url, address) => {
-    let error: Awaited<ReturnType<typeof failure>> | undefined
-    const sockets = await socketsDuring(async () => {
-      error = await failure(GeneratedImage.from_url(url).bytes({ http }))
-    })
-    expect(sockets).toEqual([])
-    expect([error!.code, error!.isRetryable]).toEqual(['provider_error', false])
-    expect(error!.message).toContain(`Refused to download an image from ${address}`)
+// Both transports: undici checks the address it connects to; fetch checks literal addresses, and host
+// names by a DNS lookup before the request (Node's DNS: Bun has it; see fetch-transport.ts).
+describe.each(['undici', 'fetch'] as const)('%s transport', (transport) => {
+  let http: HttpClient
+  beforeAll(() => {
+    http = new HttpClient({ env: {}, transport })
   })
+  afterAll(() => http.close())
 
-  it('refuses a name that resolves to loopback at lookup: the server sees no connection', async () => {
-    const before = connections
-    const error = await failure(GeneratedImage.from_url(`http://localhost:${port}/a.png`).bytes({ http }))
-    expect(error.message).toMatch(/^Refused to download an image from localhost \((127\.0\.0\.1|::1)\)/)
-    expect(connections).toBe(before)
-  })
-
-  it('allows a host the policy names, or any with allowPrivateNetwork', async () => {
-    let named: Buffer | undefined
-    // The control for the tests above: an allowed download does show up as a socket.
-    const sockets = await socketsDuring(async () => {
-      named = await GeneratedImage.from_url(`http://localhost:${port}/a.png`).bytes({
-        http,
-        downloads: { allowHosts: ['localhost'] },
+  describe('downloadImage: host policy on the address connected to', () => {
+    it.each([
+      ['http://169.254.169.254/latest/meta-data/iam/', '169.254.169.254'],
+      ['http://2852039166/latest/meta-data/', '169.254.169.254'],
+      ['http://0xA9FEA9FE/', '169.254.169.254'],
+      ['http://169.254.43518/', '169.254.169.254'],
+      ['http://[::ffff:169.254.169.254]/', '::ffff:a9fe:a9fe'],
+      ['http://[fd00:ec2::254]/latest/meta-data/', 'fd00:ec2::254'],
+      ['http://10.0.0.1/a.png', '10.0.0.1'],
+      ['https://192.168.0.1/a.png', '192.168.0.1'],
+      ['http://0/a.png', '0.0.0.0'],
+      ['http://[::]/a.png', '::'],
+    ])('refuses %s before any socket is made', async (url, address) => {
+      let error: Awaited<ReturnType<typeof failure>> | undefined
+      const sockets = await socketsDuring(async () => {
+        error = await failure(GeneratedImage.from_url(url).bytes({ http }))
       })
+      expect(sockets).toEqual([])
+      expect([error!.code, error!.isRetryable]).toEqual(['provider_error', false])
+      expect(error!.message).toContain(`Refused to download an image from ${address}`)
     })
-    expect(sockets.length).toBe(1)
-    expect(named!.equals(PNG)).toBe(true)
-    const any = await GeneratedImage.from_url(`http://127.0.0.1:${port}/a.png`).bytes({
-      http,
-      downloads: { allowPrivateNetwork: true },
+
+    it('refuses a name that resolves to loopback at lookup: the server sees no connection', async () => {
+      const before = connections
+      const error = await failure(GeneratedImage.from_url(`http://localhost:${port}/a.png`).bytes({ http }))
+      expect(error.message).toMatch(/^Refused to download an image from localhost \((127\.0\.0\.1|::1)\)/)
+      expect(connections).toBe(before)
     })
-    expect(any.equals(PNG)).toBe(true)
-  })
 
-  it('trusts the API host (apiHosts) and sends no credentials to it', async () => {
-    seenHeaders.length = 0
-    const result = await downloadImage(`http://127.0.0.1:${port}/a.png`, { http, apiHosts: ['127.0.0.1'] })
-    expect(result.bytes.equals(PNG)).toBe(true)
-    expect(seenHeaders[0]!.authorization).toBeUndefined()
-    expect(seenHeaders[0]!.cookie).toBeUndefined()
-  })
-
-  it('does not follow a redirect (to metadata or anywhere)', async () => {
-    let error: Awaited<ReturnType<typeof failure>> | undefined
-    const sockets = await socketsDuring(async () => {
-      error = await failure(
-        downloadImage(`http://127.0.0.1:${port}/redirect`, { http, policy: { allowPrivateNetwork: true } }),
-      )
-    })
-    expect(error!.message).toBe(
-      'Downloading the image failed with HTTP 302; redirects are not followed for image downloads',
-    )
-    expect(sockets.every((address) => !address.startsWith('169.254'))).toBe(true)
-  })
-})
-
-describe('downloadImage: deadline and abort', () => {
-  it('ends a body that drips forever at the deadline', async () => {
-    const started = Date.now()
-    const error = await failure(
-      GeneratedImage.from_url(`http://127.0.0.1:${port}/drip`).bytes({
+    it('allows a host the policy names, or any with allowPrivateNetwork', async () => {
+      let named: Buffer | undefined
+      // The control for the tests above: an allowed download does show up as a socket.
+      const sockets = await socketsDuring(async () => {
+        named = await GeneratedImage.from_url(`http://localhost:${port}/a.png`).bytes({
+          http,
+          downloads: { allowHosts: ['localhost'] },
+        })
+      })
+      expect(sockets.length).toBe(1)
+      expect(named!.equals(PNG)).toBe(true)
+      const any = await GeneratedImage.from_url(`http://127.0.0.1:${port}/a.png`).bytes({
         http,
-        timeoutMs: 300,
         downloads: { allowPrivateNetwork: true },
-      }),
-    )
-    expect(error.code).toBe('timeout')
-    expect(Date.now() - started).toBeLessThan(3000)
+      })
+      expect(any.equals(PNG)).toBe(true)
+    })
+
+    it('trusts the API host (apiHosts) and sends no credentials to it', async () => {
+      seenHeaders.length = 0
+      const result = await downloadImage(`http://127.0.0.1:${port}/a.png`, { http, apiHosts: ['127.0.0.1'] })
+      expect(result.bytes.equals(PNG)).toBe(true)
+      expect(seenHeaders[0]!.authorization).toBeUndefined()
+      expect(seenHeaders[0]!.cookie).toBeUndefined()
+    })
+
+    it('does not follow a redirect (to metadata or anywhere)', async () => {
+      let error: Awaited<ReturnType<typeof failure>> | undefined
+      const sockets = await socketsDuring(async () => {
+        error = await failure(
+          downloadImage(`http://127.0.0.1:${port}/redirect`, { http, policy: { allowPrivateNetwork: true } }),
+        )
+      })
+      expect(error!.message).toBe(
+        'Downloading the image failed with HTTP 302; redirects are not followed for image downloads',
+      )
+      expect(sockets.every((address) => !address.startsWith('169.254'))).toBe(true)
+    })
   })
 
-  it('rethrows the caller abort unchanged', async () => {
-    const controller = new AbortController()
-    setTimeout(() => controller.abort(), 100)
-    const error = await GeneratedImage.from_url(`http://127.0.0.1:${port}/drip`)
-      .bytes({ http, signal: controller.signal, downloads: { allowPrivateNetwork: true } })
-      .catch((caught: unknown) => caught)
-    expect((error as Error).name).toBe('AbortError')
+  describe('downloadImage: deadline and abort', () => {
+    it('ends a body that drips forever at the deadline', async () => {
+      const started = Date.now()
+      const error = await failure(
+        GeneratedImage.from_url(`http://127.0.0.1:${port}/drip`).bytes({
+          http,
+          timeoutMs: 300,
+          downloads: { allowPrivateNetwork: true },
+        }),
+      )
+      expect(error.code).toBe('timeout')
+      expect(Date.now() - started).toBeLessThan(3000)
+    })
+
+    it('rethrows the caller abort unchanged', async () => {
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(), 100)
+      const error = await GeneratedImage.from_url(`http://127.0.0.1:${port}/drip`)
+        .bytes({ http, signal: controller.signal, downloads: { allowPrivateNetwork: true } })
+        .catch((caught: unknown) => caught)
+      expect((error as Error).name).toBe('AbortError')
+    })
   })
 })

@@ -1,10 +1,11 @@
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici'
-import { assertPublicHost, publicOnlyConnector } from './address-policy'
-import { dispatchBuffered, type BufferedDispatchOptions } from './buffered-dispatch'
-import { BufferedResponse, flattenHeaders } from './buffered-response'
-import { proxyOrError, tooLargeError, transportFailure } from './http-failure'
+import { FetchTransport } from './fetch-transport'
+import { BufferedResponse } from './buffered-response'
+import { tooLargeError, transportFailure } from './http-failure'
 import type { AbortSource, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
 import { encodeBody, methodOf } from './request-body'
+import type { Transport, TransportRequest } from './transport'
+import { assertPublicHost } from './node-address-check'
+import { UndiciTransport, isUndiciUsable } from './undici-transport'
 
 /** Settings for {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -20,6 +21,16 @@ export interface HttpClientOptions {
   userAgent?: string
   /** Environment to read proxy variables from. Default `process.env`. */
   env?: Record<string, string | undefined>
+  /**
+   * How requests reach the network. `undici` (Node, Deno): a keep-alive pool,
+   * proxies, downloads checked on the address connected to. `fetch`: the
+   * runtime's global `fetch` with the same limits and errors, but no proxy per
+   * client or request and host names of downloads checked by a DNS lookup
+   * before the request (or refused where the runtime has no DNS; see the
+   * README). Default: `undici` where its dispatcher works, else `fetch`
+   * (Bun, edge runtimes, browsers).
+   */
+  transport?: 'undici' | 'fetch'
 }
 
 /** Per-attempt settings that override a request's own (how core's retry loop sends, without copying the request). */
@@ -32,57 +43,36 @@ export interface AttemptSettings {
 const DEFAULT_TIMEOUT_MS = 120_000
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-/** One attempt, ready for undici: what buffered sends and streams share. */
-interface Prepared {
-  readonly dispatcher: Dispatcher
-  readonly proxy: string | undefined
-  readonly options: BufferedDispatchOptions
-  readonly signal: AbortSource | undefined
-  readonly timeoutMs: number
-}
-
 /**
- * The one HTTP client every provider's traffic goes through: undici with a
- * keep-alive pool, optional proxy, per-attempt time limits and body size limits.
+ * The one HTTP client every provider's traffic goes through: undici's
+ * keep-alive pool (or `fetch` where undici cannot run), optional proxy,
+ * per-attempt time limits and body size limits.
  */
 export class HttpClient {
-  private readonly dispatcher: Dispatcher
-  private readonly isProxied: boolean
-  private publicAgent: Agent | undefined = undefined
-  private readonly proxies = new Map<string, ProxyAgent>()
+  /** Which transport this client uses: `undici` or `fetch`. */
+  readonly transport: 'undici' | 'fetch'
+  private readonly sender: Transport
   private readonly options: HttpClientOptions
 
   constructor(options: HttpClientOptions = {}) {
     this.options = options
-    const env = options.env ?? process.env
-    const connections = options.connections ?? 64
-    this.isProxied = Boolean(options.proxy || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
-    if (options.proxy) this.dispatcher = proxyOrError(() => new ProxyAgent({ uri: options.proxy!, connections }))
-    else if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
-      this.dispatcher = proxyOrError(
-        () =>
-          new EnvHttpProxyAgent({
-            httpProxy: env.HTTP_PROXY ?? env.http_proxy,
-            httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
-            noProxy: env.NO_PROXY ?? env.no_proxy,
-            connections,
-          }),
-      )
-    } else this.dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 })
+    const env = options.env ?? globalThis.process?.env ?? {}
+    this.sender =
+      (options.transport ?? (isUndiciUsable() ? 'undici' : 'fetch')) === 'undici'
+        ? new UndiciTransport({ proxy: options.proxy, connections: options.connections, env })
+        : new FetchTransport({ assertPublicName: assertPublicHost })
+    this.transport = this.sender.name
   }
 
   /** Sends a request and buffers the response body (up to the size limit). `attempt` overrides its signal, limit and proxy. */
   async send(request: HttpRequest, attempt?: AttemptSettings): Promise<HttpResponse> {
-    let prepared: Prepared | undefined
+    let prepared: TransportRequest | undefined
     try {
       prepared = this.prepare(request, attempt)
       const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
-      const { options, signal } = prepared
-      const dispatcher = request.publicAddressesOnly
-        ? await this.publicDispatcher(options.origin, prepared.proxy)
-        : prepared.dispatcher
-      const result = await dispatchBuffered(dispatcher, options, signal, limit, () => tooLargeError(request, limit))
-      return new BufferedResponse(request, result.status, flattenHeaders(result.headers), result.body)
+      if (prepared.signal?.aborted) throw prepared.signal.reason
+      const result = await this.sender.send(prepared, limit, () => tooLargeError(request, limit))
+      return new BufferedResponse(request, result.status, result.headers, result.body as Buffer)
     } catch (error) {
       throw transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
     }
@@ -97,17 +87,17 @@ export class HttpClient {
     request: HttpRequest,
     attempt?: AttemptSettings & { readonly signal: AbortSignal | undefined },
   ): Promise<HttpStreamResponse> {
-    let prepared: Prepared | undefined
+    let prepared: TransportRequest | undefined
     try {
       prepared = this.prepare(request, attempt)
-      const { dispatcher, options, timeoutMs } = prepared
+      const { timeoutMs } = prepared
       const signal = attempt ? attempt.signal : request.signal
-      const response = await dispatcher.request({ ...options, signal, bodyTimeout: 0 })
+      const response = await this.sender.stream({ ...prepared, signal })
       const body = response.body
       return {
-        status: response.statusCode,
-        ok: response.statusCode >= 200 && response.statusCode < 300,
-        headers: flattenHeaders(response.headers),
+        status: response.status,
+        ok: response.status >= 200 && response.status < 300,
+        headers: response.headers,
         body: (async function* () {
           try {
             for await (const chunk of body) yield chunk as Buffer
@@ -115,11 +105,7 @@ export class HttpClient {
             throw transportFailure(error, request, signal, timeoutMs)
           }
         })(),
-        close: () => {
-          // An unread body errors when destroyed; nobody is listening any more, so swallow it.
-          body.on('error', () => undefined)
-          body.destroy()
-        },
+        close: () => response.close(),
       }
     } catch (error) {
       throw transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
@@ -128,15 +114,11 @@ export class HttpClient {
 
   /** Closes idle connections. The client cannot be used afterwards. */
   async close(): Promise<void> {
-    await Promise.all([
-      this.dispatcher.close(),
-      this.publicAgent?.close(),
-      ...[...this.proxies.values()].map((agent) => agent.close()),
-    ])
+    await this.sender.close()
   }
 
-  /** The one preparation step: URL, headers, body, method, dispatcher, signal and the attempt's time limit. */
-  private prepare(request: HttpRequest, attempt: AttemptSettings | undefined): Prepared {
+  /** The one preparation step: URL, headers, body, method, signal and the attempt's time limit. */
+  private prepare(request: HttpRequest, attempt: AttemptSettings | undefined): TransportRequest {
     const url = new URL(request.url)
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new TypeError(`unsupported protocol ${url.protocol} (use http: or https:)`)
@@ -147,47 +129,21 @@ export class HttpClient {
       if (value !== undefined) headers[name.toLowerCase()] = value
     }
     const body = encodeBody(request, headers)
-    const proxy = attempt ? (attempt.proxy ?? request.proxy) : request.proxy
-    const timeoutMs = attempt?.timeoutMs ?? request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     return {
-      dispatcher: proxy ? this.proxyAgent(proxy) : this.dispatcher,
-      proxy,
-      // The attempt's limit applies to waiting for headers and to any silence in the body.
-      options: {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: methodOf(request, body),
-        headers,
-        body: body as Dispatcher.DispatchOptions['body'],
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      },
+      url,
+      method: methodOf(request, body),
+      headers,
+      body,
+      timeoutMs: attempt?.timeoutMs ?? request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal: attempt ? attempt.signal : request.signal,
-      timeoutMs,
+      proxy: (attempt ? (attempt.proxy ?? request.proxy) : request.proxy) ?? this.fetchProxy(),
+      publicAddressesOnly: request.publicAddressesOnly === true,
     }
   }
 
-  /**
-   * The dispatcher for a request that may reach public addresses only. Direct
-   * connections check the address connected to (after DNS); through a proxy,
-   * which connects for us, the name is resolved here and checked first.
-   */
-  private async publicDispatcher(origin: string, proxy: string | undefined): Promise<Dispatcher> {
-    if (proxy || this.isProxied) {
-      await assertPublicHost(new URL(origin).hostname)
-      return proxy ? this.proxyAgent(proxy) : this.dispatcher
-    }
-    this.publicAgent ??= new Agent({ connect: publicOnlyConnector(), keepAliveTimeout: 10_000 })
-    return this.publicAgent
-  }
-
-  private proxyAgent(proxy: string): Dispatcher {
-    let agent = this.proxies.get(proxy)
-    if (!agent) {
-      agent = proxyOrError(() => new ProxyAgent({ uri: proxy }))
-      this.proxies.set(proxy, agent)
-    }
-    return agent
+  /** A client-wide proxy given to a fetch client: passed on, so the transport refuses it with its reason. */
+  private fetchProxy(): string | undefined {
+    return this.sender.name === 'fetch' ? this.options.proxy : undefined
   }
 }
 

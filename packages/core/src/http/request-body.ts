@@ -1,11 +1,10 @@
-import { FormData as UndiciFormData } from 'undici'
 import type { HttpRequest } from './http-types'
 
 /** The body to send; sets its content type in `headers`. */
 export function encodeBody(
   request: HttpRequest,
   headers: Record<string, string>,
-): string | Uint8Array | UndiciFormData | undefined {
+): string | Uint8Array | FormData | undefined {
   if (request.json !== undefined) {
     headers['content-type'] = 'application/json'
     return JSON.stringify(request.json)
@@ -17,8 +16,8 @@ export function encodeBody(
     return params.toString()
   }
   if (request.multipart) {
-    // undici's own FormData: Node's global one is not accepted by undici 7. It sets its own content type.
-    const form = new UndiciFormData()
+    // The runtime's FormData (the undici transport converts it); it sets its own content type.
+    const form = new FormData()
     for (const [key, value] of Object.entries(request.multipart)) {
       if (value === undefined) continue
       if (value instanceof Blob) form.append(key, value)

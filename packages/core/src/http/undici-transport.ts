@@ -1,0 +1,138 @@
+import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, type Dispatcher } from 'undici'
+import { assertPublicHost, publicOnlyConnector } from './node-address-check'
+import { dispatchBuffered } from './buffered-dispatch'
+import { flattenHeaders } from './buffered-response'
+import { proxyOrError } from './http-failure'
+import type { Transport, TransportRequest, TransportResponse, TransportStream } from './transport'
+
+/** What the undici transport needs from the client's settings. */
+export interface UndiciTransportOptions {
+  readonly proxy?: string | undefined
+  readonly connections?: number | undefined
+  readonly env: Record<string, string | undefined>
+}
+
+/**
+ * undici's dispatcher: a keep-alive pool, proxies (per client, per request or
+ * from the environment) and, for downloads, a connector that checks the
+ * address actually connected to.
+ */
+export class UndiciTransport implements Transport {
+  readonly name = 'undici'
+  private readonly dispatcher: Dispatcher
+  private readonly isProxied: boolean
+  private publicAgent: Agent | undefined = undefined
+  private readonly proxies = new Map<string, ProxyAgent>()
+
+  constructor(options: UndiciTransportOptions) {
+    const { env } = options
+    const connections = options.connections ?? 64
+    this.isProxied = Boolean(options.proxy || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
+    if (options.proxy) this.dispatcher = proxyOrError(() => new ProxyAgent({ uri: options.proxy!, connections }))
+    else if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
+      this.dispatcher = proxyOrError(
+        () =>
+          new EnvHttpProxyAgent({
+            httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+            httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+            noProxy: env.NO_PROXY ?? env.no_proxy,
+            connections,
+          }),
+      )
+    } else this.dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 })
+  }
+
+  async send(request: TransportRequest, maxBytes: number, tooLarge: () => Error): Promise<TransportResponse> {
+    const dispatcher = request.publicAddressesOnly
+      ? await this.publicDispatcher(request.url, request.proxy)
+      : this.dispatcherFor(request.proxy)
+    const result = await dispatchBuffered(dispatcher, this.options(request), request.signal, maxBytes, tooLarge)
+    return { status: result.status, headers: flattenHeaders(result.headers), body: result.body }
+  }
+
+  async stream(request: TransportRequest & { readonly signal: AbortSignal | undefined }): Promise<TransportStream> {
+    const response = await this.dispatcherFor(request.proxy).request({
+      ...this.options(request),
+      signal: request.signal,
+      bodyTimeout: 0,
+    })
+    const body = response.body
+    return {
+      status: response.statusCode,
+      headers: flattenHeaders(response.headers),
+      body: body as AsyncIterable<Uint8Array>,
+      close: () => {
+        // An unread body errors when destroyed; nobody is listening any more, so swallow it.
+        body.on('error', () => undefined)
+        body.destroy()
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([
+      this.dispatcher.close(),
+      this.publicAgent?.close(),
+      ...[...this.proxies.values()].map((agent) => agent.close()),
+    ])
+  }
+
+  private options(request: TransportRequest) {
+    const { url, timeoutMs } = request
+    let body = request.body as Dispatcher.DispatchOptions['body'] | FormData
+    if (typeof FormData !== 'undefined' && body instanceof FormData) {
+      // undici 7 accepts only its own FormData, not the runtime's global one.
+      const form = new UndiciFormData()
+      for (const [key, value] of body) form.append(key, value)
+      body = form
+    }
+    return {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: body as Dispatcher.DispatchOptions['body'],
+      // The attempt's limit applies to waiting for headers and to any silence in the body.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    }
+  }
+
+  private dispatcherFor(proxy: string | undefined): Dispatcher {
+    return proxy ? this.proxyAgent(proxy) : this.dispatcher
+  }
+
+  /**
+   * The dispatcher for a request that may reach public addresses only. Direct
+   * connections check the address connected to (after DNS); through a proxy,
+   * which connects for us, the name is resolved here and checked first.
+   */
+  private async publicDispatcher(url: URL, proxy: string | undefined): Promise<Dispatcher> {
+    if (proxy || this.isProxied) {
+      await assertPublicHost(url.hostname)
+      return this.dispatcherFor(proxy)
+    }
+    this.publicAgent ??= new Agent({ connect: publicOnlyConnector(), keepAliveTimeout: 10_000 })
+    return this.publicAgent
+  }
+
+  private proxyAgent(proxy: string): Dispatcher {
+    let agent = this.proxies.get(proxy)
+    if (!agent) {
+      agent = proxyOrError(() => new ProxyAgent({ uri: proxy }))
+      this.proxies.set(proxy, agent)
+    }
+    return agent
+  }
+}
+
+let dispatchWorks: boolean | undefined
+
+/**
+ * Whether undici's dispatcher is the real one. Bun answers `import 'undici'`
+ * with its own partial module whose agents cannot dispatch. Checked once.
+ */
+export function isUndiciUsable(): boolean {
+  dispatchWorks ??= typeof (Agent as { prototype?: { dispatch?: unknown } }).prototype?.dispatch === 'function'
+  return dispatchWorks
+}
