@@ -2,7 +2,11 @@
 // open-source gateway (@portkey-ai/gateway), all three in front of the same
 // loopback mock of OpenAI's images endpoint (1 small base64 image per call),
 // in one run. Prints the gateway's added latency per call (median of paired
-// sequential calls) and throughput at 32 concurrent clients.
+// sequential calls) and throughput at 32 concurrent clients. Two floors, same
+// client, same run (loopback-floor-child.ts): a bare loopback hop (a node:http
+// server answering the gateway's body at once) and a bare node:http gateway
+// (parse, one llmkit call, stringify; nothing else), so the added latency can be
+// read against what one HTTP hop costs on this machine.
 //
 //   pnpm --filter @llmkit/bench exec tsx gateway.bench.ts
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -125,10 +129,25 @@ async function main(): Promise<void> {
     /Ready for connections/,
   )
 
+  const barePort = await start(
+    process.execPath,
+    ['--import', 'tsx', `${here}loopback-floor-child.ts`],
+    { MOCK_PORT: String(mockPort), FLOOR: 'bare' },
+    /^(\d+)\n/,
+  )
+  const gatewayURL = `http://127.0.0.1:${gatewayPort}/v1/images/generations`
+  const sample = await request(gatewayURL, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+  const echoPort = await start(
+    process.execPath,
+    ['--import', 'tsx', `${here}loopback-floor-child.ts`],
+    { FLOOR: 'echo', FLOOR_BODY: await sample.body.text() },
+    /^(\d+)\n/,
+  )
+
   const direct = directCall(mockPort)
-  const viaGateway = httpCall(`http://127.0.0.1:${gatewayPort}/v1/images/generations`, {
-    authorization: 'Bearer unused',
-  })
+  const viaGateway = httpCall(gatewayURL, { authorization: 'Bearer unused' })
+  const viaBare = httpCall(`http://127.0.0.1:${barePort}/v1/images/generations`, {})
+  const viaEcho = httpCall(`http://127.0.0.1:${echoPort}/v1/images/generations`, {})
   const viaPortkey = httpCall(`http://127.0.0.1:${portkeyPort}/v1/images/generations`, {
     authorization: 'Bearer sk-bench',
     'x-portkey-provider': 'openai',
@@ -138,6 +157,8 @@ async function main(): Promise<void> {
     ['direct', direct],
     ['llmkit gateway', viaGateway],
     ['Portkey', viaPortkey],
+    ['bare node:http gateway', viaBare],
+    ['loopback echo', viaEcho],
   ] as const) {
     await throughput(call, 32, 600).catch((error: unknown) => {
       throw new Error(`${name} failed during warm-up`, { cause: error })
@@ -146,10 +167,18 @@ async function main(): Promise<void> {
 
   const added: number[] = []
   const addedPortkey: number[] = []
+  const addedBare: number[] = []
+  const echoHop: number[] = []
   const rps = { direct: [] as number[], gateway: [] as number[], portkey: [] as number[] }
   for (let round = 0; round < 6; round++) {
     added.push(...(await pairedMicros(direct, viaGateway, 150)))
     addedPortkey.push(...(await pairedMicros(direct, viaPortkey, 60)))
+    addedBare.push(...(await pairedMicros(direct, viaBare, 150)))
+    for (let i = 0; i < 150; i++) {
+      const t0 = performance.now()
+      await viaEcho()
+      echoHop.push((performance.now() - t0) * 1000)
+    }
     const order =
       round % 2 === 0 ? (['direct', 'gateway', 'portkey'] as const) : (['portkey', 'gateway', 'direct'] as const)
     for (const side of order) {
@@ -163,6 +192,9 @@ async function main(): Promise<void> {
   )
   console.log(
     `  added latency per call over a direct llmkit call (median of ${added.length} back-to-back pairs): llmkit gateway ${median(added).toFixed(0)} us (goal <= 150 us), Portkey ${median(addedPortkey).toFixed(0)} us (${addedPortkey.length} pairs)`,
+  )
+  console.log(
+    `  floors, same client: one bare loopback hop (node:http answering the same body at once) ${median(echoHop).toFixed(0)} us per call (median of ${echoHop.length}); a bare node:http gateway (parse, one llmkit call, stringify) adds ${median(addedBare).toFixed(0)} us over a direct call (median of ${addedBare.length} pairs)`,
   )
   console.log(
     `  throughput at 32 concurrent clients (median of 6 rounds): direct ${median(rps.direct).toFixed(0)} req/s, llmkit gateway ${median(rps.gateway).toFixed(0)} req/s, Portkey ${median(rps.portkey).toFixed(0)} req/s; gateway/Portkey ${median(ratios).toFixed(2)}x (goal >= 2x)`,

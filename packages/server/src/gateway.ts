@@ -193,8 +193,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         'The gateway is shutting down; retry on another instance',
       )
     }
-    await services.track(next())
+    // Set before the handler answers: setting a header on a finished answer makes hono rebuild it as a stream.
     c.header('x-request-id', requestId)
+    await services.track(next())
     const route = c.get('route')
     const provider = c.get('provider')
     const model = c.get('model')
@@ -238,20 +239,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     return next()
   })
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 1024 * 1024,
-      onError: () => {
-        throw new GatewayError(
-          413,
-          'invalid_request_error',
-          'request_too_large',
-          `The request body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`,
-        )
-      },
-    }),
-  )
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const tooLarge = () => {
+    throw new GatewayError(
+      413,
+      'invalid_request_error',
+      'request_too_large',
+      `The request body is larger than ${maxBodyBytes} bytes`,
+    )
+  }
+  const streamedBodyLimit = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge })
+  app.use('/v1/*', async (c, next) => {
+    const method = c.req.method
+    if (method === 'GET' || method === 'HEAD') return next()
+    // Node's parser holds a body to its Content-Length, so the header is enough; hono's bodyLimit
+    // (which turns the request into a web stream) only for chunked bodies.
+    const length = c.req.header('content-length')
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(length) > maxBodyBytes ? tooLarge() : next()
+    }
+    return streamedBodyLimit(c, next)
+  })
 
   registerImageRoutes(app, services)
   registerOtherRoutes(app, services)

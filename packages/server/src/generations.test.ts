@@ -133,6 +133,22 @@ describe('POST /v1/images/generations', () => {
     expect(huge.status).toBe(413)
   })
 
+  it('holds chunked bodies (no Content-Length) to the same size limit', async () => {
+    const chunked = (text: string) =>
+      fetch(`${h.url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: new Blob([text]).stream(),
+        duplex: 'half',
+      } as RequestInit)
+    const huge = await chunked(JSON.stringify({ model: 'dall-e-2', prompt: 'x'.repeat(1_100_000) }))
+    expect(huge.status).toBe(413)
+    expect((await json(huge)).error.code).toBe('request_too_large')
+    const small = await chunked(JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', response_format: 'b64_json' }))
+    expect(small.status).toBe(200)
+    expect((await json(small)).data[0].b64_json).toBeTypeOf('string')
+  })
+
   it('maps a provider 429 to 429 with Retry-After, and a 5xx to 502, never leaking the provider key', async () => {
     h.emulator.inject({ kind: 'rate_limit', provider: 'openai', retryAfterSeconds: 7 })
     const limited = await h.post('/v1/images/generations', { model: 'dall-e-2', prompt: 'a cat' })
