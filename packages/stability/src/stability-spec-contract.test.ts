@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient } from '@llmkit/core'
-import { checkAgainstSpec, checkMultipartAgainstSpec, startEmulator, type Emulator } from '@llmkit/testing'
+import {
+  checkAgainstSpec,
+  checkMultipartAgainstSpec,
+  startEmulator,
+  type Emulator,
+  type MultipartFields,
+} from '@llmkit/testing'
 import { stability } from './index'
 
 /** llmkit's v1 requests, as the emulator captured them, against Stability's own v1 OpenAPI document. */
@@ -49,7 +55,7 @@ describe("SDXL requests against Stability's v1 spec (TextToImageRequestBody)", (
 })
 
 describe("v2beta multipart requests against Stability's v2beta OpenAPI document (generate/ultra, generate/sd3)", () => {
-  const v2 = (schema: string, fields: Record<string, string>) =>
+  const v2 = (schema: string, fields: MultipartFields) =>
     checkMultipartAgainstSpec('stability/v2beta-generate', schema, fields)
 
   it('the validator is live: it refuses what the spec refuses', () => {
