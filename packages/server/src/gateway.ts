@@ -19,6 +19,7 @@ import { KeyLimiter } from './key-limiter'
 import { KeyRing, isModelAllowed, type GatewayKey } from './keys'
 import { GatewayMetrics } from './metrics'
 import { GatewayError, toErrorAnswer } from './openai-error'
+import { RedisRpm } from './redis-rpm'
 import { connectRedis, RedisFileStore, RedisJobStore } from './redis-stores'
 import { jsonLinesToStdout, type GatewayLogger } from './request-log'
 import { errorResponses, idParamSchema, modelListSchema } from './schemas'
@@ -31,7 +32,7 @@ export interface GatewayOptions {
   keys?: readonly GatewayKey[]
   /** Where jobs and served files are kept. Default `$LLMKIT_DATA_DIR`, else `~/.local/share/llmkit/gateway`. */
   dataDir?: string
-  /** Redis for jobs and files, shared by several gateways. Default `$LLMKIT_REDIS_URL`; unset: the data folder. */
+  /** Redis for jobs, files and keys' requests per minute, shared by several gateways. Default `$LLMKIT_REDIS_URL`; unset: the data folder (and limits per gateway). */
   redisUrl?: string
   /** Origin of file URLs in answers (behind a proxy). Default: the request's own origin. */
   publicURL?: string
@@ -137,7 +138,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     files,
     jobs,
     store,
-    limiter: new KeyLimiter(),
+    limiter: new KeyLimiter(Date.now, redis ? new RedisRpm(redis) : undefined),
     metrics,
     log,
     isAuthEnabled,

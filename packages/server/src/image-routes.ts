@@ -113,11 +113,26 @@ function prepare(c: Context<GatewayEnv>, body: GenerationRequestBody, services: 
   return { request, resolved, output }
 }
 
+const NO_RELEASE = () => undefined
+
 /** Takes one request from the key's limits, or throws the 429. Returns the release. */
-function acquire(c: Context<GatewayEnv>, services: GatewayServices): () => void {
+async function acquire(c: Context<GatewayEnv>, services: GatewayServices): Promise<() => void> {
   const key = c.get('key')
-  if (!key) return () => undefined
-  const refusal = services.limiter.acquire(key)
+  if (!key || (!key.rpm && !key.concurrency)) return NO_RELEASE
+  let refusal
+  try {
+    refusal = await services.limiter.acquire(key)
+  } catch (error) {
+    console.error(`[llmkit gateway] ${c.get('requestId')}: the shared rate limit cannot be read:`, error)
+    throw new GatewayError(
+      503,
+      'server_error',
+      'limiter_unavailable',
+      'The gateway cannot check the rate limit of this key right now; retry shortly',
+      null,
+      1,
+    )
+  }
   if (refusal) {
     services.metrics.rejected.inc({ reason: refusal.reason })
     const message =
@@ -140,7 +155,7 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
     const body = (c.req as unknown as { valid(target: 'json'): GenerationRequestBody }).valid('json')
     // Validation and permission first: a refused request does not spend the key's rate.
     const prepared = prepare(c, body, services)
-    const release = acquire(c, services)
+    const release = await acquire(c, services)
     let isStreaming = false
     try {
       const options = { signal: c.req.raw.signal, timeoutMs: services.requestTimeoutMs }
@@ -159,7 +174,7 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
     c.set('route', '/v1/images/jobs')
     const body = (c.req as unknown as { valid(target: 'json'): GenerationRequestBody }).valid('json')
     const prepared = prepare(c, body, services)
-    const release = acquire(c, services)
+    const release = await acquire(c, services)
     try {
       if (body.stream)
         throw new GatewayError(

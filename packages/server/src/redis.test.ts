@@ -1,6 +1,6 @@
 import { startRedisServer, type RedisServer } from '@llmkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway } from './index'
+import { createGateway, hashKey } from './index'
 import { json, startHarness, type Harness } from '../test/harness'
 
 let redis: RedisServer
@@ -53,6 +53,34 @@ describe('several gateways sharing Redis (LLMKIT_REDIS_URL)', () => {
       expect(h.emulator.requestsFor('fal', 'submit')).toHaveLength(1)
     } finally {
       await other.close({ graceMs: 0 })
+    }
+  })
+
+  it("counts a key's requests per minute in Redis: two gateways share one limit", async () => {
+    const keys = [{ name: 'shared', sha256: hashKey('sk-gw-shared-0123456789'), rpm: 3 }]
+    const start = () => createGateway({ client: h.client, redisUrl: redis.url, keys, env: {}, log: () => undefined })
+    const a = start()
+    const b = start()
+    const [{ url: aURL }, { url: bURL }] = await Promise.all([a.listen({ port: 0 }), b.listen({ port: 0 })])
+    const generate = (url: string) =>
+      fetch(`${url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-gw-shared-0123456789' },
+        body: JSON.stringify({ model: 'local:sketch', prompt: 'a kite', size: '256x256', response_format: 'b64_json' }),
+      })
+    try {
+      const statuses = []
+      for (const url of [aURL, bURL, aURL]) statuses.push((await generate(url)).status)
+      expect(statuses).toEqual([200, 200, 200])
+      // Each gateway alone has seen at most 2 of the key's 3 a minute; together they have seen 3.
+      for (const url of [bURL, aURL]) {
+        const refused = await generate(url)
+        expect(refused.status).toBe(429)
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+        expect((await json(refused)).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' })
+      }
+    } finally {
+      await Promise.all([a.close({ graceMs: 0 }), b.close({ graceMs: 0 })])
     }
   })
 
