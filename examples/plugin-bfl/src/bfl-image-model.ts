@@ -92,23 +92,8 @@ export async function startBflJob(
   const parsed = bflSubmitResponseSchema.safeParse(response.json())
   if (!parsed.success) throw shapeError(response, call.model.id, 'the submit answer carries no id')
   const { id, polling_url: pollingURL } = parsed.data
-  const job: ImageJob = {
-    provider: 'bfl',
-    model: call.model.id,
-    id,
-    // Only a URL under our own base URL is followed: the key is sent with it.
-    data: pollingURL?.startsWith(`${config.baseURL}/`) ? { pollingURL } : {},
-    createdAt: context.clock.now(),
-    call: {
-      n: call.n,
-      width: call.width,
-      height: call.height,
-      format: call.format,
-      seed: call.seed,
-      callIndex: call.callIndex,
-    },
-  }
-  return { job }
+  // Core builds the job handle from this; only a URL under our own base URL is followed (the key is sent with it).
+  return { id, data: pollingURL?.startsWith(`${config.baseURL}/`) ? { pollingURL } : {} }
 }
 
 /** Asks once where a job stands. */

@@ -147,15 +147,9 @@ export async function startArtaJob(
       message: 'arta: the submit answer carries no record_id; the unofficial API may have changed',
     })
   }
-  const job: ImageJob = {
-    provider: 'arta',
-    model: call.model.id,
-    id: parsed.data.record_id,
-    data: { style: form.style! },
-    createdAt: context.clock.now(),
-    call: { n: call.n, width: call.width, height: call.height, format: call.format, seed, callIndex: call.callIndex },
-  }
-  return { job, status: parsed.data.status ? toJobStatus({ status: parsed.data.status }, job) : undefined }
+  const { record_id: id, status } = parsed.data
+  const job = { model: call.model.id, call: { ...call, seed } }
+  return { id, data: { style: form.style! }, seed, status: status ? toJobStatus({ status }, job) : undefined }
 }
 
 /** Asks once where a job stands. */
@@ -189,7 +183,7 @@ const PENDING: Readonly<Record<string, JobStatus>> = {
 }
 
 /** IN_QUEUE and IN_PROGRESS wait, DONE carries the images, anything else (FAILED, null, unknown) is a failure. */
-export function toJobStatus(body: ArtaStatusResponse, job: ImageJob): JobStatus {
+export function toJobStatus(body: ArtaStatusResponse, job: Pick<ImageJob, 'model' | 'call'>): JobStatus {
   const status = body.status ?? undefined
   if (status && PENDING[status]) return PENDING[status]!
   if (status === 'DONE') {

@@ -23,6 +23,7 @@ export type {
   ImageCall,
   JobStatus,
   StartResult,
+  SubmittedJob,
   ProviderSetup,
   GenerateResult,
   ProviderContext,
@@ -53,6 +54,7 @@ export { parseRetryAfter, isRetryableStatus } from './retry/retry-policy'
 export type { RetryOptions } from './retry/retry-policy'
 export { DEFAULT_RETRY, DEFAULT_STAGE_RETRIES } from './retry/retry-policy'
 export { nextPollDelay } from './poll/poll-interval'
+export { jobHandle } from './poll/job-handle'
 export type { PollOptions, PollState } from './poll/poll-interval'
 
 export { systemClock } from './util/clock'

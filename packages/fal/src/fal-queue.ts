@@ -78,16 +78,11 @@ export async function submitFalJob(
   })
   if (!response.ok) throw failure(response, call.model.id, config)
   const submitted = parse(falSubmitResponseSchema, response.json(), call.model.id, 'submit answer')
-  const { n, width, height, format, seed, callIndex } = call
-  const job: ImageJob = {
-    provider: 'fal',
-    model: call.model.id,
+  return {
     id: submitted.request_id,
     data: { app: appOf(endpoint) },
-    createdAt: context.clock.now(),
-    call: { n, width, height, format, callIndex, ...(seed === undefined ? {} : { seed }) },
+    status: { state: 'pending', phase: 'queued', position: submitted.queue_position ?? undefined },
   }
-  return { job, status: { state: 'pending', phase: 'queued', position: submitted.queue_position ?? undefined } }
 }
 
 // FAILED and CANCELED appear in some third-party schemas [?]; fal ends every request as COMPLETED.

@@ -115,15 +115,7 @@ export async function startImageLabsJob(
       call.model.id,
       `the txt2img answer carries no task_id (${response.text().slice(0, 120)})`,
     )
-  const seed = Number(body.seed)
-  const job: ImageJob = {
-    provider: 'imagelabs',
-    model: call.model.id,
-    id: parsed.data.task_id,
-    createdAt: now,
-    call: { n: call.n, width: call.width, height: call.height, format: call.format, seed, callIndex: call.callIndex },
-  }
-  return { job }
+  return { id: parsed.data.task_id, seed: Number(body.seed) }
 }
 
 /** Asks once where a job stands (`POST /progress`). */

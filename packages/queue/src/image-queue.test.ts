@@ -84,8 +84,18 @@ describe('queue and worker', () => {
     const request = square('fal-ai/flux/schnell', 'a harbour at night', 9)
     const response = await client.generateImage(request)
     const job = response.jobs[0]!
+    // The handle as fal built it by hand before core built handles from `start`'s { id, data }: still resumable.
+    const saved = {
+      provider: 'fal',
+      model: 'fal-ai/flux/schnell',
+      id: job.id,
+      data: { app: 'fal-ai/flux' },
+      createdAt: job.createdAt,
+      call: { n: 1, width: 256, height: 256, format: 'url', callIndex: 0, seed: 9 },
+    }
+    expect(job).toEqual(saved)
     // What a worker killed right after the submit leaves behind: the handle, the counter lowered.
-    await admin.hset(queueKeys(name).item('harbour'), `handle:fal:${job.id}`, JSON.stringify(job), 'submitting', 0)
+    await admin.hset(queueKeys(name).item('harbour'), `handle:fal:${job.id}`, JSON.stringify(saved), 'submitting', 0)
     emulator.clearRequests()
     const queue = createImageQueue({ connection: redis.url, name })
     const running = worker()

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import {
+  jobHandle,
   LLMKitError,
   parseRetryAfter,
   type HttpRequest,
@@ -54,9 +55,12 @@ function gateProvider(provider: ImageProvider): ImageProvider {
         if (!scope) return start.call(provider, call, context)
         const paid = new PaidRequest(scope, provider.id, 'submitting')
         try {
+          const submittedAt = context.clock.now()
           const started = await start.call(provider, call, paid.wrap(context))
-          // Before anything else (no poll yet): the handle, so a worker that picks the item up resumes it.
-          await scope.ledger.recordHandle(scope.itemId, started.job, paid.isCounted)
+          // Before anything else (no poll yet): the handle, so a worker that picks the item up resumes it. It is
+          // the handle core builds from the same answer (core takes the submit time just before this `start`).
+          const job = jobHandle(provider.id, call, started, submittedAt)
+          await scope.ledger.recordHandle(scope.itemId, job, paid.isCounted)
           return started
         } catch (error) {
           await paid.settle(error)

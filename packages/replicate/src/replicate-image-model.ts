@@ -10,6 +10,7 @@ import {
   type JobStatus,
   type ProviderContext,
   type StartResult,
+  type SubmittedJob,
   joinUrlPath,
 } from '@llmkit/core'
 import * as z from 'zod'
@@ -206,25 +207,7 @@ export async function startReplicatePrediction(
   })
   if (!response.ok) throw fail(response, call.model.id, config)
   const prediction = parsePrediction(response, call.model.id)
-  const job = jobOf(call, prediction.id, createdAt)
-  return { job, status: toJobStatus(prediction, job) }
-}
-
-function jobOf(call: ImageCall, id: string, createdAt: number): ImageJob {
-  return {
-    provider: 'replicate',
-    model: call.model.id,
-    id,
-    createdAt,
-    call: {
-      n: call.n,
-      width: call.width,
-      height: call.height,
-      format: call.format,
-      seed: call.seed,
-      callIndex: call.callIndex,
-    },
-  }
+  return { id: prediction.id, status: toJobStatus(prediction, { model: call.model.id, call }) }
 }
 
 const predictionListSchema = z.looseObject({
@@ -256,7 +239,7 @@ export async function findCutOffPrediction(
   since: number,
   context: ProviderContext,
   config: ReplicateRequestConfig,
-): Promise<ImageJob | undefined> {
+): Promise<SubmittedJob | undefined> {
   const { name, version } = splitModelId(call.model.id)
   const input = toReplicateInput(call)
   // A few seconds of slack for the difference between our clock and Replicate's.
@@ -280,7 +263,7 @@ export async function findCutOffPrediction(
   )
   if (!match) return undefined
   claimed.add(match.id)
-  return jobOf(call, match.id, since)
+  return { id: match.id }
 }
 
 /** JSON with sorted keys, to compare inputs whatever order the API echoes them in. */
@@ -332,7 +315,7 @@ const MEDIA_BY_EXTENSION: Readonly<Record<string, string>> = {
 }
 
 /** A prediction as core's job status. */
-export function toJobStatus(prediction: ReplicatePrediction, job: ImageJob): JobStatus {
+export function toJobStatus(prediction: ReplicatePrediction, job: Pick<ImageJob, 'model' | 'call'>): JobStatus {
   switch (prediction.status) {
     case 'starting':
       return { state: 'pending', phase: 'queued', message: 'starting' }

@@ -114,7 +114,6 @@ export async function startRunwayTask(
       { provider: 'runway', model: call.model.id },
     )
   }
-  const createdAt = context.clock.now()
   const response = await context.http.send({
     method: 'POST',
     url: `${config.baseURL}/v1/text_to_image`,
@@ -125,21 +124,7 @@ export async function startRunwayTask(
   })
   if (!response.ok) throw fail(response, call.model.id, config)
   const { id } = parse(runwayCreateSchema, response, call.model.id)
-  const job: ImageJob = {
-    provider: 'runway',
-    model: call.model.id,
-    id,
-    createdAt,
-    call: {
-      n: call.n,
-      width: call.width,
-      height: call.height,
-      format: call.format,
-      seed: call.seed,
-      callIndex: call.callIndex,
-    },
-  }
-  return { job }
+  return { id }
 }
 
 /** Asks once where the task stands. */

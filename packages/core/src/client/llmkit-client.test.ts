@@ -103,23 +103,9 @@ function jobProvider(
   const provider: ImageProvider = {
     id: 'jobs',
     models: options.models ?? [model('queue-model')],
-    async start(call, context) {
+    async start(call) {
       started.push(call)
-      const job: ImageJob = {
-        provider: 'jobs',
-        model: call.model.id,
-        id: `job-${started.length}`,
-        createdAt: context.clock.now(),
-        call: {
-          n: call.n,
-          width: call.width,
-          height: call.height,
-          format: call.format,
-          seed: call.seed,
-          callIndex: call.callIndex,
-        },
-      }
-      return { job }
+      return { id: `job-${started.length}` }
     },
     async status(job) {
       polled.push(job)
@@ -520,6 +506,38 @@ describe('LLMKitClient with a job provider', () => {
     expect(response.first()?.b64_json).toBe(PNG_B64)
     expect(response.first()?.media_type).toBe('image/png')
     expect(response.jobs.map((job) => job.id)).toEqual(['job-1'])
+  })
+
+  it('builds the job handle from what start returns: id and data from the provider, the rest from the call', async () => {
+    const { provider, polled } = jobProvider([completed()])
+    provider.start = async () => ({ id: 'abc', data: { app: 'fal-ai/flux' }, seed: 42 })
+    const { clock } = fakeClock()
+    const submitted: ImageJob[] = []
+    const response = await client([provider], clock).generateImage(
+      new ImageGenerationRequest('queue-model', 'a cat').with_format('url'),
+      { onProgress: (event) => void (event.type === 'submitted' && submitted.push(event.job)) },
+    )
+    const handle: ImageJob = {
+      provider: 'jobs',
+      model: 'queue-model',
+      id: 'abc',
+      data: { app: 'fal-ai/flux' },
+      createdAt: START,
+      call: { n: 1, width: 1024, height: 1024, format: 'url', seed: 42, callIndex: 0 },
+    }
+    expect(submitted).toEqual([handle])
+    expect(polled).toEqual([handle])
+    expect(response.jobs).toEqual([handle])
+  })
+
+  it('refuses a job id from start that would steer the status path', async () => {
+    const { provider, polled } = jobProvider([completed()])
+    provider.start = async () => ({ id: '../admin' })
+    const request = new ImageGenerationRequest('queue-model', 'a cat')
+    const error = (await rejection(client([provider], fakeClock().clock).generateImage(request))) as LLMKitError
+    expect(error.code).toBe('provider_error')
+    expect(error.message).toContain('jobs: the API answered with job id "../admin"')
+    expect(polled).toEqual([])
   })
 
   it('uses the status that start already returned, without polling', async () => {

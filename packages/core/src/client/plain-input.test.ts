@@ -23,15 +23,7 @@ function setup() {
     models: [model],
     async start(call) {
       calls.push(call)
-      return {
-        job: {
-          provider: 'plain',
-          model: call.model.id,
-          id: 'job-1',
-          createdAt: 0,
-          call: { n: call.n, width: call.width, height: call.height, format: call.format, callIndex: 0 },
-        },
-      }
+      return { id: 'job-1' }
     },
     async status(job) {
       jobs.push(job.id)

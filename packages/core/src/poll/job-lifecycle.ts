@@ -9,7 +9,7 @@ import { CallContext, type CallOutcome } from '../call/call-context'
 import { CallScope } from '../call/call-scope'
 import { finishImages } from '../call/finish-images'
 import type { PollOptions } from './poll-interval'
-import { checkStartedJobId } from './job-handle'
+import { jobHandle } from './job-handle'
 import { waitForJob, type FinalStatus } from './wait-for-job'
 
 /** What decides a job's fate on abort and at the deadline, and how it is polled. */
@@ -54,9 +54,9 @@ export class JobLifecycle {
       context.emit?.({ type: 'submitted', callIndex: call.callIndex, job })
       throw await this.abandon(provider, job, context, error, policy)
     }
-    checkStartedJobId(provider.id, call.model.id, started.job.id)
-    context.emit?.({ type: 'submitted', callIndex: call.callIndex, job: started.job })
-    return this.await(provider, call, started.job, started.status, context, policy)
+    const job = jobHandle(provider.id, call, started, submittedAt)
+    context.emit?.({ type: 'submitted', callIndex: call.callIndex, job })
+    return this.await(provider, call, job, started.status, context, policy)
   }
 
   /** Waits for a job (new or resumed) and returns its finished images. */
@@ -124,7 +124,9 @@ export class JobLifecycle {
     if (!provider.findSubmitted || !(context.scope.aborted || isTimeout)) return undefined
     return this.detached(provider, call.callIndex, `lookup of a ${provider.id} job`, context.clock, (detached) =>
       provider.findSubmitted!(call, submittedAt, detached),
-    ).catch(() => undefined)
+    )
+      .then((found) => found && jobHandle(provider.id, call, found, submittedAt))
+      .catch(() => undefined)
   }
 
   private async cancel(provider: ImageProvider, job: ImageJob, clock: CallScope['clock']): Promise<void> {

@@ -58,9 +58,9 @@ function provider(polls: JobStatus[], watch?: () => AsyncIterable<JobStatus>) {
         supports: { formats: ['url'] },
       },
     ],
-    async start(call, ctx) {
+    async start() {
       counts.start++
-      return { job: { ...job, createdAt: ctx.clock.now(), call: { ...job.call, callIndex: call.callIndex } } }
+      return { id: job.id, data: job.data }
     },
     async status() {
       counts.status++

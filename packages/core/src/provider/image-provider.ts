@@ -83,9 +83,21 @@ export type JobStatus =
   | ({ readonly state: 'completed' } & GenerateResult)
   | { readonly state: 'failed'; readonly error: LLMKitError }
 
-/** What `start` returns: the handle, and the status when the submit already says it (Replicate's `Prefer: wait`). */
-export interface StartResult {
-  readonly job: ImageJob
+/**
+ * What a job provider's `start` (or `findSubmitted`) returns: the job's id and the data to poll it. Core builds
+ * the {@link ImageJob} handle from it (provider, model, submit time and the call's settings).
+ */
+export interface SubmittedJob {
+  /** The API's job id; it goes into status and cancel paths, so it must be a safe path segment. */
+  readonly id: string
+  /** Whatever else `status` and `cancel` need: plain JSON, never a key or token. */
+  readonly data?: ImageJob['data']
+  /** The seed the job runs with, when the provider chose one the call did not set. */
+  readonly seed?: number
+}
+
+/** What `start` returns: the job, and its status when the submit already says it (Replicate's `Prefer: wait`). */
+export interface StartResult extends SubmittedJob {
   readonly status?: JobStatus
 }
 
@@ -130,7 +142,7 @@ export interface ImageProvider {
   resolveModel?(id: string): ImageModelInfo | undefined
   /** Synchronous API: one call in, images out. */
   generate?(call: ImageCall, context: ProviderContext): Promise<GenerateResult>
-  /** Job API: submit and return a handle. */
+  /** Job API: submit and return the job's id and data (core builds the handle). */
   start?(call: ImageCall, context: ProviderContext): Promise<StartResult>
   /** Job API: ask once where the job stands. */
   status?(job: ImageJob, context: ProviderContext): Promise<JobStatus>
@@ -144,5 +156,5 @@ export interface ImageProvider {
    * cancel it upstream or hand it back as `error.job`. `since` is when the submit began (epoch ms).
    * Called with a context of its own, bounded to 5 s.
    */
-  findSubmitted?(call: ImageCall, since: number, context: ProviderContext): Promise<ImageJob | undefined>
+  findSubmitted?(call: ImageCall, since: number, context: ProviderContext): Promise<SubmittedJob | undefined>
 }
