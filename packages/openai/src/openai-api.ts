@@ -1,20 +1,20 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
 
 /** The fields of `ImagesResponse` the code reads; others are tolerated. */
 export const openaiImagesResponseSchema = z.looseObject({
   created: z.number(),
-  data: z
-    .array(
+  data: z.nullish(
+    z.array(
       z.looseObject({
-        url: z.string().optional(),
-        b64_json: z.string().optional(),
-        revised_prompt: z.string().optional(),
+        url: z.optional(z.string()),
+        b64_json: z.optional(z.string()),
+        revised_prompt: z.optional(z.string()),
       }),
-    )
-    .nullish(),
-  output_format: z.string().optional(),
-  usage: z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() }).optional(),
+    ),
+  ),
+  output_format: z.optional(z.string()),
+  usage: z.optional(z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() })),
 })
 
 const usageSchema = z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() })
@@ -22,20 +22,20 @@ const usageSchema = z.looseObject({ input_tokens: z.number(), output_tokens: z.n
 /** One event of a streamed generation (`ImageGenStreamEvent`): a partial image, the completed image, or an error. */
 export const openaiStreamEventSchema = z.looseObject({
   type: z.string(),
-  b64_json: z.string().optional(),
-  partial_image_index: z.number().int().min(0).optional(),
-  output_format: z.string().optional(),
-  usage: usageSchema.optional(),
-  error: z.looseObject({ message: z.string().optional() }).nullish(),
+  b64_json: z.optional(z.string()),
+  partial_image_index: z.optional(z.number().check(z.int(), z.minimum(0))),
+  output_format: z.optional(z.string()),
+  usage: z.optional(usageSchema),
+  error: z.nullish(z.looseObject({ message: z.optional(z.string()) })),
 })
 
 /** OpenAI's error envelope. */
 export const openaiErrorSchema = z.looseObject({
   error: z.looseObject({
     message: z.string(),
-    type: z.string().nullish(),
-    code: z.string().nullish(),
-    param: z.string().nullish(),
+    type: z.nullish(z.string()),
+    code: z.nullish(z.string()),
+    param: z.nullish(z.string()),
   }),
 })
 

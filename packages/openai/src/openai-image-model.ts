@@ -1,3 +1,4 @@
+import * as z from 'zod/mini'
 import {
   errorFromResponse,
   GeneratedImage,
@@ -6,6 +7,7 @@ import {
   ImageStyle,
   LLMKitError,
   parseServerSentEvents,
+  safeParseWith,
   type GenerateResult,
   type HttpResponse,
   type HttpStreamResponse,
@@ -47,7 +49,7 @@ export const OPENAI_IMAGE_MODELS: readonly ImageModelInfo[] = [
       style: [ImageStyle.Vivid, ImageStyle.Natural],
       formats: BOTH_FORMATS,
     },
-    optionsSchema: openaiImageOptionFields.pick({ user: true }).strict(),
+    optionsSchema: z.pick(openaiImageOptionFields, { user: true }),
   },
   {
     id: 'dall-e-2',
@@ -57,7 +59,7 @@ export const OPENAI_IMAGE_MODELS: readonly ImageModelInfo[] = [
     maxPromptLength: 1_000,
     sizes: { sizes: [square(256), square(512), square(1024)] },
     supports: { quality: [ImageQuality.Standard], formats: BOTH_FORMATS },
-    optionsSchema: openaiImageOptionFields.pick({ user: true }).strict(),
+    optionsSchema: z.pick(openaiImageOptionFields, { user: true }),
   },
   gptImage('gpt-image-1', 'GPT Image 1'),
   gptImage('gpt-image-1-mini', 'GPT Image 1 mini'),
@@ -146,7 +148,7 @@ export async function generateOpenAIImages(
       secrets: config.secrets(),
     })
   }
-  const parsed = openaiImagesResponseSchema.safeParse(response.json())
+  const parsed = safeParseWith(openaiImagesResponseSchema, response.json())
   if (!parsed.success) {
     throw new LLMKitError({
       code: 'provider_error',
@@ -250,7 +252,7 @@ async function streamOpenAIImages(
       } catch {
         throw streamError(call, 'the image stream sent an event that is not JSON')
       }
-      const parsed = openaiStreamEventSchema.safeParse(data)
+      const parsed = safeParseWith(openaiStreamEventSchema, data)
       if (!parsed.success)
         throw streamError(call, `unexpected stream event: ${parsed.error.issues[0]?.message ?? 'unknown'}`)
       const item = parsed.data

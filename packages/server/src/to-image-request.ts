@@ -4,6 +4,7 @@ import {
   ImageQuality,
   ImageSize,
   ImageStyle,
+  safeParseWith,
   type ResolvedModel,
 } from '@llmkit/core'
 import type { GenerationRequestBody } from './schemas'
@@ -56,10 +57,11 @@ function nativeOptions(body: GenerationRequestBody, resolved: ResolvedModel): Re
   for (const field of NATIVE_FIELDS) {
     const value = body[field]
     if (value == null || (field === 'quality' && CORE_QUALITY[value as string])) continue
-    if (schema.safeParse({ [field]: value }).success) (options ??= {})[field] = value
+    if (safeParseWith(schema, { [field]: value }).success) (options ??= {})[field] = value
   }
   // Previews only make sense on a stream; OpenAI's 0 means none.
   const partials = body.stream ? body.partial_images : undefined
-  if (partials && schema.safeParse({ partial_images: partials }).success) (options ??= {}).partial_images = partials
+  if (partials && safeParseWith(schema, { partial_images: partials }).success)
+    (options ??= {}).partial_images = partials
   return options
 }

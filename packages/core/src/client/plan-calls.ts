@@ -1,4 +1,4 @@
-import type * as z from 'zod'
+import { safeParseWith, type ZodSchema } from '../util/zod-schema'
 import { invalidRequest } from '../errors/llmkit-error'
 import type { ImageModelInfo } from '../provider/image-model-info'
 import type { ImageCall, ImageProvider } from '../provider/image-provider'
@@ -121,7 +121,7 @@ function parseOptions(
   model: ImageModelInfo,
   options: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
-  const schema: z.ZodType<Record<string, unknown>> | undefined = model.optionsSchema ?? provider.optionsSchema
+  const schema: ZodSchema<Record<string, unknown>> | undefined = model.optionsSchema ?? provider.optionsSchema
   if (!schema) {
     if (Object.keys(options).length === 0) return NO_OPTIONS
     throw invalidRequest(`${provider.id} takes no provider options; got ${Object.keys(options).join(', ')}`, {
@@ -129,7 +129,7 @@ function parseOptions(
       model: model.id,
     })
   }
-  const result = schema.safeParse(options)
+  const result = safeParseWith(schema, options)
   if (result.success) return Object.freeze(result.data)
   const problems = result.error.issues
     .map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`)

@@ -1,4 +1,4 @@
-import type * as z from 'zod'
+import type { ZodSchema } from '../util/zod-schema'
 import type { ImageFormat, ImageQuality, ImageStyle } from '../request/image-options'
 
 /** Width and height in pixels. */
@@ -61,7 +61,7 @@ export interface ImageModelInfo {
   /** Longest prompt the model accepts, in characters. */
   readonly maxPromptLength?: number
   /** Strict zod schema of this model's provider options (overrides the provider's). */
-  readonly optionsSchema?: z.ZodType<Record<string, unknown>>
+  readonly optionsSchema?: ZodSchema<Record<string, unknown>>
   /** False for models reachable only as `provider:id`. Default true. */
   readonly routesWithoutPrefix?: boolean
   /** Media type of the images, when fixed (`image/svg+xml` for vector models). */

@@ -1,4 +1,4 @@
-import type * as z from 'zod'
+import type { ZodSchema } from '../util/zod-schema'
 import type { LLMKitError } from '../errors/llmkit-error'
 import type { ProviderHttp } from '../http/http-types'
 import type { ImageFormat, ImageQuality, ImageStyle } from '../request/image-options'
@@ -124,7 +124,7 @@ export interface ImageProvider {
   readonly apiStatus?: 'official' | 'unofficial'
   readonly models: readonly ImageModelInfo[]
   /** Strict zod schema of provider options, used when a model has none. */
-  readonly optionsSchema?: z.ZodType<Record<string, unknown>>
+  readonly optionsSchema?: ZodSchema<Record<string, unknown>>
   /** How a user gets and configures it, for the hints shown when one of its models is asked for while it is not registered. */
   readonly setup?: ProviderSetup
   /** Environment variables that configure it, for `fromEnv` and `llmkit models`. */
