@@ -1,4 +1,31 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.config.base'
 
-export default defineConfig(packageBuild())
+const nodePlatform = fileURLToPath(new URL('./src/platform/node', import.meta.url))
+const webPlatform = fileURLToPath(new URL('./src/platform/web.ts', import.meta.url))
+
+export default defineConfig([
+  packageBuild(),
+  // The build bundlers get for browsers and edge runtimes (package.json's non-`node` export):
+  // src/platform/node.ts (undici, DNS, the file system) replaced by src/platform/web.ts.
+  packageBuild({
+    entry: { 'index.web': 'src/index.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    platform: 'neutral',
+    target: 'es2022',
+    esbuildPlugins: [
+      {
+        name: 'web-platform',
+        setup(build) {
+          build.onResolve({ filter: /\/node$/ }, (args) =>
+            resolve(args.resolveDir, args.path) === nodePlatform ? { path: webPlatform } : undefined,
+          )
+        },
+      },
+    ],
+  }),
+])

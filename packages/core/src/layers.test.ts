@@ -16,6 +16,7 @@ function sourceFiles(dir: string): string[] {
 
 const graph = new Map<string, string[]>()
 const lineCounts = new Map<string, number>()
+const nodeImports = new Map<string, string[]>()
 for (const file of sourceFiles(root)) {
   const text = readFileSync(file, 'utf8')
   lineCounts.set(relative(root, file), text.split('\n').length - 1)
@@ -23,6 +24,26 @@ for (const file of sourceFiles(root)) {
     (match) => relative(root, resolve(dirname(file), match[1]!)) + '.ts',
   )
   graph.set(relative(root, file), targets)
+  const builtIns = [...text.matchAll(/^import (?!type)[^']*'(node:[^']+|undici|fs|path|url|crypto|dns|net)'/gm)]
+  if (builtIns.length > 0)
+    nodeImports.set(
+      relative(root, file),
+      builtIns.map((match) => match[1]!),
+    )
+}
+
+/** Every file `from` reaches through imports that are not type-only, not entering `stop`. */
+function reachable(from: string, stop: string): Set<string> {
+  const seen = new Set<string>()
+  const visit = (file: string) => {
+    if (seen.has(file) || file === stop) return
+    seen.add(file)
+    const text = readFileSync(join(root, file), 'utf8')
+    for (const match of text.matchAll(/^(?:import|export) (?!type)[^']*from '(\.[^']+)'/gm))
+      visit(relative(root, resolve(dirname(join(root, file)), match[1]!)) + '.ts')
+  }
+  visit(from)
+  return seen
 }
 
 function cycles(): string[][] {
@@ -71,5 +92,17 @@ describe('core layers', () => {
 
   it('keeps every source file short enough to read in one sitting (200 lines)', () => {
     expect([...lineCounts].filter(([, lines]) => lines > 200)).toEqual([])
+  })
+
+  it('imports Node built-ins and undici only behind platform/node.ts (the web build replaces it)', () => {
+    const webBuild = [...reachable('index.ts', 'platform/node.ts')]
+    expect(webBuild.length).toBeGreaterThan(40)
+    expect(webBuild.filter((file) => nodeImports.has(file))).toEqual([])
+    expect([...nodeImports.keys()].sort()).toEqual([
+      'http/node-address-check.ts',
+      'http/undici-transport.ts',
+      'provider/import-from.ts',
+      'util/atomic-write.ts',
+    ])
   })
 })

@@ -181,7 +181,7 @@ export async function* watchFalJob(
 }
 
 /** Reads and drops a refused stream's (small) body: closing an unread body would raise a stray abort error. */
-async function discard(body: AsyncIterable<Buffer>): Promise<void> {
+async function discard(body: AsyncIterable<Uint8Array>): Promise<void> {
   let size = 0
   for await (const chunk of body) if ((size += chunk.length) > 65_536) break
 }

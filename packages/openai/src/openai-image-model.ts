@@ -182,14 +182,17 @@ export async function generateOpenAIImages(
 
 /** Reads an error body from a refused stream (small; the cap keeps a misbehaving server from holding us). */
 async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<HttpResponse> {
-  const chunks: Buffer[] = []
+  const chunks: Uint8Array[] = []
   let size = 0
   for await (const chunk of stream.body) {
     chunks.push(chunk)
     if ((size += chunk.length) > 65_536) break
   }
   stream.close()
-  const body = Buffer.concat(chunks)
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) body.set(chunk, (offset += chunk.length) - chunk.length)
+  const text = new TextDecoder().decode(body)
   const requestId = stream.headers['x-request-id']
   return {
     status: stream.status,
@@ -198,8 +201,8 @@ async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<H
     headers: stream.headers,
     body,
     requestId,
-    text: () => body.toString('utf8'),
-    json: <T>() => JSON.parse(body.toString('utf8')) as T,
+    text: () => text,
+    json: <T>() => JSON.parse(text) as T,
   }
 }
 

@@ -114,7 +114,7 @@ describe('request mapping', () => {
     const response = await client().generateImage(
       new ImageGenerationRequest('dall-e-2', 'a cat').with_size(ImageSize.Square256).with_format(ImageFormat.B64Json),
     )
-    const bytes = await response.first()!.bytes()
+    const bytes = Buffer.from(await response.first()!.bytes())
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
     expect(bytes.readUInt32BE(16)).toBe(256)
   })
@@ -184,7 +184,11 @@ describe('request mapping', () => {
     ])
     const partial = events[0] as Extract<ImageProgressEvent, { type: 'partial_image' }>
     expect(partial.image.media_type).toBe('image/png')
-    expect((await partial.image.bytes()).subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(
+      Buffer.from(await partial.image.bytes())
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG')
     expect(emulator.requestsFor('openai', 'generate')[0]!.json).toMatchObject({ stream: true, partial_images: 2 })
     const done = events.at(-1) as Extract<ImageProgressEvent, { type: 'done' }>
     expect(done.response.count).toBe(1)

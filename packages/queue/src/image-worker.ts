@@ -192,7 +192,9 @@ async function storeImages(
   const images: GeneratedImage[] = responses.flatMap((response) => response.images)
   return Promise.all(
     images.map(async (image, index) => {
-      const bytes = await image.bytes({ signal })
+      const raw = await image.bytes({ signal })
+      // Core types bytes as Uint8Array (Buffers on Node): the same memory as a Buffer.
+      const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
       const key = await store.save(id, index, bytes, extensionFor(image.media_type ?? 'image/png'))
       const {
         url: _url,

@@ -77,7 +77,7 @@ describe('request mapping', () => {
     const asBase64 = await client().generateImage(b64('recraft-v3-vector', 'a fox logo'))
     expect((generated()[0]!.json as { model: string }).model).toBe('recraftv3_vector')
     expect(asBase64.first()!.media_type).toBe('image/svg+xml')
-    expect((await asBase64.first()!.bytes()).toString('utf8')).toMatch(
+    expect(Buffer.from(await asBase64.first()!.bytes()).toString('utf8')).toMatch(
       /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="1024" height="1024"/,
     )
     const asUrl = await client().generateImage(new ImageGenerationRequest('recraft-v3-vector', 'a fox logo'))

@@ -357,7 +357,7 @@ async function streamGeneration(
             event: 'image_generation.partial_image',
             data: JSON.stringify({
               type: 'image_generation.partial_image',
-              b64_json: event.image.b64_json ?? (await event.image.bytes()).toString('base64'),
+              b64_json: event.image.b64_json ?? Buffer.from(await event.image.bytes()).toString('base64'),
               partial_image_index: event.index,
               created_at: Math.floor(Date.now() / 1000),
               size: body.size ?? 'auto',
@@ -367,7 +367,7 @@ async function streamGeneration(
         } else if (event.type === 'done') {
           const { response } = event
           for (const image of response.images) {
-            const b64 = image.b64_json ?? (await image.bytes()).toString('base64')
+            const b64 = image.b64_json ?? Buffer.from(await image.bytes()).toString('base64')
             await stream.writeSSE({
               event: 'image_generation.completed',
               data: JSON.stringify({

@@ -34,16 +34,21 @@ export async function toOpenAIResponse(
 export async function toOpenAIImage(image: GeneratedImage, output: ImageOutput): Promise<OpenAIImage> {
   const out: OpenAIImage = {}
   if (output.base64) {
-    out.b64_json = image.b64_json ?? (await image.bytes()).toString('base64')
+    out.b64_json = image.b64_json ?? Buffer.from(await image.bytes()).toString('base64')
   } else if (image.url && /^https?:\/\//i.test(image.url)) {
     out.url = image.url
   } else {
     // Base64 from the provider, or a file:/data: URL (the local renderer): never hand out a path.
-    const bytes = image.b64_json ? Buffer.from(image.b64_json, 'base64') : await image.bytes()
+    const bytes = image.b64_json ? Buffer.from(image.b64_json, 'base64') : asBuffer(await image.bytes())
     const mediaType = image.media_type ?? sniffMediaType(bytes) ?? 'application/octet-stream'
     const id = await output.files.put({ bytes, mediaType }, output.fileTtlMs)
     out.url = `${output.publicURL}/v1/files/${id}`
   }
   if (image.revised_prompt) out.revised_prompt = image.revised_prompt
   return out
+}
+
+/** Core's bytes as a Buffer over the same memory (core types them as Uint8Array; on Node they are Buffers already). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }

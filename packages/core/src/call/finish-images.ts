@@ -1,4 +1,5 @@
 import { LLMKitError } from '../errors/llmkit-error'
+import { toBase64 } from '../util/bytes'
 import { downloadImage } from '../http/download'
 import type { ImageCall } from '../provider/image-provider'
 import { ImageFormat } from '../request/image-options'
@@ -70,7 +71,7 @@ async function download(
     model: call.model.id,
   })
   return image.with({
-    b64_json: downloaded.bytes.toString('base64'),
+    b64_json: toBase64(downloaded.bytes),
     media_type: image.media_type ?? downloaded.mediaType,
   })
 }

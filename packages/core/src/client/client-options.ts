@@ -81,7 +81,7 @@ export interface FromEnvOptions extends Omit<LLMKitClientOptions, 'providers'> {
  * for each one left out. For clients that extend {@link LLMKitClient}.
  */
 export function optionsFromEnv(options: FromEnvOptions): LLMKitClientOptions {
-  const env = options.env ?? { ...process.env }
+  const env = options.env ?? { ...globalThis.process?.env }
   const candidates = options.providers ?? []
   const providers = candidates.filter((provider) => provider.isConfigured?.(env) ?? true)
   const missing = candidates.filter((provider) => !providers.includes(provider)).map(providerHint)
@@ -92,7 +92,10 @@ const warned = new Set<string>()
 export function emitWarningOnce(message: string): void {
   if (warned.has(message)) return
   warned.add(message)
-  process.emitWarning(message, { type: 'LLMKitWarning', code: 'LLMKIT_AMBIGUOUS_MODEL' })
+  // Browsers and edge runtimes have no process: their console it is.
+  if (globalThis.process?.emitWarning)
+    globalThis.process.emitWarning(message, { type: 'LLMKitWarning', code: 'LLMKIT_AMBIGUOUS_MODEL' })
+  else console.warn(`LLMKitWarning: ${message}`)
 }
 
 /**

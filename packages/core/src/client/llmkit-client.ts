@@ -50,7 +50,7 @@ export class LLMKitClient {
     this.settings = options
     this.clock = options.clock ?? systemClock
     // A plain copy: reading process.env is a system call per variable, and the providers read it on every call.
-    this.env = options.env ?? { ...process.env }
+    this.env = options.env ?? { ...globalThis.process?.env }
     this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
     this.retry = { ...DEFAULT_RETRY, ...options.retry, stages: { ...options.retry?.stages } }
     this.jobs = new JobLifecycle(this.http, this.retry, this.env, options.downloads)

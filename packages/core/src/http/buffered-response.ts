@@ -28,7 +28,7 @@ export class BufferedResponse implements HttpResponse {
     request: HttpRequest,
     readonly status: number,
     readonly headers: Record<string, string>,
-    readonly body: Buffer,
+    readonly body: Uint8Array,
   ) {
     this.url = request.url
     this.#secrets = request.secrets

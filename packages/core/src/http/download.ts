@@ -1,4 +1,5 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
+import { fromBase64, utf8Bytes } from '../util/bytes'
 import { sniffMediaType } from '../util/media-type'
 import type { HttpRequest, HttpResponse } from './http-types'
 
@@ -40,7 +41,7 @@ export interface DownloadSettings {
 
 /** A downloaded image. */
 export interface DownloadedImage {
-  readonly bytes: Buffer
+  readonly bytes: Uint8Array
   readonly mediaType: string | undefined
 }
 
@@ -151,17 +152,17 @@ export function decodeDataImage(
       isRetryable: false,
       message: `The data: image is larger than the ${maxBytes} byte limit; raise maxBytes if you expect images this large`,
     })
-  let bytes: Buffer
+  let bytes: Uint8Array
   if (header[3]) {
     const compact = payload.replace(/\s+/g, '')
     if (Math.floor((compact.length * 3) / 4) > maxBytes + 2) throw tooLarge()
     if (!BASE64.test(compact) || compact.length % 4 === 1)
       throw refused(settings as DownloadSettings, 'is a data:image URI whose base64 payload is malformed')
-    bytes = Buffer.from(compact, 'base64')
+    bytes = fromBase64(compact)
   } else {
     if (payload.length > maxBytes * 3) throw tooLarge()
     try {
-      bytes = Buffer.from(decodeURIComponent(payload), 'utf8')
+      bytes = utf8Bytes(decodeURIComponent(payload))
     } catch {
       throw refused(settings as DownloadSettings, 'is a data:image URI whose percent-encoding is malformed')
     }

@@ -171,7 +171,7 @@ describe.each(['undici', 'fetch'] as const)('%s transport', (transport) => {
       })
       const response = await http.send({ url })
       expect(response.body.length).toBe(payload.length)
-      expect(response.body.equals(payload)).toBe(true)
+      expect(Buffer.from(response.body).equals(payload)).toBe(true)
     })
 
     it('applies the client-wide maxBytes in MiB when the request sets none', async () => {

@@ -1,11 +1,11 @@
+import { LLMKitError } from '../errors/llmkit-error'
 import { FetchTransport } from './fetch-transport'
 import { BufferedResponse } from './buffered-response'
 import { tooLargeError, transportFailure } from './http-failure'
 import type { AbortSource, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
 import { encodeBody, methodOf } from './request-body'
 import type { Transport, TransportRequest } from './transport'
-import { assertPublicHost } from './node-address-check'
-import { UndiciTransport, isUndiciUsable } from './undici-transport'
+import { platform } from '../platform/node'
 
 /** Settings for {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -57,10 +57,16 @@ export class HttpClient {
   constructor(options: HttpClientOptions = {}) {
     this.options = options
     const env = options.env ?? globalThis.process?.env ?? {}
-    this.sender =
-      (options.transport ?? (isUndiciUsable() ? 'undici' : 'fetch')) === 'undici'
-        ? new UndiciTransport({ proxy: options.proxy, connections: options.connections, env })
-        : new FetchTransport({ assertPublicName: assertPublicHost })
+    const pool = { proxy: options.proxy, connections: options.connections, env }
+    const undici = options.transport === 'fetch' ? undefined : platform.undiciTransport(pool)
+    if (options.transport === 'undici' && !undici)
+      throw new LLMKitError({
+        code: 'invalid_request',
+        isRetryable: false,
+        message:
+          "transport: 'undici' is not available here (undici's dispatcher needs Node or Deno); leave transport unset to use fetch",
+      })
+    this.sender = undici ?? new FetchTransport({ assertPublicName: platform.assertPublicName })
     this.transport = this.sender.name
   }
 
@@ -72,7 +78,7 @@ export class HttpClient {
       const limit = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES
       if (prepared.signal?.aborted) throw prepared.signal.reason
       const result = await this.sender.send(prepared, limit, () => tooLargeError(request, limit))
-      return new BufferedResponse(request, result.status, result.headers, result.body as Buffer)
+      return new BufferedResponse(request, result.status, result.headers, result.body)
     } catch (error) {
       throw transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
     }
@@ -100,7 +106,7 @@ export class HttpClient {
         headers: response.headers,
         body: (async function* () {
           try {
-            for await (const chunk of body) yield chunk as Buffer
+            for await (const chunk of body) yield chunk
           } catch (error) {
             throw transportFailure(error, request, signal, timeoutMs)
           }

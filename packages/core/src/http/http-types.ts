@@ -50,7 +50,7 @@ export interface HttpResponse {
   readonly url: string
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>
-  readonly body: Buffer
+  readonly body: Uint8Array
   /** The provider's request id, from the usual headers, when present. */
   readonly requestId?: string
   text(): string
@@ -63,7 +63,7 @@ export interface HttpStreamResponse {
   readonly status: number
   readonly ok: boolean
   readonly headers: Readonly<Record<string, string>>
-  readonly body: AsyncIterable<Buffer>
+  readonly body: AsyncIterable<Uint8Array>
   /** Stops reading and frees the connection. */
   close(): void
 }

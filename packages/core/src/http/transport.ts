@@ -54,3 +54,10 @@ export class TransportError extends Error {
     this.name = 'TransportError'
   }
 }
+
+/** What undici's transport takes from the client's settings. */
+export interface PoolOptions {
+  readonly proxy?: string | undefined
+  readonly connections?: number | undefined
+  readonly env: Record<string, string | undefined>
+}

@@ -3,14 +3,7 @@ import { assertPublicHost, publicOnlyConnector } from './node-address-check'
 import { dispatchBuffered } from './buffered-dispatch'
 import { flattenHeaders } from './buffered-response'
 import { proxyOrError } from './http-failure'
-import type { Transport, TransportRequest, TransportResponse, TransportStream } from './transport'
-
-/** What the undici transport needs from the client's settings. */
-export interface UndiciTransportOptions {
-  readonly proxy?: string | undefined
-  readonly connections?: number | undefined
-  readonly env: Record<string, string | undefined>
-}
+import type { PoolOptions, Transport, TransportRequest, TransportResponse, TransportStream } from './transport'
 
 /**
  * undici's dispatcher: a keep-alive pool, proxies (per client, per request or
@@ -24,7 +17,7 @@ export class UndiciTransport implements Transport {
   private publicAgent: Agent | undefined = undefined
   private readonly proxies = new Map<string, ProxyAgent>()
 
-  constructor(options: UndiciTransportOptions) {
+  constructor(options: PoolOptions) {
     const { env } = options
     const connections = options.connections ?? 64
     this.isProxied = Boolean(options.proxy || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importFrom, isImageProvider } from './import-from'
+import { importFrom } from './import-from'
+import { isImageProvider } from './is-image-provider'
 
 let app: string
 async function write(path: string, text: string): Promise<void> {

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { invalidRequest } from '../errors/llmkit-error'
-import type { ImageProvider } from './image-provider'
 
 /** The conditions an ESM `import` matches in a package's `exports`, as Node does. */
 const IMPORT_CONDITIONS = new Set(['import', 'node', 'default'])
@@ -18,18 +17,6 @@ const IMPORT_CONDITIONS = new Set(['import', 'node', 'default'])
 export async function importFrom(specifier: string, directory: string): Promise<Record<string, unknown>> {
   const file = resolveFrom(specifier, directory)
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>
-}
-
-/** Whether `value` has the shape of an {@link ImageProvider}: an id, a model list, and `generate` or `start` + `status`. */
-export function isImageProvider(value: unknown): value is ImageProvider {
-  if (typeof value !== 'object' || value === null) return false
-  const candidate = value as Partial<Record<keyof ImageProvider, unknown>>
-  return (
-    typeof candidate.id === 'string' &&
-    Array.isArray(candidate.models) &&
-    (typeof candidate.generate === 'function' ||
-      (typeof candidate.start === 'function' && typeof candidate.status === 'function'))
-  )
 }
 
 function resolveFrom(specifier: string, directory: string): string {

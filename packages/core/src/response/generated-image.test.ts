@@ -106,7 +106,7 @@ describe('GeneratedImage', () => {
 
 describe('GeneratedImage.bytes', () => {
   it('decodes base64 data', async () => {
-    expect((await GeneratedImage.from_b64(PNG_B64).bytes()).equals(PNG)).toBe(true)
+    expect(Buffer.from(await GeneratedImage.from_b64(PNG_B64).bytes()).equals(PNG)).toBe(true)
   })
 
   it('never reads a file: URL', async () => {
@@ -121,8 +121,8 @@ describe('GeneratedImage.bytes', () => {
 
   it('returns the in-memory bytes of from_bytes and never reads its url', async () => {
     const image = GeneratedImage.from_bytes(PNG, { url: 'file:///etc/passwd', seed: 3 })
-    expect((await image.bytes()).equals(PNG)).toBe(true)
-    expect((await image.with({ seed: 4 }).bytes()).equals(PNG)).toBe(true)
+    expect(Buffer.from(await image.bytes()).equals(PNG)).toBe(true)
+    expect(Buffer.from(await image.with({ seed: 4 }).bytes()).equals(PNG)).toBe(true)
     expect(image.byte_length).toBe(PNG.length)
     expect(image.toJSON()).toEqual({ url: 'file:///etc/passwd', seed: 3 })
   })
@@ -134,22 +134,26 @@ describe('GeneratedImage.bytes', () => {
       http,
       downloads: { allowHosts: ['127.0.0.1'] },
     })
-    expect(allowed.equals(PNG)).toBe(true)
+    expect(Buffer.from(allowed).equals(PNG)).toBe(true)
   })
 
   it('reads a base64 data: URL', async () => {
-    expect((await GeneratedImage.from_url(`data:image/png;base64,${PNG_B64}`).bytes()).equals(PNG)).toBe(true)
+    expect(Buffer.from(await GeneratedImage.from_url(`data:image/png;base64,${PNG_B64}`).bytes()).equals(PNG)).toBe(
+      true,
+    )
   })
 
   it('reads a percent-encoded data: URL (SVG)', async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
     const bytes = await GeneratedImage.from_url(`data:image/svg+xml,${encodeURIComponent(svg)}`).bytes()
-    expect(bytes.toString('utf8')).toBe(svg)
+    expect(Buffer.from(bytes).toString('utf8')).toBe(svg)
   })
 
   it('downloads an http URL', async () => {
     expect(
-      (await GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http, downloads: LOOPBACK })).equals(PNG),
+      Buffer.from(await GeneratedImage.from_url(`${baseUrl}/image.png`).bytes({ http, downloads: LOOPBACK })).equals(
+        PNG,
+      ),
     ).toBe(true)
   })
 

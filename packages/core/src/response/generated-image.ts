@@ -1,5 +1,5 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { writeFileAtomic } from '../util/atomic-write'
+import { writeFileAtomic } from '../platform/node-only'
 import { base64ByteLength, sniffBase64MediaType } from '../util/media-type'
 import { heldBytes, readImageBytes, saveFailure, trustOf, type ImageDataOptions, type SaveOptions } from './image-file'
 export { setDownloadTrust, type DownloadTrust, type ImageDataOptions, type SaveOptions } from './image-file'
@@ -129,7 +129,7 @@ export class GeneratedImage {
       m.seed,
       m.content_filtered,
     )
-    heldBytes.set(image, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
+    heldBytes.set(image, bytes)
     return image
   }
 
@@ -168,7 +168,7 @@ export class GeneratedImage {
    * one download function (`http:`/`https:` under the host policy, size limit,
    * deadline and abort; well-formed `data:image/…` URIs). Never `file:`.
    */
-  async bytes(options: ImageDataOptions = {}): Promise<Buffer> {
+  async bytes(options: ImageDataOptions = {}): Promise<Uint8Array> {
     return readImageBytes(this, options)
   }
 

@@ -1,4 +1,5 @@
 import { LLMKitError } from '../errors/llmkit-error'
+import { asBytes, fromBase64 } from '../util/bytes'
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, downloadImage, type DownloadPolicy } from '../http/download'
 import type { HttpClient } from '../http/http-client'
 
@@ -63,7 +64,7 @@ export interface DownloadTrust {
 // Kept beside the (frozen) images rather than in them, so it never shows up in JSON or logs.
 export const trustOf = new WeakMap<object, DownloadTrust>()
 // In-memory bytes of images made with from_bytes (the local renderer): read instead of any URL.
-export const heldBytes = new WeakMap<object, Buffer>()
+export const heldBytes = new WeakMap<object, Uint8Array>()
 
 /** Records which client policy and API hosts a later download of `image` is made under (core only). */
 export function setDownloadTrust(image: object, trust: DownloadTrust): void {
@@ -86,10 +87,10 @@ export function defaultHttp(): Promise<HttpClient> {
 export async function readImageBytes(
   image: { readonly url?: string; readonly b64_json?: string },
   options: ImageDataOptions,
-): Promise<Buffer> {
+): Promise<Uint8Array> {
   const held = heldBytes.get(image)
-  if (held) return held
-  if (image.b64_json) return Buffer.from(image.b64_json, 'base64')
+  if (held) return asBytes(held)
+  if (image.b64_json) return fromBase64(image.b64_json)
   if (!image.url) throw new LLMKitError({ code: 'no_image', message: 'This image has neither url nor b64_json' })
   const trust = trustOf.get(image)
   const downloaded = await downloadImage(image.url, {

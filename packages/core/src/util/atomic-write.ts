@@ -3,14 +3,7 @@ import { constants } from 'node:fs'
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
 import { LLMKitError } from '../errors/llmkit-error'
-
-/** Options for {@link writeFileAtomic}. */
-export interface AtomicWriteOptions {
-  /** File mode for a new file, for example `0o600` for secrets. Default `0o644`. */
-  mode?: number
-  /** Create missing parent folders. Default true. */
-  createDirectories?: boolean
-}
+import type { AtomicWriteOptions } from '../platform/platform'
 
 const KIND_OF: readonly [(stats: Awaited<ReturnType<typeof lstat>>) => boolean, string][] = [
   [(stats) => stats.isSymbolicLink(), 'a symbolic link'],

@@ -22,3 +22,41 @@ const decoder = new TextDecoder()
 export function utf8(bytes: Uint8Array): string {
   return decoder.decode(bytes)
 }
+
+const encoder = new TextEncoder()
+
+/** Text as UTF-8 bytes. */
+export function utf8Bytes(text: string): Uint8Array {
+  return asBytes(encoder.encode(text))
+}
+
+interface Base64Buffer {
+  from(text: string, encoding: 'base64'): Uint8Array
+}
+
+function nodeBuffer(): Base64Buffer | undefined {
+  return (globalThis as { Buffer?: Base64Buffer }).Buffer
+}
+
+/** Base64 (standard or URL-safe alphabet, characters outside it skipped, as Buffer does) decoded to bytes. */
+export function fromBase64(text: string): Uint8Array {
+  const buffer = nodeBuffer()
+  if (buffer) return buffer.from(text, 'base64')
+  const clean = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .replace(/[^A-Za-z0-9+/]/g, '')
+  const binary = atob(clean.length % 4 === 1 ? clean.slice(0, -1) : clean)
+  const bytes = new Uint8Array(binary.length)
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index)
+  return bytes
+}
+
+/** Bytes as standard base64. */
+export function toBase64(bytes: Uint8Array): string {
+  if (nodeBuffer()) return (asBytes(bytes) as Uint8Array & { toString(encoding: 'base64'): string }).toString('base64')
+  let binary = ''
+  for (let index = 0; index < bytes.length; index += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000))
+  return btoa(binary)
+}

@@ -1,3 +1,5 @@
+import { fromBase64, utf8 } from './bytes'
+
 const SIGNATURES: readonly [string, readonly number[]][] = [
   ['image/png', [0x89, 0x50, 0x4e, 0x47]],
   ['image/jpeg', [0xff, 0xd8, 0xff]],
@@ -10,14 +12,14 @@ export function sniffMediaType(bytes: Uint8Array): string | undefined {
   for (const [type, signature] of SIGNATURES) {
     if (signature.every((byte, index) => bytes[index] === byte)) return type
   }
-  const head = Buffer.from(bytes.subarray(0, 256)).toString('utf8').trimStart().toLowerCase()
+  const head = utf8(bytes.subarray(0, 256)).trimStart().toLowerCase()
   if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return 'image/svg+xml'
   return undefined
 }
 
 /** Guesses the media type of base64 data from its first bytes. */
 export function sniffBase64MediaType(b64: string): string | undefined {
-  return sniffMediaType(Buffer.from(b64.slice(0, 344), 'base64'))
+  return sniffMediaType(fromBase64(b64.slice(0, 344)))
 }
 
 const EXTENSIONS: Readonly<Record<string, string>> = {

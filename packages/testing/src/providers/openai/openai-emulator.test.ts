@@ -93,7 +93,7 @@ describe('openai emulator: success shapes', () => {
     const body = response.json<{ created: number; data: { url: string; revised_prompt: string }[] }>()
     expect(body.data).toHaveLength(1)
     expect(body.data[0]!.revised_prompt).toContain('a red barn')
-    const png = (await http.send({ url: body.data[0]!.url })).body
+    const png = Buffer.from((await http.send({ url: body.data[0]!.url })).body)
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1792])
   })
 
