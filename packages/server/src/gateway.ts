@@ -223,6 +223,17 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   app.onError((error, c) => answerError(c, error, metrics))
 
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const tooLarge = () => {
+    throw new GatewayError(
+      413,
+      'invalid_request_error',
+      'request_too_large',
+      `The request body is larger than ${maxBodyBytes} bytes`,
+    )
+  }
+  const streamedBodyLimit = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge })
+  // Auth, then the body size limit, in one middleware (each one more is a promise per request).
   app.use('/v1/*', async (c, next) => {
     if (c.req.path.startsWith('/v1/files/')) return next()
     if (isAuthEnabled) {
@@ -238,19 +249,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       c.set('key', key)
     }
-    return next()
-  })
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
-  const tooLarge = () => {
-    throw new GatewayError(
-      413,
-      'invalid_request_error',
-      'request_too_large',
-      `The request body is larger than ${maxBodyBytes} bytes`,
-    )
-  }
-  const streamedBodyLimit = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge })
-  app.use('/v1/*', async (c, next) => {
     const method = c.req.method
     if (method === 'GET' || method === 'HEAD') return next()
     // Node's parser holds a body to its Content-Length, so the header is enough; hono's bodyLimit
@@ -332,6 +330,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1_000).unref())])
         server?.closeAllConnections()
         await stopped
+        log.flush?.()
         await Promise.all([store.close(), files.close()])
         await redis?.quit().catch(() => undefined)
       })()

@@ -1,7 +1,7 @@
 import type { LLMKitClient } from '@llmkit/core'
 import { createGateway, type Gateway, type GatewayAddress, type GatewayOptions } from './gateway'
 import { keysFromEnv, loadKeysFile } from './keys'
-import type { RequestLogEntry } from './request-log'
+import { jsonLines } from './request-log'
 
 /** Settings for {@link serveGateway} (what `llmkit serve` does). */
 export interface ServeOptions extends Omit<GatewayOptions, 'keys' | 'log'> {
@@ -41,7 +41,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServingGatewa
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
   const keys = options.keysFile ? await loadKeysFile(options.keysFile) : keysFromEnv(env.LLMKIT_GATEWAY_KEYS)
-  const log = (entry: RequestLogEntry) => stdout.write(`${JSON.stringify(entry)}\n`)
+  const log = jsonLines(stdout)
   const gateway = createGateway({ ...options, env, keys, log })
   let address: GatewayAddress
   try {
