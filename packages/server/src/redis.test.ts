@@ -84,6 +84,34 @@ describe('several gateways sharing Redis (LLMKIT_REDIS_URL)', () => {
     }
   })
 
+  it('answers 503 limiter_unavailable, not an unlimited pass, for a rate-limited key when Redis is down', async () => {
+    const own = await startRedisServer()
+    const keys = [
+      { name: 'limited', sha256: hashKey('sk-gw-limited-0123456789'), rpm: 100 },
+      { name: 'free', sha256: hashKey('sk-gw-free-0123456789') },
+    ]
+    const gateway = createGateway({ client: h.client, redisUrl: own.url, keys, env: {}, log: () => undefined })
+    const { url } = await gateway.listen({ port: 0 })
+    const generate = (key: string) =>
+      fetch(`${url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ model: 'local:sketch', prompt: 'a kite', size: '256x256', response_format: 'b64_json' }),
+      })
+    try {
+      expect((await generate('sk-gw-limited-0123456789')).status).toBe(200)
+      await own.close()
+      const refused = await generate('sk-gw-limited-0123456789')
+      expect(refused.status).toBe(503)
+      expect(refused.headers.get('retry-after')).toBe('1')
+      expect((await json(refused)).error).toMatchObject({ code: 'limiter_unavailable', type: 'server_error' })
+      // A key without rpm does not need Redis to be answered.
+      expect((await generate('sk-gw-free-0123456789')).status).toBe(200)
+    } finally {
+      await gateway.close({ graceMs: 0 })
+    }
+  })
+
   it('serves files from Redis, so any gateway behind the load balancer has them', async () => {
     const a = createGateway({ client: h.client, redisUrl: redis.url, env: {}, log: () => undefined })
     const b = createGateway({ client: h.client, redisUrl: redis.url, env: {}, log: () => undefined })
