@@ -4,8 +4,9 @@
 #  2. `pnpm pack` of every package there (publishConfig applied: no private export condition);
 #  3. publint --strict and are-the-types-wrong on every tarball;
 #  4. npm installs the tarballs into a scratch app (no workspace; third-party deps from the registry);
-#  5. the README's Quick Start (local:sketch, offline) runs there on Node, Bun and Deno, the `llmkit`
-#     bin runs, and `--emulator` without @llmkit/testing says what to install.
+#  5. the README's Quick Start (local:sketch, offline) and a generation against the OpenAI emulator on
+#     127.0.0.1 run there on Node 20, 22, 24, Bun and Deno (scripts/rehearsal/runtimes.sh), core's public
+#     types compile without @types/node, the `llmkit` bin runs, and `--emulator` without @llmkit/testing says what to install.
 # Fails on the first problem. Needs the packages built (it runs the cached turbo build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -101,13 +102,9 @@ done
 cp "$root/scripts/rehearsal/quick-start.mjs" "$app/"
 
 export XDG_CACHE_HOME="$app/cache"
-step "Quick Start on Node $(node --version)"
-(cd "$app" && node quick-start.mjs)
+step "Quick Start and a generation against the emulator on Node 20, 22, 24, Bun, Deno; types without @types/node"
+bash "$root/scripts/rehearsal/runtimes.sh" "$app" "$work"
 (cd "$app" && node -e "const { LLMKitClient } = require('@llmkit/sdk'); if (typeof LLMKitClient.fromEnv !== 'function') process.exit(1)")
-step "Quick Start on Bun $("$bin/bun" --version)"
-(cd "$app" && "$bin/bun" quick-start.mjs)
-step "Quick Start on Deno"
-(cd "$app" && DENO_NO_UPDATE_CHECK=1 "$bin/deno" run --allow-read --allow-write --allow-env --allow-sys quick-start.mjs)
 
 step "the llmkit bin"
 (cd "$app" && npx --no-install llmkit generate "a lake at dusk" --size 64x64 --seed 1 -o out --json >"$work/cli.json")
