@@ -123,7 +123,9 @@ async function acquire(c: Context<GatewayEnv>, services: GatewayServices): Promi
   try {
     refusal = await services.limiter.acquire(key)
   } catch (error) {
-    console.error(`[llmkit gateway] ${c.get('requestId')}: the shared rate limit cannot be read:`, error)
+    console.error(
+      `[llmkit gateway] ${c.get('requestId')}: the shared rate limit cannot be read: ${(error as Error).message}`,
+    )
     throw new GatewayError(
       503,
       'server_error',

@@ -6,7 +6,16 @@ const FINISHED_RETENTION_MS = 7 * 86_400_000
 
 /** A Redis connection for the gateway's stores (`LLMKIT_REDIS_URL`, such as `redis://127.0.0.1:6379/0`). */
 export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false })
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false })
+  // One line per outage on stderr (ioredis alone prints an "Unhandled error event" at every reconnect attempt).
+  let isDown = false
+  redis.on('error', (error: NodeJS.ErrnoException) => {
+    if (isDown) return
+    isDown = true
+    process.stderr.write(`llmkit gateway: Redis unreachable (${error.code ?? error.name}); retrying\n`)
+  })
+  redis.on('ready', () => (isDown = false))
+  return redis
 }
 
 /**
