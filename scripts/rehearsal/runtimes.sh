@@ -2,7 +2,8 @@
 # Called by release-rehearsal.sh with the scratch app (the tarballs installed) and a work folder:
 # on Node 20 (this one), 22 and 24 (npm's node-linux-* packages, into the work folder), Bun and Deno
 # (from npm, the workspace's), the README's Quick Start and a generation over real HTTP against the
-# OpenAI emulator (the workspace's @llmkit/testing) on 127.0.0.1. Then core's and openai's public types
+# OpenAI emulator (the workspace's @llmkit/testing) on 127.0.0.1, and core's HTTP limits against a
+# loopback server (transport-limits.mjs: timeouts, byte limit, abort, download policy). Then core's and openai's public types
 # compiled without @types/node. Nothing leaves 127.0.0.1 but the npm install of the Node binaries.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,9 +32,9 @@ run() {
   local name=$1
   shift
   echo "  $name: $("$@" --version 2>/dev/null | head -1)"
-  (cd "$app" && "$@" quick-start.mjs && "$@" emulator-generation.mjs)
+  (cd "$app" && "$@" quick-start.mjs && "$@" emulator-generation.mjs && "$@" transport-limits.mjs)
 }
-cp "$root/scripts/rehearsal/emulator-generation.mjs" "$app/"
+cp "$root/scripts/rehearsal/emulator-generation.mjs" "$root/scripts/rehearsal/transport-limits.mjs" "$app/"
 for node in node "$work/nodes/node_modules/node22/bin/node" "$work/nodes/node_modules/node24/bin/node"; do
   run node "$node"
 done
@@ -43,6 +44,7 @@ deno() { DENO_NO_UPDATE_CHECK=1 "$bin/deno" "$@"; }
 echo "  deno: $(deno --version | head -1)"
 (cd "$app" && deno run --allow-read --allow-write --allow-env --allow-sys quick-start.mjs)
 (cd "$app" && deno run --allow-read --allow-env --allow-sys --allow-net=127.0.0.1 emulator-generation.mjs)
+(cd "$app" && deno run --allow-read --allow-env --allow-sys --allow-net=127.0.0.1 transport-limits.mjs)
 
 echo "  public types without @types/node"
 cp "$root/scripts/rehearsal/types-without-node.ts" "$app/"
