@@ -1,8 +1,10 @@
 import {
+  definedFields,
   errorFromResponse,
   GeneratedImage,
   ImageFormat,
   LLMKitError,
+  parseResponse,
   type HttpResponse,
   type ImageCall,
   type ImageJob,
@@ -64,15 +66,16 @@ function failure(response: HttpResponse, model: string, config: BflRequestConfig
 export function toBflBody(call: ImageCall): Record<string, unknown> {
   // Core validated the options already; parsing again types them without a cast.
   const options = bflImageOptionsSchema.parse(call.options)
-  return {
+  // Fields left undefined are not sent.
+  return definedFields({
     prompt: call.prompt,
     width: call.width,
     height: call.height,
-    ...(call.seed === undefined ? {} : { seed: call.seed }),
+    seed: call.seed,
     output_format: options.output_format ?? 'png',
-    ...(options.prompt_upsampling === undefined ? {} : { prompt_upsampling: options.prompt_upsampling }),
-    ...(options.safety_tolerance === undefined ? {} : { safety_tolerance: options.safety_tolerance }),
-  }
+    prompt_upsampling: options.prompt_upsampling,
+    safety_tolerance: options.safety_tolerance,
+  })
 }
 
 /** Submits one call; the handle keeps the polling URL when it is under the base URL. */
@@ -89,9 +92,8 @@ export async function startBflJob(
     stage: 'submit',
   })
   if (!response.ok) throw failure(response, call.model.id, config)
-  const parsed = bflSubmitResponseSchema.safeParse(response.json())
-  if (!parsed.success) throw shapeError(response, call.model.id, 'the submit answer carries no id')
-  const { id, polling_url: pollingURL } = parsed.data
+  const where = { provider: 'bfl', model: call.model.id, what: 'submit answer' }
+  const { id, polling_url: pollingURL } = parseResponse(bflSubmitResponseSchema, response, where)
   // Core builds the job handle from this; only a URL under our own base URL is followed (the key is sent with it).
   return { id, data: pollingURL?.startsWith(`${config.baseURL}/`) ? { pollingURL } : {} }
 }
@@ -113,9 +115,8 @@ export async function bflJobStatus(
     stage: 'status',
   })
   if (!response.ok) throw failure(response, job.model, config)
-  const parsed = bflResultResponseSchema.safeParse(response.json())
-  if (!parsed.success) throw shapeError(response, job.model, `unexpected answer for job ${job.id}`)
-  return toJobStatus(parsed.data, job)
+  const where = { provider: 'bfl', model: job.model, what: `answer for job ${job.id}` }
+  return toJobStatus(parseResponse(bflResultResponseSchema, response, where), job)
 }
 
 const MODERATED = new Set(['Request Moderated', 'Content Moderated'])
@@ -143,15 +144,4 @@ export function toJobStatus(body: BflResult, job: ImageJob): JobStatus {
   return progress === undefined
     ? { state: 'pending', phase: 'queued', message: status || undefined }
     : { state: 'pending', phase: 'running', progress, message: status || undefined }
-}
-
-function shapeError(response: HttpResponse, model: string, what: string): LLMKitError {
-  return new LLMKitError({
-    code: 'provider_error',
-    provider: 'bfl',
-    model,
-    status: response.status,
-    requestId: response.requestId,
-    message: `bfl: ${what} (${response.text().slice(0, 120)})`,
-  })
 }

@@ -4,7 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import * as z from 'zod'
-import { errorFromResponse, LLMKitError, writeFileAtomic, type HttpResponse, type ProviderContext } from '@llmkit/core'
+import {
+  errorFromResponse,
+  isProcessAlive,
+  LLMKitError,
+  writeFileAtomic,
+  type HttpResponse,
+  type ProviderContext,
+} from '@llmkit/core'
 import { artaRefreshResponseSchema, artaSignUpResponseSchema, readGoogleError } from './arta-api'
 
 /** Where and how to get ARTA's anonymous tokens. */
@@ -94,7 +101,7 @@ async function acquireLock(
     }
     const holder = await readLock(path)
     if (!holder) continue // released meanwhile
-    if (!isAlive(holder.pid) || holder.ageMs >= staleLockMs) {
+    if (!isProcessAlive(holder.pid) || holder.ageMs >= staleLockMs) {
       await breakLock(path, holder.content)
       continue
     }
@@ -130,18 +137,6 @@ async function breakLock(path: string, seen: string): Promise<void> {
   }
   if ((await readFile(aside, 'utf8').catch(() => seen)) !== seen) await link(aside, path).catch(() => undefined)
   await unlink(aside).catch(() => undefined)
-}
-
-/** Whether a process with this pid exists (`EPERM`: it does, under another user). */
-function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /**

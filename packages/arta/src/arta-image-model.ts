@@ -12,6 +12,7 @@ import {
   type ProviderContext,
   type StartResult,
   joinUrlPath,
+  parseResponse,
 } from '@llmkit/core'
 import { artaStatusResponseSchema, artaSubmitResponseSchema, readArtaError, type ArtaStatusResponse } from './arta-api'
 import type { ArtaAuth, ArtaAuthConfig } from './arta-auth'
@@ -75,6 +76,7 @@ export interface ArtaRequestConfig {
 }
 
 /** A seed in gpt4free's range when the request sets none, so every job is reproducible from its handle. */
+const UNOFFICIAL = 'the unofficial API may have changed'
 const randomSeed = () => 9999 + Math.floor(Math.random() * (99_999_999 - 9999 + 1))
 
 /** Maps one call to the fields of `POST /api/v1/text2image`, all strings. */
@@ -136,18 +138,12 @@ export async function startArtaJob(
       : { method: 'POST', url, form, stage: 'submit' },
   )
   if (!response.ok) throw failure(response, call.model.id, config)
-  const parsed = artaSubmitResponseSchema.safeParse(response.json())
-  if (!parsed.success) {
-    throw new LLMKitError({
-      code: 'provider_error',
-      provider: 'arta',
-      model: call.model.id,
-      status: response.status,
-      requestId: response.requestId,
-      message: 'arta: the submit answer carries no record_id; the unofficial API may have changed',
-    })
-  }
-  const { record_id: id, status } = parsed.data
+  const { record_id: id, status } = parseResponse(artaSubmitResponseSchema, response, {
+    provider: 'arta',
+    model: call.model.id,
+    what: 'submit answer',
+    hint: UNOFFICIAL,
+  })
   const job = { model: call.model.id, call: { ...call, seed } }
   return { id, data: { style: form.style! }, seed, status: status ? toJobStatus({ status }, job) : undefined }
 }
@@ -161,17 +157,11 @@ export async function artaJobStatus(
   const url = joinUrlPath(config.baseURL, 'api', 'v1', 'text2image', job.id, 'status')
   const response = await sendAuthorized(config, context, { method: 'GET', url, stage: 'status' })
   if (!response.ok) throw failure(response, job.model, config)
-  const parsed = artaStatusResponseSchema.safeParse(response.json())
-  if (!parsed.success) {
-    throw new LLMKitError({
-      code: 'provider_error',
-      provider: 'arta',
-      model: job.model,
-      status: response.status,
-      message: `arta: unexpected status answer for job ${job.id}: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-    })
-  }
-  return toJobStatus(parsed.data, job)
+  const what = `status answer for job ${job.id}`
+  return toJobStatus(
+    parseResponse(artaStatusResponseSchema, response, { provider: 'arta', model: job.model, what }),
+    job,
+  )
 }
 
 /** ARTA asks clients to poll every 2 s (gpt4free's pace). */

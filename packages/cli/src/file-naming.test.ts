@@ -3,7 +3,8 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FileNameReserver, imageFileName, isAlive, removeStaleTemporaryFiles, slugify } from './file-naming'
+import { isProcessAlive } from '@llmkit/sdk'
+import { FileNameReserver, imageFileName, removeStaleTemporaryFiles, slugify } from './file-naming'
 
 describe('slugify', () => {
   it.each([
@@ -67,7 +68,7 @@ describe('removeStaleTemporaryFiles', () => {
     const folder = await mkdtemp(join(tmpdir(), 'llmkit-names-'))
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
     const dead = Number(child.stdout)
-    expect(isAlive(dead)).toBe(false)
+    expect(isProcessAlive(dead)).toBe(false)
     const stale = `.llmkit-manifest.json.${dead}.0a1b2c.tmp`
     const live = `.a.png.${process.pid}.abcdef.tmp`
     for (const name of [stale, live, 'keep.png', 'other.tmp']) await writeFile(join(folder, name), '')

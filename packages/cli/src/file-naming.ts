@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { link, open, readdir, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import { isProcessAlive } from '@llmkit/sdk'
 
 const MAX_SLUG_LENGTH = 48
 /** Names Windows refuses, whatever the extension. */
@@ -139,23 +140,11 @@ export async function removeStaleTemporaryFiles(folder: string): Promise<string[
   }
   for (const name of names) {
     const match = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)
-    if (!match || isAlive(Number(match[1]))) continue
+    if (!match || isProcessAlive(Number(match[1]))) continue
     await unlink(join(folder, name)).then(
       () => removed.push(name),
       () => undefined,
     )
   }
   return removed
-}
-
-/** Whether a process with this pid exists (`EPERM`: it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

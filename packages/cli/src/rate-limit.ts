@@ -1,15 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-
-/** Time for the token bucket; inject one in tests. */
-export interface BucketClock {
-  now(): number
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-}
-
-const systemBucketClock: BucketClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
-}
+import { systemClock, type Clock } from '@llmkit/sdk'
 
 /**
  * A token bucket on request starts: `ratePerSecond` tokens a second, at most
@@ -24,7 +13,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst = 1,
-    private readonly clock: BucketClock = systemBucketClock,
+    private readonly clock: Clock = systemClock,
   ) {
     this.tokens = burst
     this.updatedAt = clock.now()
@@ -53,25 +42,4 @@ export class TokenBucket {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.ratePerSecond)
     this.updatedAt = now
   }
-}
-
-/**
- * Runs `task` for every item, at most `concurrency` at once, in order of
- * start. Stops starting new items once `signal` aborts; always waits for the
- * started ones to settle.
- */
-export async function forEachBounded<T>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-  signal?: AbortSignal,
-): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
-      const item = items[next++]!
-      await task(item)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { extensionFor, type GeneratedImage } from '@llmkit/sdk'
+import { extensionFor, type GeneratedImage, definedFields } from '@llmkit/sdk'
 import { imageFileName, type FileNameReserver } from './file-naming'
 
 /** An image written to the output folder. */
@@ -47,11 +47,9 @@ export async function saveImages(
       bytes,
     )
     const path = join(folder, file)
-    saved.push(clean({ file, path, seed, width: image.width ?? input.width, height: image.height ?? input.height }))
+    saved.push(
+      definedFields({ file, path, seed, width: image.width ?? input.width, height: image.height ?? input.height }),
+    )
   }
   return saved
-}
-
-function clean<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

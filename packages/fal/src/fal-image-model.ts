@@ -5,6 +5,7 @@ import {
   type ImageCall,
   type ImageModelInfo,
   type JobStatus,
+  definedFields,
 } from '@llmkit/core'
 import type { FalResult } from './fal-api'
 import {
@@ -103,7 +104,7 @@ export function toFalInput(call: ImageCall): Record<string, unknown> {
     ...options,
     ...extra,
   }
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+  return definedFields(body)
 }
 
 function toImage(

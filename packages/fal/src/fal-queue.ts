@@ -9,6 +9,7 @@ import {
   type ProviderContext,
   type StartResult,
   joinUrlPath,
+  parseResponse,
 } from '@llmkit/core'
 import type * as z from 'zod'
 import {
@@ -50,15 +51,8 @@ function failure(response: HttpResponse, model: string, config: FalQueueConfig):
   return errorFromResponse({ provider: 'fal', model, response, message, code, secrets: config.secrets() })
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, model: string, what: string): T {
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return parsed.data
-  throw new LLMKitError({
-    code: 'provider_error',
-    provider: 'fal',
-    model,
-    message: `fal: unexpected ${what}: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`,
-  })
+function parse<T>(schema: z.ZodType<T>, answer: { json(): unknown }, model: string, what: string): T {
+  return parseResponse(schema, answer, { provider: 'fal', model, what })
 }
 
 /** Submits the call to fal's queue; the handle keeps only the request id and the app path. */
@@ -77,7 +71,7 @@ export async function submitFalJob(
     secrets: config.secrets(),
   })
   if (!response.ok) throw failure(response, call.model.id, config)
-  const submitted = parse(falSubmitResponseSchema, response.json(), call.model.id, 'submit answer')
+  const submitted = parse(falSubmitResponseSchema, response, call.model.id, 'submit answer')
   return {
     id: submitted.request_id,
     data: { app: appOf(endpoint) },
@@ -116,7 +110,7 @@ async function resultOf(job: ImageJob, context: ProviderContext, config: FalQueu
     secrets: config.secrets(),
   })
   if (!response.ok) return { state: 'failed', error: failure(response, job.model, config) }
-  return fromFalResult(parse(falResultSchema, response.json(), job.model, 'result'), job.model)
+  return fromFalResult(parse(falResultSchema, response, job.model, 'result'), job.model)
 }
 
 /** Asks once where the request stands (`?logs=1` for progress); fetches the result once it is COMPLETED. */
@@ -132,7 +126,7 @@ export async function falJobStatus(
     secrets: config.secrets(),
   })
   if (!response.ok) throw failure(response, job.model, config)
-  const status = parse(falStatusSchema, response.json(), job.model, 'status')
+  const status = parse(falStatusSchema, response, job.model, 'status')
   return isFinished(status) ? resultOf(job, context, config) : pendingOf(status)
 }
 
@@ -167,7 +161,7 @@ export async function* watchFalJob(
           message: 'fal: the status stream sent an event that is not JSON',
         })
       }
-      const status = parse(falStatusSchema, data, job.model, 'status event')
+      const status = parse(falStatusSchema, { json: () => data }, job.model, 'status event')
       if (!isFinished(status)) {
         yield pendingOf(status)
         continue

@@ -10,6 +10,7 @@ import {
   type JobStatus,
   type ProviderContext,
   type StartResult,
+  parseResponse,
 } from '@llmkit/core'
 import {
   imagelabsProgressResponseSchema,
@@ -81,16 +82,7 @@ function failure(response: HttpResponse, model: string): LLMKitError {
   return errorFromResponse({ provider: 'imagelabs', model, response, message: readImageLabsError(response.text()) })
 }
 
-function shapeError(response: HttpResponse, model: string, what: string): LLMKitError {
-  return new LLMKitError({
-    code: 'provider_error',
-    provider: 'imagelabs',
-    model,
-    status: response.status,
-    requestId: response.requestId,
-    message: `imagelabs: ${what}; the unofficial API may have changed`,
-  })
-}
+const UNOFFICIAL = 'the unofficial API may have changed'
 
 /** Submits one call and returns the job handle. */
 export async function startImageLabsJob(
@@ -108,14 +100,8 @@ export async function startImageLabsJob(
     stage: 'submit',
   })
   if (!response.ok) throw failure(response, call.model.id)
-  const parsed = imagelabsSubmitResponseSchema.safeParse(response.json())
-  if (!parsed.success)
-    throw shapeError(
-      response,
-      call.model.id,
-      `the txt2img answer carries no task_id (${response.text().slice(0, 120)})`,
-    )
-  return { id: parsed.data.task_id, seed: Number(body.seed) }
+  const where = { provider: 'imagelabs', model: call.model.id, what: 'txt2img answer', hint: UNOFFICIAL }
+  return { id: parseResponse(imagelabsSubmitResponseSchema, response, where).task_id, seed: Number(body.seed) }
 }
 
 /** Asks once where a job stands (`POST /progress`). */
@@ -132,9 +118,13 @@ export async function imagelabsJobStatus(
     stage: 'status',
   })
   if (!response.ok) throw failure(response, job.model)
-  const parsed = imagelabsProgressResponseSchema.safeParse(response.json())
-  if (!parsed.success) throw shapeError(response, job.model, `unexpected progress answer for task ${job.id}`)
-  return toJobStatus(parsed.data, job)
+  const where = {
+    provider: 'imagelabs',
+    model: job.model,
+    what: `progress answer for task ${job.id}`,
+    hint: UNOFFICIAL,
+  }
+  return toJobStatus(parseResponse(imagelabsProgressResponseSchema, response, where), job)
 }
 
 /** gpt4free polled every second. */

@@ -1,4 +1,4 @@
-export { createOpenAI, openai, normalizeOpenAIBaseURL } from './openai-provider'
+export { createOpenAI, openai } from './openai-provider'
 export type { OpenAIProviderSettings } from './openai-provider'
 export { OPENAI_IMAGE_MODELS, toOpenAIBody } from './openai-image-model'
 export type { OpenAIImageModelId } from './openai-image-model'

@@ -14,6 +14,8 @@ import {
   type ImageCall,
   type ImageModelInfo,
   type ProviderContext,
+  parseResponse,
+  definedFields,
 } from '@llmkit/core'
 import { openaiImagesResponseSchema, openaiStreamEventSchema, readOpenAIError } from './openai-api'
 import { openaiImageOptionFields, openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
@@ -84,36 +86,27 @@ export interface OpenAIRequestConfig {
 /** Maps one call to the JSON body of `POST /images/generations`. */
 export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
   const options = call.options as OpenAIImageOptions
-  const body: Record<string, unknown> = {
-    model: call.model.id,
-    prompt: call.prompt,
-    n: call.n,
-    size: `${call.width}x${call.height}`,
+  const common = { model: call.model.id, prompt: call.prompt, n: call.n, size: `${call.width}x${call.height}` }
+  if (!isGptImage(call.model.id)) {
+    const responseFormat = call.format === ImageFormat.B64Json ? 'b64_json' : 'url'
+    return definedFields({
+      ...common,
+      quality: call.quality,
+      style: call.style,
+      response_format: responseFormat,
+      user: options.user,
+    })
   }
-  if (isGptImage(call.model.id)) {
-    setDefined(
-      body,
-      'quality',
-      options.quality ??
-        (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined),
-    )
-    setDefined(body, 'output_format', options.output_format)
-    setDefined(body, 'output_compression', options.output_compression)
-    setDefined(body, 'background', options.background)
-    setDefined(body, 'moderation', options.moderation)
-    if (options.partial_images !== undefined)
-      Object.assign(body, { stream: true, partial_images: options.partial_images })
-  } else {
-    setDefined(body, 'quality', call.quality)
-    setDefined(body, 'style', call.style)
-    body.response_format = call.format === ImageFormat.B64Json ? 'b64_json' : 'url'
-  }
-  setDefined(body, 'user', options.user)
-  return body
-}
-
-function setDefined(body: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined) body[key] = value
+  const quality =
+    options.quality ??
+    (call.quality === ImageQuality.Hd ? 'high' : call.quality === ImageQuality.Standard ? 'medium' : undefined)
+  const { output_format, output_compression, background, moderation, partial_images } = options
+  return definedFields({
+    ...common,
+    ...{ quality, output_format, output_compression, background, moderation },
+    ...(partial_images === undefined ? {} : { stream: true, partial_images }),
+    user: options.user,
+  })
 }
 
 /** A 429 for an exhausted quota needs the user, not a wait. */
@@ -148,19 +141,9 @@ export async function generateOpenAIImages(
       secrets: config.secrets(),
     })
   }
-  const parsed = safeParseWith(openaiImagesResponseSchema, response.json())
-  if (!parsed.success) {
-    throw new LLMKitError({
-      code: 'provider_error',
-      provider: 'openai',
-      model: call.model.id,
-      status: response.status,
-      requestId: response.requestId,
-      message: `openai: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-    })
-  }
-  const mediaType = `image/${parsed.data.output_format === 'jpeg' ? 'jpeg' : (parsed.data.output_format ?? 'png')}`
-  const images = (parsed.data.data ?? []).flatMap((item) => {
+  const answer = parseResponse(openaiImagesResponseSchema, response, { provider: 'openai', model: call.model.id })
+  const mediaType = `image/${answer.output_format === 'jpeg' ? 'jpeg' : (answer.output_format ?? 'png')}`
+  const images = (answer.data ?? []).flatMap((item) => {
     const metadata = {
       revised_prompt: item.revised_prompt,
       media_type: mediaType,
@@ -171,7 +154,7 @@ export async function generateOpenAIImages(
     if (item.url) return [GeneratedImage.from_url(item.url, metadata)]
     return []
   })
-  const usage = parsed.data.usage
+  const usage = answer.usage
   return {
     images,
     usage: usage

@@ -8,10 +8,11 @@ import {
   LLMKitClient,
   LLMKitError,
   type ImageProgressEvent,
+  versionedBaseURL,
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
-import { createOpenAI, normalizeOpenAIBaseURL, openai } from './index'
+import { createOpenAI, openai } from './index'
 
 let emulator: Emulator
 const client = (env: Record<string, string> = emulator.env) =>
@@ -130,8 +131,8 @@ describe('request mapping', () => {
   })
 
   it('accepts OPENAI_BASE_URL with or without /v1', () => {
-    expect(normalizeOpenAIBaseURL('http://127.0.0.1:9/openai')).toBe('http://127.0.0.1:9/openai/v1')
-    expect(normalizeOpenAIBaseURL('http://127.0.0.1:9/openai/v1/')).toBe('http://127.0.0.1:9/openai/v1')
+    expect(versionedBaseURL('http://127.0.0.1:9/openai')).toBe('http://127.0.0.1:9/openai/v1')
+    expect(versionedBaseURL('http://127.0.0.1:9/openai/v1/')).toBe('http://127.0.0.1:9/openai/v1')
   })
 
   it.each([

@@ -1,4 +1,11 @@
-import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
+import {
+  hasEnv,
+  loadApiKey,
+  resolveBaseURL,
+  versionedBaseURL,
+  type ImageProvider,
+  type ProviderContext,
+} from '@llmkit/core'
 import { generateOpenAIImages, OPENAI_IMAGE_MODELS, type OpenAIRequestConfig } from './openai-image-model'
 
 /** Settings for {@link createOpenAI}. Every field is optional; keys come from the environment. */
@@ -16,12 +23,6 @@ export interface OpenAIProviderSettings {
 }
 
 const KEY_ENV = ['OPENAI_API_KEY'] as const
-
-/** Accepts `https://host` and `https://host/v1` alike, as users of the OpenAI SDK write it. */
-export function normalizeOpenAIBaseURL(url: string): string {
-  const trimmed = url.replace(/\/+$/, '')
-  return /\/v\d+$/.test(trimmed) ? trimmed : `${trimmed}/v1`
-}
 
 /** Creates the OpenAI provider (DALL-E 2, DALL-E 3, GPT image models). */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvider {
@@ -56,7 +57,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): ImageProvid
       'openai-project': settings.project ?? env.OPENAI_PROJECT_ID,
     }
     const secrets = [apiKey]
-    const baseURL = normalizeOpenAIBaseURL(
+    const baseURL = versionedBaseURL(
       resolveBaseURL(settings.baseURL, env, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
     )
     const config: OpenAIRequestConfig = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { ImageGenerationRequest, type ImageGenerationRequestData } from '@llmkit/core'
+import { ImageGenerationRequest, type ImageGenerationRequestData, sleep } from '@llmkit/core'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { closeRedis, openRedis, type RedisConnection } from './connection'
@@ -193,18 +193,4 @@ async function retryFailed(
     const state = await job?.getState()
     if (job && (state === 'completed' || state === 'failed')) await job.retry(state)
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort)
-      resolve()
-    }, ms)
-    const abort = () => {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    signal?.addEventListener('abort', abort, { once: true })
-  })
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys'
+import { sleep } from '@llmkit/core'
 
 /** A limit: at most `limit` submits in any window of `windowMs`. */
 export interface RateLimit {
@@ -96,21 +97,6 @@ export class SharedRate {
   async pause(provider: string, ms: number): Promise<void> {
     await this.redis.eval(PAUSE, 1, this.keys.pause(provider), Math.max(1, Math.ceil(ms)))
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms)
-    function done() {
-      signal?.removeEventListener('abort', abort)
-      resolve()
-    }
-    function abort() {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    signal?.addEventListener('abort', abort, { once: true })
-  })
 }
 
 /** Parses `fal=5/s`, `openai=50/min`, `replicate=10/10s` into a provider and its limit. */

@@ -1,4 +1,4 @@
-export { createRecraft, recraft, normalizeRecraftBaseURL } from './recraft-provider'
+export { createRecraft, recraft } from './recraft-provider'
 export type { RecraftProviderSettings } from './recraft-provider'
 export { RECRAFT_IMAGE_MODELS, toRecraftBody } from './recraft-image-model'
 export type { RecraftImageModelId } from './recraft-image-model'

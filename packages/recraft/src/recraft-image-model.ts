@@ -2,11 +2,12 @@ import {
   errorFromResponse,
   GeneratedImage,
   ImageFormat,
-  LLMKitError,
   type GenerateResult,
   type ImageCall,
   type ImageModelInfo,
   type ProviderContext,
+  parseResponse,
+  definedFields,
 } from '@llmkit/core'
 import { readRecraftError, recraftImagesResponseSchema } from './recraft-api'
 import {
@@ -130,7 +131,7 @@ export function toRecraftBody(call: ImageCall): Record<string, unknown> {
     random_seed: call.seed,
     controls,
   }
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+  return definedFields(body)
 }
 
 /** One call: map → send → map images (SVG for vector models and vector styles). */
@@ -157,20 +158,10 @@ export async function generateRecraftImages(
       secrets: config.secrets,
     })
   }
-  const parsed = recraftImagesResponseSchema.safeParse(response.json())
-  if (!parsed.success) {
-    throw new LLMKitError({
-      code: 'provider_error',
-      provider: 'recraft',
-      model: call.model.id,
-      status: response.status,
-      requestId: response.requestId,
-      message: `recraft: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-    })
-  }
+  const answer = parseResponse(recraftImagesResponseSchema, response, { provider: 'recraft', model: call.model.id })
   const style = (call.options as RecraftImageOptions).style
   const mediaType = call.model.mediaType ?? (style && RECRAFT_VECTOR_STYLES.has(style) ? SVG : undefined)
-  const images = (parsed.data.data ?? []).flatMap((item) => {
+  const images = (answer.data ?? []).flatMap((item) => {
     const metadata = { revised_prompt: item.revised_prompt ?? undefined, width: call.width, height: call.height }
     // Without a known type, from_b64 sniffs the bytes (PNG, WebP or SVG); a URL's extension tells.
     if (item.b64_json)

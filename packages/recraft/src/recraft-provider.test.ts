@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, LLMKitError } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  LLMKitError,
+  versionedBaseURL,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
-import { createRecraft, normalizeRecraftBaseURL, recraft } from './index'
+import { createRecraft, recraft } from './index'
 
 let emulator: Emulator
 const client = (env: Record<string, string> = emulator.env) =>
@@ -221,8 +228,8 @@ describe('configuration', () => {
   })
 
   it('accepts the base URL with or without /v1', async () => {
-    expect(normalizeRecraftBaseURL('https://external.api.recraft.ai')).toBe('https://external.api.recraft.ai/v1')
-    expect(normalizeRecraftBaseURL('https://external.api.recraft.ai/v1/')).toBe('https://external.api.recraft.ai/v1')
+    expect(versionedBaseURL('https://external.api.recraft.ai')).toBe('https://external.api.recraft.ai/v1')
+    expect(versionedBaseURL('https://external.api.recraft.ai/v1/')).toBe('https://external.api.recraft.ai/v1')
     const provider = createRecraft({ baseURL: emulator.urls.recraft, headers: { 'x-trace': 'abc' } })
     await new LLMKitClient({ providers: [provider], env: emulator.env }).generateImage(b64('recraft-v3', 'a fox'))
     expect(generated()[0]!.headers['x-trace']).toBe('abc')

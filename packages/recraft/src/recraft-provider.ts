@@ -1,4 +1,4 @@
-import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider } from '@llmkit/core'
+import { hasEnv, loadApiKey, resolveBaseURL, versionedBaseURL, type ImageProvider } from '@llmkit/core'
 import { generateRecraftImages, RECRAFT_IMAGE_MODELS } from './recraft-image-model'
 
 /** Settings for {@link createRecraft}. Every field is optional; the token comes from the environment. */
@@ -12,12 +12,6 @@ export interface RecraftProviderSettings {
 }
 
 const KEY_ENV = ['RECRAFT_API_TOKEN'] as const
-
-/** Accepts `https://host` and `https://host/v1` alike, as users of the OpenAI-compatible endpoint write it. */
-export function normalizeRecraftBaseURL(url: string): string {
-  const trimmed = url.replace(/\/+$/, '')
-  return /\/v\d+$/.test(trimmed) ? trimmed : `${trimmed}/v1`
-}
 
 /** Creates the Recraft provider (V2, V3 and V4 models, raster and vector). */
 export function createRecraft(settings: RecraftProviderSettings = {}): ImageProvider {
@@ -37,7 +31,7 @@ export function createRecraft(settings: RecraftProviderSettings = {}): ImageProv
         provider: 'recraft',
         factory: 'createRecraft',
       })
-      const baseURL = normalizeRecraftBaseURL(
+      const baseURL = versionedBaseURL(
         resolveBaseURL(settings.baseURL, context.env, 'RECRAFT_BASE_URL', 'https://external.api.recraft.ai/v1'),
       )
       return generateRecraftImages(call, context, {

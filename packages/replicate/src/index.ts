@@ -1,4 +1,4 @@
-export { createReplicate, replicate, normalizeReplicateBaseURL } from './replicate-provider'
+export { createReplicate, replicate } from './replicate-provider'
 export type { ReplicateProviderSettings } from './replicate-provider'
 export {
   REPLICATE_IMAGE_MODELS,

@@ -12,6 +12,8 @@ import {
   type StartResult,
   type SubmittedJob,
   joinUrlPath,
+  parseResponse,
+  definedFields,
 } from '@llmkit/core'
 import * as z from 'zod'
 import {
@@ -148,7 +150,7 @@ export function toReplicateInput(call: ImageCall): Record<string, unknown> {
   const { input: extra, guidance, ...rest } = options
   if (guidance !== undefined) input[spec.guidanceField ?? 'guidance'] = guidance
   Object.assign(input, rest, extra)
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined))
+  return definedFields(input)
 }
 
 /** The create request: the official-model endpoint, or `/predictions` with a version. */
@@ -172,15 +174,10 @@ function fail(response: HttpResponse, modelId: string, config: ReplicateRequestC
 }
 
 function parsePrediction(response: HttpResponse, modelId: string): ReplicatePrediction {
-  const parsed = replicatePredictionSchema.safeParse(response.json())
-  if (parsed.success) return parsed.data
-  throw new LLMKitError({
-    code: 'provider_error',
+  return parseResponse(replicatePredictionSchema, response, {
     provider: 'replicate',
     model: modelId,
-    status: response.status,
-    requestId: response.requestId,
-    message: `replicate: unexpected prediction shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    what: 'prediction',
   })
 }
 

@@ -8,11 +8,12 @@ import {
   type ImageJob,
   type ImageProgressEvent,
   type LLMKitClientOptions,
+  versionedBaseURL,
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
 import { findImageOutputs } from './replicate-api'
-import { createReplicate, normalizeReplicateBaseURL, progressFromLogs, replicate, SDXL_VERSION } from './index'
+import { createReplicate, progressFromLogs, replicate, SDXL_VERSION } from './index'
 
 let emulator: Emulator
 const polling = createReplicate({ waitSeconds: 0 })
@@ -119,8 +120,8 @@ describe('request mapping', () => {
   })
 
   it('reads the token and base URL from the environment and normalises /v1', () => {
-    expect(normalizeReplicateBaseURL('http://127.0.0.1:9/replicate')).toBe('http://127.0.0.1:9/replicate/v1')
-    expect(normalizeReplicateBaseURL('https://api.replicate.com/v1/')).toBe('https://api.replicate.com/v1')
+    expect(versionedBaseURL('http://127.0.0.1:9/replicate')).toBe('http://127.0.0.1:9/replicate/v1')
+    expect(versionedBaseURL('https://api.replicate.com/v1/')).toBe('https://api.replicate.com/v1')
     expect(LLMKitClient.fromEnv({ providers: [replicate], env: {} }).providers).toHaveLength(0)
     expect(
       LLMKitClient.fromEnv({ providers: [replicate], env: { REPLICATE_API_TOKEN: 'r8_x' } }).providers.map((p) => p.id),

@@ -1,4 +1,11 @@
-import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
+import {
+  hasEnv,
+  loadApiKey,
+  resolveBaseURL,
+  versionedBaseURL,
+  type ImageProvider,
+  type ProviderContext,
+} from '@llmkit/core'
 import {
   cancelReplicatePrediction,
   findCutOffPrediction,
@@ -36,12 +43,6 @@ export interface ReplicateProviderSettings {
 
 const KEY_ENV = ['REPLICATE_API_TOKEN'] as const
 
-/** Accepts `https://host` and `https://host/v1` alike, as users of the Replicate SDK write it. */
-export function normalizeReplicateBaseURL(url: string): string {
-  const trimmed = url.replace(/\/+$/, '')
-  return /\/v\d+$/.test(trimmed) ? trimmed : `${trimmed}/v1`
-}
-
 /** Creates the Replicate provider (predictions API; FLUX, SDXL and any `owner/name[:version]`). */
 export function createReplicate(settings: ReplicateProviderSettings = {}): ImageProvider {
   const config = (context: ProviderContext): ReplicateRequestConfig => {
@@ -53,7 +54,7 @@ export function createReplicate(settings: ReplicateProviderSettings = {}): Image
       factory: 'createReplicate',
     })
     return {
-      baseURL: normalizeReplicateBaseURL(
+      baseURL: versionedBaseURL(
         resolveBaseURL(settings.baseURL, context.env, 'REPLICATE_BASE_URL', 'https://api.replicate.com/v1'),
       ),
       headers: { ...settings.headers, authorization: `Bearer ${apiKey}` },

@@ -1,4 +1,4 @@
-export { createRunway, runway, normalizeRunwayBaseURL, RUNWAY_API_VERSION } from './runway-provider'
+export { createRunway, runway, RUNWAY_API_VERSION } from './runway-provider'
 export type { RunwayProviderSettings } from './runway-provider'
 export { RUNWAY_IMAGE_MODELS, RUNWAY_GEN4_RATIOS, toRunwayBody } from './runway-image-model'
 export type { RunwayImageModelId } from './runway-image-model'

@@ -12,6 +12,8 @@ import {
   type ProviderContext,
   type StartResult,
   joinUrlPath,
+  parseResponse,
+  definedFields,
 } from '@llmkit/core'
 import type * as z from 'zod'
 import { codeForFailure, readRunwayError, runwayCreateSchema, runwayTaskSchema, type RunwayTask } from './runway-api'
@@ -81,7 +83,7 @@ export function toRunwayBody(call: ImageCall): Record<string, unknown> {
     referenceImages: options.referenceImages,
   }
   if (options.publicFigureThreshold) body.contentModeration = { publicFigureThreshold: options.publicFigureThreshold }
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+  return definedFields(body)
 }
 
 function fail(response: HttpResponse, modelId: string, config: RunwayRequestConfig): LLMKitError {
@@ -90,16 +92,7 @@ function fail(response: HttpResponse, modelId: string, config: RunwayRequestConf
 }
 
 function parse<T>(schema: z.ZodType<T>, response: HttpResponse, modelId: string): T {
-  const parsed = schema.safeParse(response.json())
-  if (parsed.success) return parsed.data
-  throw new LLMKitError({
-    code: 'provider_error',
-    provider: 'runway',
-    model: modelId,
-    status: response.status,
-    requestId: response.requestId,
-    message: `runway: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-  })
+  return parseResponse(schema, response, { provider: 'runway', model: modelId })
 }
 
 /** Starts a task. */

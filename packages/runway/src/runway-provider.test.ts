@@ -7,10 +7,11 @@ import {
   type ImageProgressEvent,
   type LLMKitClientOptions,
   type LLMKitError,
+  unversionedBaseURL,
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
-import { createRunway, normalizeRunwayBaseURL, runway } from './index'
+import { createRunway, runway } from './index'
 
 let emulator: Emulator
 const FAST: LLMKitClientOptions = {
@@ -121,7 +122,7 @@ describe('request mapping', () => {
   })
 
   it('takes the base URL with or without /v1, and registers from RUNWAYML_API_SECRET', () => {
-    expect(normalizeRunwayBaseURL('https://api.dev.runwayml.com/v1/')).toBe('https://api.dev.runwayml.com')
+    expect(unversionedBaseURL('https://api.dev.runwayml.com/v1/')).toBe('https://api.dev.runwayml.com')
     expect(LLMKitClient.fromEnv({ providers: [runway], env: {} }).providers).toHaveLength(0)
     expect(
       LLMKitClient.fromEnv({ providers: [runway], env: { RUNWAYML_API_SECRET: 'key_x' } }).providers.map((p) => p.id),

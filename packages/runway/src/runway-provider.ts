@@ -1,4 +1,11 @@
-import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
+import {
+  hasEnv,
+  loadApiKey,
+  resolveBaseURL,
+  unversionedBaseURL,
+  type ImageProvider,
+  type ProviderContext,
+} from '@llmkit/core'
 import {
   cancelRunwayTask,
   RUNWAY_IMAGE_MODELS,
@@ -25,11 +32,6 @@ const KEY_ENV = ['RUNWAYML_API_SECRET'] as const
 /** The API version this package speaks. */
 export const RUNWAY_API_VERSION = '2024-11-06'
 
-/** Accepts the base URL with or without a trailing `/v1`: paths carry their own `/v1`. */
-export function normalizeRunwayBaseURL(url: string): string {
-  return url.replace(/\/+$/, '').replace(/\/v1$/, '')
-}
-
 /** Creates the RunwayML provider (Gen-4 image tasks). */
 export function createRunway(settings: RunwayProviderSettings = {}): ImageProvider {
   const config = (context: ProviderContext): RunwayRequestConfig => {
@@ -41,7 +43,7 @@ export function createRunway(settings: RunwayProviderSettings = {}): ImageProvid
       factory: 'createRunway',
     })
     return {
-      baseURL: normalizeRunwayBaseURL(
+      baseURL: unversionedBaseURL(
         resolveBaseURL(settings.baseURL, context.env, 'RUNWAYML_BASE_URL', 'https://api.dev.runwayml.com'),
       ),
       headers: {

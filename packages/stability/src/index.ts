@@ -1,4 +1,4 @@
-export { createStability, stability, normalizeStabilityBaseURL } from './stability-provider'
+export { createStability, stability } from './stability-provider'
 export type { StabilityProviderSettings } from './stability-provider'
 export { STABILITY_IMAGE_MODELS, toStabilityV1Body, toStabilityV2Fields } from './stability-image-model'
 export type { StabilityImageModelId } from './stability-image-model'

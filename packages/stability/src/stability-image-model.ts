@@ -9,6 +9,8 @@ import {
   type ImageCall,
   type ImageModelInfo,
   type ProviderContext,
+  parseResponse,
+  definedFields,
 } from '@llmkit/core'
 import type * as z from 'zod'
 import { readStabilityError, stabilityV1ResponseSchema, stabilityV2ResponseSchema } from './stability-api'
@@ -151,7 +153,7 @@ export function toStabilityV1Body(call: ImageCall): Record<string, unknown> {
     clip_guidance_preset,
     style_preset,
   }
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+  return definedFields(body)
 }
 
 /** v2beta multipart fields; `*-turbo` SD3 variants do not take a negative prompt, so it is left out. */
@@ -228,20 +230,21 @@ interface Artifact {
 }
 
 function readV1(call: ImageCall, response: HttpResponse): Artifact[] {
-  const parsed = stabilityV1ResponseSchema.safeParse(response.json())
-  if (!parsed.success) throw unexpectedShape(call, response, parsed.error.issues[0]?.message)
-  return parsed.data.artifacts.map((artifact) => ({ ...artifact, mediaType: 'image/png' }))
+  const { artifacts } = parseResponse(stabilityV1ResponseSchema, response, {
+    provider: 'stability',
+    model: call.model.id,
+  })
+  return artifacts.map((artifact) => ({ ...artifact, mediaType: 'image/png' }))
 }
 
 function readV2(call: ImageCall, response: HttpResponse): Artifact[] {
-  const parsed = stabilityV2ResponseSchema.safeParse(response.json())
-  if (!parsed.success) throw unexpectedShape(call, response, parsed.error.issues[0]?.message)
+  const answer = parseResponse(stabilityV2ResponseSchema, response, { provider: 'stability', model: call.model.id })
   const [width, height] = (call.model.id.endsWith('core') ? CORE_SIZES : MEGAPIXEL_SIZES)[call.aspectRatio] ?? [
     call.width,
     call.height,
   ]
   const declared = /type=(image\/[\w+.-]+)/.exec(response.headers['content-type'] ?? '')?.[1]
-  const { image, finish_reason, seed } = parsed.data
+  const { image, finish_reason, seed } = answer
   return [{ base64: image, seed, finishReason: finish_reason, width, height, mediaType: declared }]
 }
 
@@ -280,15 +283,4 @@ function mapArtifacts(
       content_filtered: artifact.finishReason === 'CONTENT_FILTERED' ? true : undefined,
     }),
   )
-}
-
-function unexpectedShape(call: ImageCall, response: HttpResponse, detail: string | undefined): LLMKitError {
-  return new LLMKitError({
-    code: 'provider_error',
-    provider: 'stability',
-    model: call.model.id,
-    status: response.status,
-    requestId: response.requestId,
-    message: `stability: unexpected response shape: ${detail ?? 'unknown'}`,
-  })
 }

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, LLMKitError } from '@llmkit/core'
+import {
+  ImageFormat,
+  ImageGenerationRequest,
+  ImageSize,
+  LLMKitClient,
+  LLMKitError,
+  unversionedBaseURL,
+} from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
-import { createStability, normalizeStabilityBaseURL, stability } from './index'
+import { createStability, stability } from './index'
 
 let emulator: Emulator
 const client = (env: Record<string, string> = emulator.env) =>
@@ -287,8 +294,8 @@ describe('configuration', () => {
   })
 
   it('accepts a base URL with or without a version path, and sends client headers', async () => {
-    expect(normalizeStabilityBaseURL('https://api.stability.ai/v2beta/')).toBe('https://api.stability.ai')
-    expect(normalizeStabilityBaseURL('https://api.stability.ai/v1')).toBe('https://api.stability.ai')
+    expect(unversionedBaseURL('https://api.stability.ai/v2beta/')).toBe('https://api.stability.ai')
+    expect(unversionedBaseURL('https://api.stability.ai/v1')).toBe('https://api.stability.ai')
     const provider = createStability({
       baseURL: `${emulator.env.STABILITY_BASE_URL}/v1`,
       clientId: 'my-app',

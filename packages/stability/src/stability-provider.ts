@@ -1,4 +1,4 @@
-import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider } from '@llmkit/core'
+import { hasEnv, loadApiKey, resolveBaseURL, unversionedBaseURL, type ImageProvider } from '@llmkit/core'
 import { generateStabilityImages, STABILITY_IMAGE_MODELS } from './stability-image-model'
 
 /** Settings for {@link createStability}. Every field is optional; the key comes from the environment. */
@@ -16,11 +16,6 @@ export interface StabilityProviderSettings {
 }
 
 const KEY_ENV = ['STABILITY_API_KEY'] as const
-
-/** Accepts `https://host`, `https://host/v1` and `https://host/v2beta` alike: both API versions live under the origin. */
-export function normalizeStabilityBaseURL(url: string): string {
-  return url.replace(/\/+$/, '').replace(/\/(v1|v2beta)$/, '')
-}
 
 /** Creates the Stability AI provider (SDXL on v1; SD3, Stable Image Core and Ultra on v2beta). */
 export function createStability(settings: StabilityProviderSettings = {}): ImageProvider {
@@ -40,7 +35,7 @@ export function createStability(settings: StabilityProviderSettings = {}): Image
         provider: 'stability',
         factory: 'createStability',
       })
-      const baseURL = normalizeStabilityBaseURL(
+      const baseURL = unversionedBaseURL(
         resolveBaseURL(settings.baseURL, context.env, 'STABILITY_BASE_URL', 'https://api.stability.ai'),
       )
       return generateStabilityImages(call, context, {

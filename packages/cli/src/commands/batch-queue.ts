@@ -8,6 +8,7 @@ import {
   LLMKitError,
   type ImageProvider,
   type LLMKitErrorCode,
+  definedFields,
 } from '@llmkit/sdk'
 import type { ImageQueue, ItemResult } from '@llmkit/queue'
 import type { CommandContext } from '../command-context'
@@ -156,7 +157,7 @@ async function record(
       const name = imageFileName(item.prompt, position + 1, extensionFor(image.media_type), seed)
       const file = await names.write(name, await queue.imageBytes(image))
       entry.files.push(file)
-      entry.images.push(clean({ file, seed, width: image.width, height: image.height }))
+      entry.images.push(definedFields({ file, seed, width: image.width, height: image.height }))
     }
     run.counts.done += 1
     run.progress.note(`${pc.green('done')}   line ${item.line}: ${excerpt(item.prompt)} → ${entry.files.join(', ')}`)
@@ -196,8 +197,4 @@ function showCounts(run: BatchSummaryRun): void {
 
 function excerpt(prompt: string): string {
   return prompt.length > 50 ? `${prompt.slice(0, 49)}…` : prompt
-}
-
-function clean<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

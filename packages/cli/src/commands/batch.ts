@@ -9,6 +9,7 @@ import {
   type ImageJob,
   type ImageProgressEvent,
   type LLMKitClient,
+  mapBounded,
 } from '@llmkit/sdk'
 import { writeLine, type CommandContext } from '../command-context'
 import { errorToJSON, exitCodeFor, ExitCode } from '../exit-codes'
@@ -19,7 +20,7 @@ import { itemSettings, openManifest, type ManifestStore, type ManifestItem } fro
 import { openClient } from '../open-client'
 import { ProgressLine, formatElapsed } from '../progress'
 import { readPrompts, type BatchItem } from '../prompts-file'
-import { forEachBounded, TokenBucket } from '../rate-limit'
+import { TokenBucket } from '../rate-limit'
 import { reportFailure } from '../report-failure'
 import { saveImages } from '../save-images'
 import { displayPath } from './generate'
@@ -138,7 +139,10 @@ async function runBatch(file: string, flags: BatchFlags, context: CommandContext
     await store.compact()
     progress.start()
     showCounts(run)
-    await forEachBounded(todo, flags.concurrency, (item) => runItem(run, item), context.signal)
+    // After an abort no new item starts; the started ones finish. A failure that is not the abort is a bug: raise it.
+    const settled = await mapBounded(todo, flags.concurrency, (item) => runItem(run, item), context.signal)
+    const broken = settled.find((outcome) => outcome.status === 'rejected' && outcome.reason !== context.signal.reason)
+    if (broken) throw (broken as PromiseRejectedResult).reason
     await store.compact()
     const ids = new Set(items.map((item) => item.id))
     counts.inDoubt = store.manifest.items.filter((item) => ids.has(item.id) && item.status === 'in_doubt').length

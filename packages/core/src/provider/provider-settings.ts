@@ -36,3 +36,20 @@ export function resolveBaseURL(setting: string | undefined, env: Env, envName: s
   const value = setting ?? (env[envName]?.trim() || undefined) ?? fallback
   return value.replace(/\/+$/, '')
 }
+
+/** A final version segment of a base URL: `/v1`, `/v2beta`. */
+const VERSION_SEGMENT = /\/v\d+[a-z]*\d*$/
+
+/**
+ * A base URL for an API whose paths start after the version: `https://host` and `https://host/v1` (the way
+ * SDK users write it) both give `https://host/v1`; a URL already ending in a version (`/v2`) is kept.
+ */
+export function versionedBaseURL(url: string, version = 'v1'): string {
+  const trimmed = url.replace(/\/+$/, '')
+  return VERSION_SEGMENT.test(trimmed) ? trimmed : `${trimmed}/${version}`
+}
+
+/** A base URL for an API whose paths carry their own version: `https://host/v1/` gives `https://host`. */
+export function unversionedBaseURL(url: string): string {
+  return url.replace(/\/+$/, '').replace(VERSION_SEGMENT, '')
+}
