@@ -98,7 +98,9 @@ JS
 for name in "$app"/node_modules/@llmkit/*; do
   [ -d "$name/node_modules/@llmkit" ] && { echo "second copy of an @llmkit package under $name" >&2; exit 1; }
 done
-[ -e "$app/node_modules/@llmkit/testing" ] && { echo "@llmkit/testing was installed for the CLI (it is an optional peer)" >&2; exit 1; }
+for peer in testing queue; do
+  [ -e "$app/node_modules/@llmkit/$peer" ] && { echo "@llmkit/$peer was installed for the CLI (it is an optional peer)" >&2; exit 1; }
+done
 cp "$root/scripts/rehearsal/quick-start.mjs" "$app/"
 
 export XDG_CACHE_HOME="$app/cache"
@@ -118,4 +120,18 @@ if [ "$code" != 2 ] || ! grep -q 'npm i -D @llmkit/testing' "$work/emulator.out"
   cat "$work/emulator.out" >&2
   exit 1
 fi
+# The queue commands without @llmkit/queue: exit 2 and the line to install it (before any connection is tried).
+printf 'a lake\n' >"$app/prompts.txt"
+for command in "worker --queue redis://127.0.0.1:9" "batch prompts.txt --queue redis://127.0.0.1:9 -o queued"; do
+  set +e
+  # shellcheck disable=SC2086
+  (cd "$app" && npx --no-install llmkit $command) >"$work/queue.out" 2>&1
+  code=$?
+  set -e
+  if [ "$code" != 2 ] || ! grep -q 'npm i @llmkit/queue' "$work/queue.out"; then
+    echo "llmkit $command without @llmkit/queue: exit $code, expected 2 and the install line:" >&2
+    cat "$work/queue.out" >&2
+    exit 1
+  fi
+done
 step "ok"

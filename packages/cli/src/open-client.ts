@@ -1,5 +1,5 @@
 import { BUNDLED_PROVIDERS, LLMKitClient } from '@llmkit/sdk'
-import { UsageError } from './exit-codes'
+import { importOptionalPeer, installHint } from './optional-peer'
 import { NO_PLUGINS, type Plugins } from './plugins'
 
 /** A client plus what must be closed after the command. */
@@ -51,18 +51,9 @@ export async function openClient(
 }
 
 /** What to run when `--emulator` is asked for but `@llmkit/testing` (an optional peer) is not installed. */
-export const INSTALL_TESTING_HINT =
-  '--emulator needs @llmkit/testing: npm i -D @llmkit/testing (pnpm add -D @llmkit/testing)'
+export const INSTALL_TESTING_HINT = installHint('@llmkit/testing', '--emulator', true)
 
 // Loaded only when asked for: the emulator pulls in msw, so it is an optional peer, not a dependency.
-async function loadTesting(): Promise<typeof import('@llmkit/testing')> {
-  try {
-    return await import('@llmkit/testing')
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
-    if (missing && String((error as Error).message).includes('@llmkit/testing'))
-      throw new UsageError(INSTALL_TESTING_HINT)
-    throw error
-  }
+function loadTesting(): Promise<typeof import('@llmkit/testing')> {
+  return importOptionalPeer('@llmkit/testing', () => import('@llmkit/testing'), '--emulator', true)
 }

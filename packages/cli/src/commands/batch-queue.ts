@@ -19,6 +19,7 @@ import { buildRequest } from '../image-settings'
 import { itemSettings, openManifest, type ManifestItem, type ManifestStore } from '../manifest'
 import { ProgressLine } from '../progress'
 import { readPrompts, type BatchItem } from '../prompts-file'
+import { importOptionalPeer } from '../optional-peer'
 import { reportFailure } from '../report-failure'
 import { finish, type BatchFlags, type BatchSummaryRun } from './batch'
 
@@ -48,7 +49,11 @@ export async function runQueueBatch(
     const todo = items.filter(
       (item) => store!.item(item.id)?.status !== 'done' && store!.item(item.id)?.status !== 'in_doubt',
     )
-    const { createImageQueue } = await import('@llmkit/queue')
+    const { createImageQueue } = await importOptionalPeer(
+      '@llmkit/queue',
+      () => import('@llmkit/queue'),
+      'llmkit batch --queue',
+    )
     queue = createImageQueue({ connection: flags.queue, name: flags.name })
     const run: BatchSummaryRun = {
       store,

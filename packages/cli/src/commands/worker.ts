@@ -4,6 +4,7 @@ import { writeLine, type CommandContext } from '../command-context'
 import { UsageError } from '../exit-codes'
 import { integerIn } from '../image-settings'
 import { openClient } from '../open-client'
+import { importOptionalPeer } from '../optional-peer'
 import { reportFailure } from '../report-failure'
 
 interface WorkerFlags {
@@ -49,7 +50,11 @@ export function workerCommand(context: CommandContext): Command {
 async function runWorker(flags: WorkerFlags, context: CommandContext): Promise<number> {
   let opened: Awaited<ReturnType<typeof openClient>> | undefined
   try {
-    const { createImageWorker, parseRate } = await import('@llmkit/queue')
+    const { createImageWorker, parseRate } = await importOptionalPeer(
+      '@llmkit/queue',
+      () => import('@llmkit/queue'),
+      'llmkit worker',
+    )
     const rates = Object.fromEntries(
       flags.rate.map((text) => {
         try {
