@@ -10,4 +10,8 @@ if ! log=$("$root/node_modules/.bin/turbo" run build --filter=@llmkit/cli... --o
   exit 1
 fi
 cd "${INIT_CWD:-$root}"
-exec node "$root/packages/cli/dist/bin.js" "$@"
+# pnpm exits on SIGTERM without passing it on: the CLI watches our parent and its parent (pnpm) and
+# stops with them as on SIGTERM (`pnpm llmkit worker` finishes its items in hand instead of being orphaned).
+watch=$PPID
+if [ -r "/proc/$PPID/stat" ]; then watch="$watch,$(cut -d' ' -f4 "/proc/$PPID/stat")"; fi
+LLMKIT_EXIT_WITH=$watch exec node "$root/packages/cli/dist/bin.js" "$@"

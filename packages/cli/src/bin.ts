@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { exitWithParents } from '@llmkit/sdk'
 import { run } from './index'
 
 // Ctrl-C aborts: core cancels jobs in flight upstream, saves are atomic, the
@@ -10,6 +11,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     if (controller.signal.aborted) process.exit(130)
     controller.abort()
   })
+
+// `pnpm llmkit …` runs this under pnpm, which exits on SIGTERM without passing it on: scripts/llmkit.sh
+// names pnpm and itself in LLMKIT_EXIT_WITH, and a parent gone counts as SIGTERM (`llmkit worker` stops).
+exitWithParents(process.env.LLMKIT_EXIT_WITH, () => controller.abort())
 
 const code = await run(process.argv.slice(2), {
   stdout: process.stdout,

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, startRedisServer, type Emulator, type RedisServer } from '@llmkit/testing'
 import type { Manifest } from '../src/manifest'
@@ -204,5 +206,33 @@ describe('llmkit worker + llmkit batch --queue', () => {
       busiest = Math.max(busiest, i - j + 1)
     }
     expect(busiest).toBeLessThanOrEqual(5)
+  }, 120_000)
+
+  it('`pnpm llmkit worker` stops when pnpm exits on SIGTERM without passing it on (no orphan)', async () => {
+    // scripts/llmkit.sh under a stand-in for pnpm (`sh -c`, killed outright: pnpm exits on SIGTERM without
+    // passing it on), as `pnpm llmkit worker` runs it; the worker is node, exec'd by the script.
+    const script = fileURLToPath(new URL('../../../scripts/llmkit.sh', import.meta.url))
+    const args = ['worker', '--queue', redis.url, '--name', 'orphan', '--concurrency', '1']
+    const parent = spawn('sh', ['-c', 'sh "$0" "$@"; echo "script ended: $?"', script, ...args], {
+      cwd,
+      env: { ...cleanEnv(cwd, emulator.env), INIT_CWD: cwd },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    parent.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+    const alive = async (pid: number) => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+      return stat !== '' && stat.split(') ')[1]?.[0] !== 'Z'
+    }
+    await waitFor(async () => (stdout.includes('llmkit worker ready') ? true : undefined), 90_000, 'worker ready')
+    const children = await readFile(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8')
+    const worker = Number(children.trim().split(' ')[0])
+    expect(await readFile(`/proc/${worker}/cmdline`, 'utf8')).toContain('cli/dist/bin.js')
+    parent.kill('SIGKILL')
+    try {
+      await waitFor(async () => ((await alive(worker)) ? undefined : true), 15_000, 'the orphaned worker to stop')
+    } finally {
+      if (await alive(worker)) process.kill(worker, 'SIGKILL')
+    }
   }, 120_000)
 })

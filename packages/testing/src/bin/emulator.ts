@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { importFrom } from '@llmkit/core'
+import { exitWithParents, importFrom } from '@llmkit/core'
 import { startEmulator } from '../start-emulator'
 import { EMULATED_PROVIDERS, type EmulatedProviderId } from '../providers/registry'
 import { isEmulatedProvider, type EmulatedProvider } from '../server/emulated-provider'
@@ -86,33 +86,9 @@ async function main(): Promise<void> {
   const stop = () => void emulator.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  exitWithParents(stop)
-}
-
-/**
- * `pnpm emulator` runs this under `pnpm → sh -c → sh`, and pnpm exits on SIGTERM without passing it on:
- * scripts/emulator.sh names those processes in LLMKIT_EXIT_WITH, and the emulator stops when one is gone.
- */
-function exitWithParents(stop: () => void): void {
-  const pids = (process.env.LLMKIT_EXIT_WITH ?? '')
-    .split(',')
-    .map(Number)
-    .filter((pid) => pid > 1)
-  if (pids.length === 0) return
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0)
-      return true
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM'
-    }
-  }
-  const timer = setInterval(() => {
-    if (pids.every(alive)) return
-    clearInterval(timer)
-    stop()
-  }, 250)
-  timer.unref()
+  // `pnpm emulator` runs this under `pnpm → sh -c → sh`, and pnpm exits on SIGTERM without passing it on:
+  // scripts/emulator.sh names those processes in LLMKIT_EXIT_WITH, and the emulator stops when one is gone.
+  exitWithParents(process.env.LLMKIT_EXIT_WITH, stop)
 }
 
 main().catch((error: unknown) => {
