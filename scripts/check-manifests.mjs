@@ -5,7 +5,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
-const REPO = 'https://github.com/llmkit/llmkit'
+// The one place the repository's address is written: the root package.json (every package's must match it).
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const REPO = String(rootManifest.repository?.url ?? '')
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '')
+if (!REPO.startsWith('https://')) throw new Error('the root package.json needs repository.url (git+https://….git)')
 const problems = []
 const hasSource = (value) => JSON.stringify(value ?? {}).includes('@llmkit/source')
 
@@ -23,7 +28,10 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   for (const f of ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE']) if (!p.files?.includes(f)) bad(`files lacks ${f}`)
   if (p.repository?.url !== `git+${REPO}.git` || p.repository?.directory !== `packages/${dir}`)
     bad(`repository must be { type: git, url: git+${REPO}.git, directory: packages/${dir} }`)
-  if (!p.homepage || !p.bugs?.url || !p.keywords?.length) bad('homepage, bugs and keywords are required')
+  if (p.homepage !== `${REPO}/tree/main/packages/${dir}#readme`)
+    bad(`homepage must be ${REPO}/tree/main/packages/${dir}#readme`)
+  if (p.bugs?.url !== `${REPO}/issues`) bad(`bugs.url must be ${REPO}/issues`)
+  if (!p.keywords?.length) bad('keywords are required')
   if (p.publishConfig?.access !== 'public') bad('publishConfig.access must be public')
   if (hasSource(p.exports) && (!p.publishConfig?.exports || hasSource(p.publishConfig.exports)))
     bad('the @llmkit/source condition must not ship: give publishConfig.exports without it')
