@@ -1,3 +1,5 @@
+import { isProcessAlive } from './process-alive'
+
 /**
  * Calls `stop` once any of the processes named in `pids` (comma-separated, as in `LLMKIT_EXIT_WITH`) is gone.
  * For a long-running command started through `pnpm <script>`: pnpm exits on SIGTERM without passing it on,
@@ -9,16 +11,8 @@ export function exitWithParents(pids: string | undefined, stop: () => void, inte
     .map(Number)
     .filter((pid) => Number.isInteger(pid) && pid > 1)
   if (watched.length === 0) return
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0)
-      return true
-    } catch (error) {
-      return (error as { code?: unknown }).code === 'EPERM'
-    }
-  }
   const timer = setInterval(() => {
-    if (watched.every(alive)) return
+    if (watched.every(isProcessAlive)) return
     clearInterval(timer)
     stop()
   }, intervalMs)
