@@ -17,7 +17,14 @@ import { bflResultResponseSchema, bflSubmitResponseSchema, readBflError, type Bf
 import { bflImageOptionsSchema } from './bfl-options.js'
 
 /** Model ids with autocomplete, without closing the set. */
-export type BflImageModelId = 'flux-pro-1.1' | 'flux-dev' | (string & {})
+export type BflImageModelId = BflKnownModelId | (string & {})
+
+type BflKnownModelId = 'flux-pro-1.1' | 'flux-dev'
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<BflKnownModelId, true> {}
+}
 
 /** Width and height: 256–1440 px, multiples of 32 (BFL API reference). */
 const FLUX_SIZES = { range: { min: 256, max: 1440, multipleOf: 32 } }

@@ -8,6 +8,7 @@ export { ImageSize, parseAspectRatio } from './request/image-size'
 export { ImageQuality, ImageStyle, ImageFormat } from './request/image-options'
 export { ImageGenerationRequest, MAX_IMAGES_PER_REQUEST, MAX_SEED } from './request/image-generation-request'
 export type { ImageGenerationRequestData } from './request/image-generation-request'
+export type { ImageModelIds, ImageModelId } from './request/model-ids'
 export { resolveSize } from './request/resolve-size'
 export type { ResolvedSize } from './request/resolve-size'
 

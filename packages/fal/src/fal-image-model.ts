@@ -17,7 +17,14 @@ import {
 } from './fal-options'
 
 /** Model ids with autocomplete; any other fal endpoint id works with the `fal:` prefix. */
-export type FalImageModelId = 'fal-ai/flux/dev' | 'fal-ai/flux/schnell' | 'fal-ai/stable-diffusion-3' | (string & {})
+export type FalImageModelId = FalKnownModelId | (string & {})
+
+type FalKnownModelId = 'fal-ai/flux/dev' | 'fal-ai/flux/schnell' | 'fal-ai/stable-diffusion-3'
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<FalKnownModelId, true> {}
+}
 
 // FLUX and SD3 take any {width, height}; llmkit keeps to the range where they draw well.
 const RANGE = { min: 256, max: 2048, multipleOf: 16 }

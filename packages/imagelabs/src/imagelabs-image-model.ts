@@ -21,7 +21,14 @@ import {
 import { imagelabsImageOptionsSchema, type ImageLabsImageOptions } from './imagelabs-options'
 
 /** Model ids with autocomplete. ImageLabs has one model and sends no model on the wire. */
-export type ImageLabsImageModelId = 'sdxl-turbo' | (string & {})
+export type ImageLabsImageModelId = ImageLabsKnownModelId | (string & {})
+
+type ImageLabsKnownModelId = 'sdxl-turbo'
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<ImageLabsKnownModelId, true> {}
+}
 
 /** The one model: SDXL Turbo, 1152x896 unless the request sets a size. */
 export const IMAGELABS_IMAGE_MODELS: readonly ImageModelInfo[] = [

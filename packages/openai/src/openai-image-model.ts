@@ -21,8 +21,14 @@ import { openaiImagesResponseSchema, openaiStreamEventSchema, readOpenAIError } 
 import { openaiImageOptionFields, openaiImageOptionsSchema, type OpenAIImageOptions } from './openai-options'
 
 /** Model ids with autocomplete; any other string is passed through with the `openai:` prefix. */
-export type OpenAIImageModelId =
-  'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2' | (string & {})
+export type OpenAIImageModelId = OpenAIKnownModelId | (string & {})
+
+type OpenAIKnownModelId = 'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2'
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<OpenAIKnownModelId, true> {}
+}
 
 const square = (edge: number) => ({ width: edge, height: edge })
 const BOTH_FORMATS = [ImageFormat.Url, ImageFormat.B64Json] as const

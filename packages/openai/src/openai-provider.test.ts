@@ -9,6 +9,7 @@ import {
   LLMKitError,
   type ImageProgressEvent,
   versionedBaseURL,
+  type ImageModelIds,
 } from '@llmkit/core'
 import { startEmulator, type Emulator } from '@llmkit/testing'
 import { describeProviderConformance } from '@llmkit/testing/conformance'
@@ -280,5 +281,15 @@ describe('configuration from the environment', () => {
     expect((await mutable.generateImage(request)).count).toBe(1)
     env.OPENAI_BASE_URL = emulator.env.OPENAI_BASE_URL!.replace(/\/v1$/, '')
     expect((await mutable.generateImage(request)).count).toBe(1)
+  })
+})
+
+describe('model ids', () => {
+  it('declares its ids to core, so a request autocompletes them (checked by the typecheck)', () => {
+    const known: keyof ImageModelIds = 'gpt-image-1'
+    // @ts-expect-error an id no imported provider declares is not among the known ones (any string still works)
+    const unknown: keyof ImageModelIds = 'no-such-model'
+    expect(new ImageGenerationRequest(known, 'a cat').model).toBe('gpt-image-1')
+    expect(new ImageGenerationRequest(unknown, 'a cat').model).toBe('no-such-model')
   })
 })

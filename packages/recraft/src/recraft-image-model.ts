@@ -18,7 +18,9 @@ import {
 } from './recraft-options'
 
 /** Model ids with autocomplete; Recraft's own ids (`recraftv3`) work as aliases. */
-export type RecraftImageModelId =
+export type RecraftImageModelId = RecraftKnownModelId | (string & {})
+
+type RecraftKnownModelId =
   | 'recraft-v3'
   | 'recraft-v3-vector'
   | 'recraft-v2'
@@ -28,7 +30,11 @@ export type RecraftImageModelId =
   | 'recraft-v4-pro'
   | 'recraft-v4.1'
   | 'recraft-v4.1-vector'
-  | (string & {})
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<RecraftKnownModelId, true> {}
+}
 
 const SVG = 'image/svg+xml'
 const BOTH_FORMATS = [ImageFormat.Url, ImageFormat.B64Json] as const

@@ -28,12 +28,18 @@ import {
 import { replicateImageOptionsSchema, type ReplicateImageOptions } from './replicate-options'
 
 /** Model ids with autocomplete; any `owner/name` or `owner/name:version` works with the `replicate:` prefix. */
-export type ReplicateImageModelId =
+export type ReplicateImageModelId = ReplicateKnownModelId | (string & {})
+
+type ReplicateKnownModelId =
   | 'black-forest-labs/flux-schnell'
   | 'black-forest-labs/flux-dev'
   | 'black-forest-labs/flux-1.1-pro'
   | 'stability-ai/sdxl'
-  | (string & {})
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<ReplicateKnownModelId, true> {}
+}
 
 /** How a model takes its inputs. */
 interface ReplicateModelSpec {

@@ -20,7 +20,14 @@ import { codeForFailure, readRunwayError, runwayCreateSchema, runwayTaskSchema, 
 import { runwayImageOptionsSchema, type RunwayImageOptions } from './runway-options'
 
 /** Model ids with autocomplete. */
-export type RunwayImageModelId = 'gen4_image' | 'gen4_image_turbo' | (string & {})
+export type RunwayImageModelId = RunwayKnownModelId | (string & {})
+
+type RunwayKnownModelId = 'gen4_image' | 'gen4_image_turbo'
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<RunwayKnownModelId, true> {}
+}
 
 /** Output resolutions of the Gen-4 image models (`@runwayml/sdk` 4.20.1, `ratio`), as pixel sizes. */
 export const RUNWAY_GEN4_RATIOS = [

@@ -24,12 +24,18 @@ import {
 } from './stability-options'
 
 /** Model ids with autocomplete; `stability:<id>` reaches any of them explicitly. */
-export type StabilityImageModelId =
+export type StabilityImageModelId = StabilityKnownModelId | (string & {})
+
+type StabilityKnownModelId =
   | 'stability-ai/stable-diffusion-xl'
   | 'stability-ai/stable-diffusion-3'
   | 'stability-ai/stable-image-core'
   | 'stability-ai/stable-image-ultra'
-  | (string & {})
+
+// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<StabilityKnownModelId, true> {}
+}
 
 const SDXL_ENGINE = 'stable-diffusion-xl-1024-v1-0'
 const size = (width: number, height: number) => ({ width, height })

@@ -2,6 +2,7 @@ import { ImageFormat, type ImageQuality, type ImageStyle } from './image-options
 import { ImageSize } from './image-size'
 import { invalidRequest } from '../errors/llmkit-error'
 import { checkers, describe } from './request-checks'
+import type { ImageModelId } from './model-ids'
 
 export { MAX_IMAGES_PER_REQUEST, MAX_PROMPT_LENGTH, MAX_SEED } from './request-checks'
 
@@ -31,7 +32,7 @@ function sizeOf(value: unknown): ImageSize {
 
 /** The plain-data form of a request (what `toJSON()` returns and `fromJSON()` reads). */
 export interface ImageGenerationRequestData {
-  model: string
+  model: ImageModelId
   prompt: string
   n: number
   size?: string
@@ -75,7 +76,7 @@ export class ImageGenerationRequest {
   /** Provider-specific options keyed by provider id, validated by that provider. */
   readonly provider_options: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {}
 
-  constructor(model: string, prompt: string) {
+  constructor(model: ImageModelId, prompt: string) {
     this.model = checkers.model(model)
     this.prompt = checkers.prompt(prompt)
     Object.freeze(this)
@@ -139,7 +140,7 @@ export class ImageGenerationRequest {
   }
 
   /** The same request for another model id. */
-  with_model(model: string): ImageGenerationRequest {
+  with_model(model: ImageModelId): ImageGenerationRequest {
     return this.with({ model: checkers.model(model) })
   }
 
