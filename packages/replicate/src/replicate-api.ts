@@ -1,5 +1,13 @@
 import * as z from 'zod'
-import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
+import {
+  GeneratedImage,
+  ImageFormat,
+  LLMKitError,
+  parseJsonWith,
+  type ImageJob,
+  type JobStatus,
+  type LLMKitErrorCode,
+} from '@llmkit/core'
 
 /** The fields of a prediction the code reads; others are tolerated. */
 export const replicatePredictionSchema = z.looseObject({
@@ -83,4 +91,73 @@ export function describeOutput(output: unknown): string {
           typeof value === 'string' && value.length > 80 ? `${value.slice(0, 60)}…(${value.length} characters)` : value,
         )
   return text.length > 300 ? `${text.slice(0, 300)}…` : text
+}
+
+const MEDIA_BY_EXTENSION: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+}
+
+/** A prediction as core's job status. */
+export function toJobStatus(prediction: ReplicatePrediction, job: Pick<ImageJob, 'model' | 'call'>): JobStatus {
+  switch (prediction.status) {
+    case 'starting':
+      return { state: 'pending', phase: 'queued', message: 'starting' }
+    case 'processing':
+      return { state: 'pending', phase: 'running', progress: progressFromLogs(prediction.logs) }
+    case 'succeeded': {
+      const found = findImageOutputs(prediction.output)
+      if (found.length === 0) {
+        return {
+          state: 'failed',
+          error: new LLMKitError({
+            code: 'no_image',
+            provider: 'replicate',
+            model: job.model,
+            isRetryable: false,
+            message: `replicate: prediction ${prediction.id} succeeded but its output holds no image URL or data URI: ${describeOutput(prediction.output)}; check that ${job.model} is an image model and which inputs it needs`,
+          }),
+        }
+      }
+      // A data URI is kept as the image's URL when URLs were asked for, and decoded when base64 was.
+      const images = found.map((url) =>
+        url.startsWith('data:') && job.call.format === ImageFormat.B64Json
+          ? GeneratedImage.from_b64(url.slice(url.indexOf(',') + 1), { media_type: /^data:([^;,]+)/.exec(url)?.[1] })
+          : GeneratedImage.from_url(url, {
+              media_type: MEDIA_BY_EXTENSION[/\.(\w+)(?:\?|$)/.exec(url)?.[1]?.toLowerCase() ?? ''],
+            }),
+      )
+      return { state: 'completed', images }
+    }
+    case 'failed': {
+      const error =
+        typeof prediction.error === 'string' ? prediction.error : JSON.stringify(prediction.error ?? 'no reason given')
+      const code = codeForFailure(error)
+      return {
+        state: 'failed',
+        error: new LLMKitError({
+          code,
+          provider: 'replicate',
+          model: job.model,
+          message: `replicate: prediction ${prediction.id} failed: ${error}${code === 'content_policy' ? ' — the model refused the prompt or its output under its safety checker; rephrase the prompt' : ''}`,
+        }),
+      }
+    }
+    case 'canceled':
+    case 'aborted':
+      return {
+        state: 'failed',
+        error: new LLMKitError({
+          code: 'aborted',
+          provider: 'replicate',
+          model: job.model,
+          isRetryable: false,
+          message: `replicate: prediction ${prediction.id} was ${prediction.status} upstream (from another client or the dashboard) before it finished; start a new one if you still want the image`,
+        }),
+      }
+    default:
+      return { state: 'pending', phase: 'running', message: prediction.status }
+  }
 }

@@ -9,12 +9,11 @@ import {
 import {
   cancelReplicatePrediction,
   findCutOffPrediction,
-  REPLICATE_IMAGE_MODELS,
   replicatePredictionStatus,
-  resolveReplicateModel,
   startReplicatePrediction,
   type ReplicateRequestConfig,
 } from './replicate-image-model'
+import { REPLICATE_IMAGE_MODELS, resolveReplicateModel } from './replicate-models'
 import { replicateImageOptionsSchema } from './replicate-options'
 
 /** Settings for {@link createReplicate}. Every field is optional; the token comes from the environment. */
