@@ -1,5 +1,15 @@
 import * as z from 'zod'
-import { parseJsonWith, type LLMKitErrorCode } from '@llmkit/core'
+import {
+  definedFields,
+  GeneratedImage,
+  LLMKitError,
+  parseJsonWith,
+  type ImageCall,
+  type JobStatus,
+  type LLMKitErrorCode,
+} from '@llmkit/core'
+import { CATALOG_IDS } from './fal-models'
+import type { FalImageOptions } from './fal-options'
 
 /** The submit answer (fal.md §2.4): only the id is needed; the URLs are rebuilt as the official client does. */
 export const falSubmitResponseSchema = z.looseObject({ request_id: z.string(), queue_position: z.number().nullish() })
@@ -115,4 +125,72 @@ export function readFalError(text: string, status: number): { message?: string; 
     message: summary && errorType ? `${summary} (${errorType})` : summary,
     code: CODE_BY_TYPE[type] ?? (isBalance ? 'quota_exceeded' : undefined),
   }
+}
+
+/** `image_size` presets [?: sizes agreed by third-party sources]; other sizes go as `{ width, height }`. */
+const PRESETS: Readonly<Record<string, string>> = {
+  '1024x1024': 'square_hd',
+  '512x512': 'square',
+  '768x1024': 'portrait_4_3',
+  '576x1024': 'portrait_16_9',
+  '1024x768': 'landscape_4_3',
+  '1024x576': 'landscape_16_9',
+}
+
+/** Maps one call to the model input fal's queue takes as the submit body. */
+export function toFalInput(call: ImageCall): Record<string, unknown> {
+  const { input: extra, ...options } = call.options as FalImageOptions
+  const body: Record<string, unknown> = {
+    prompt: call.prompt,
+    negative_prompt: call.negativePrompt,
+    image_size: PRESETS[`${call.width}x${call.height}`] ?? { width: call.width, height: call.height },
+    // Endpoints outside the catalog may not know num_images; one image is their default.
+    num_images: CATALOG_IDS.has(call.model.id) || call.n > 1 ? call.n : undefined,
+    seed: call.seed,
+    ...options,
+    ...extra,
+  }
+  return definedFields(body)
+}
+
+function toImage(
+  image: NonNullable<FalResult['images']>[number],
+  metadata: { seed?: number; content_filtered?: boolean },
+): GeneratedImage {
+  const details = {
+    ...metadata,
+    width: image.width ?? undefined,
+    height: image.height ?? undefined,
+    media_type: image.content_type ?? undefined,
+  }
+  const inline = /^data:([^;,]+)?;base64,(.*)$/s.exec(image.url)
+  if (inline) return GeneratedImage.from_b64(inline[2]!, { ...details, media_type: details.media_type ?? inline[1] })
+  return GeneratedImage.from_url(image.url, details)
+}
+
+/**
+ * fal's output as a job status: images (blacked-out ones marked
+ * `content_filtered` with a warning), or a `content_policy` failure when fal's
+ * safety checker flagged every image.
+ */
+export function fromFalResult(result: FalResult, modelId: string): JobStatus {
+  const flags = result.has_nsfw_concepts ?? result.nsfw_content_detected ?? []
+  const found = result.images ?? []
+  const seed = found.length === 1 ? (result.seed ?? undefined) : undefined
+  const images = found.map((image, index) =>
+    toImage(image, { seed, content_filtered: flags[index] === true ? true : undefined }),
+  )
+  const flagged = images.filter((image) => image.content_filtered).length
+  if (images.length > 0 && flagged === images.length) {
+    const message = `fal: its safety checker flagged ${images.length === 1 ? 'the image' : `all ${images.length} images`} as NSFW and blacked ${images.length === 1 ? 'it' : 'them'} out — rephrase the prompt`
+    return {
+      state: 'failed',
+      error: new LLMKitError({ code: 'content_policy', provider: 'fal', model: modelId, message }),
+    }
+  }
+  const warnings =
+    flagged > 0
+      ? [`fal: ${flagged} of ${images.length} images were flagged as NSFW and blacked out (marked content_filtered)`]
+      : []
+  return { state: 'completed', images, warnings }
 }

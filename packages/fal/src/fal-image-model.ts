@@ -1,157 +1,194 @@
 import {
-  GeneratedImage,
-  ImageFormat,
+  errorFromResponse,
   LLMKitError,
+  parseServerSentEvents,
+  type HttpResponse,
   type ImageCall,
-  type ImageModelInfo,
+  type ImageJob,
   type JobStatus,
-  definedFields,
+  type ProviderContext,
+  type StartResult,
+  joinUrlPath,
+  parseResponse,
 } from '@llmkit/core'
-import type { FalResult } from './fal-api'
+import type * as z from 'zod'
 import {
-  falFluxOptionsSchema,
-  falFluxSchnellOptionsSchema,
-  falImageOptionsSchema,
-  falStableDiffusionOptionsSchema,
-  type FalImageOptions,
-} from './fal-options'
+  falLogsOf,
+  falResultSchema,
+  falStatusSchema,
+  falSubmitResponseSchema,
+  fromFalResult,
+  toFalInput,
+  readFalError,
+  type FalLog,
+  type FalStatus,
+} from './fal-api'
+import { falEndpointOf } from './fal-models'
 
-/** Model ids with autocomplete; any other fal endpoint id works with the `fal:` prefix. */
-export type FalImageModelId = FalKnownModelId | (string & {})
-
-type FalKnownModelId = 'fal-ai/flux/dev' | 'fal-ai/flux/schnell' | 'fal-ai/stable-diffusion-3'
-
-// Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
-declare module '@llmkit/core' {
-  interface ImageModelIds extends Record<FalKnownModelId, true> {}
+/** What the caller's settings resolve to for one call. */
+export interface FalQueueConfig {
+  /** The queue host, `https://queue.fal.run` unless overridden. */
+  baseURL: string
+  headers(): Record<string, string | undefined>
+  secrets(): readonly string[]
 }
 
-// FLUX and SD3 take any {width, height}; llmkit keeps to the range where they draw well.
-const RANGE = { min: 256, max: 2048, multipleOf: 16 }
-const URL_ONLY = [ImageFormat.Url] as const
+const NAMESPACES = new Set(['workflows', 'comfy'])
+/** Status, result and cancel live under `owner/app` only, without the endpoint's path (fal.md §2.2). */
+const appOf = (endpoint: string) =>
+  endpoint
+    .split('/')
+    .slice(0, NAMESPACES.has(endpoint.split('/')[0]!) ? 3 : 2)
+    .join('/')
+const requestURL = (job: ImageJob, config: FalQueueConfig) =>
+  joinUrlPath(
+    config.baseURL,
+    ...String(job.data?.app ?? appOf(falEndpointOf(job.model))).split('/'),
+    'requests',
+    job.id,
+  )
 
-/** fal's text-to-image models in llmkit's catalog (fal.md §2.5–2.7). */
-export const FAL_IMAGE_MODELS: readonly ImageModelInfo[] = [
-  {
-    id: 'fal-ai/flux/dev',
-    displayName: 'FLUX.1 [dev]',
-    description: 'High quality, 12B parameters; up to 4 images per call',
-    maxImagesPerCall: 4,
-    sizes: { range: RANGE },
-    supports: { seed: true, formats: URL_ONLY },
-    optionsSchema: falFluxOptionsSchema,
-    typicalDurationMs: 4_000,
-  },
-  {
-    id: 'fal-ai/flux/schnell',
-    displayName: 'FLUX.1 [schnell]',
-    description: 'Fast (1–4 steps); up to 4 images per call',
-    maxImagesPerCall: 4,
-    sizes: { range: RANGE },
-    supports: { seed: true, formats: URL_ONLY },
-    optionsSchema: falFluxSchnellOptionsSchema,
-    typicalDurationMs: 1_500,
-  },
-  {
-    id: 'fal-ai/stable-diffusion-3',
-    aliases: ['fal-ai/stable-diffusion-v3-medium'],
-    displayName: 'Stable Diffusion 3 Medium',
-    description: "fal's stable-diffusion-v3-medium endpoint; negative prompts; up to 4 images per call",
-    maxImagesPerCall: 4,
-    sizes: { range: RANGE },
-    supports: { negativePrompt: true, seed: true, formats: URL_ONLY },
-    optionsSchema: falStableDiffusionOptionsSchema,
-    typicalDurationMs: 4_000,
-  },
-]
+function failure(response: HttpResponse, model: string, config: FalQueueConfig): LLMKitError {
+  const { message, code } = readFalError(response.text(), response.status)
+  return errorFromResponse({ provider: 'fal', model, response, message, code, secrets: config.secrets() })
+}
 
-const CATALOG_IDS = new Set(FAL_IMAGE_MODELS.map((model) => model.id))
-/** Catalog ids whose fal endpoint is spelled differently (fal.md §2.7: fal has no `fal-ai/stable-diffusion-3`). */
-const ENDPOINTS: Readonly<Record<string, string>> = { 'fal-ai/stable-diffusion-3': 'fal-ai/stable-diffusion-v3-medium' }
-const ENDPOINT_ID = /^[a-z0-9][\w.-]*(\/[\w.-]+)+$/i
+function parse<T>(schema: z.ZodType<T>, answer: { json(): unknown }, model: string, what: string): T {
+  return parseResponse(schema, answer, { provider: 'fal', model, what })
+}
 
-/** The fal endpoint id a model id is submitted to. */
-export const falEndpointOf = (modelId: string): string => ENDPOINTS[modelId] ?? modelId
-
-/** Any other fal endpoint (`fal:fal-ai/flux-lora`), taken on trust: fal validates its input. One image per call. */
-export function resolveFalModel(id: string): ImageModelInfo | undefined {
-  if (!ENDPOINT_ID.test(id)) return undefined
+/** Submits the call to fal's queue; the handle keeps only the request id and the app path. */
+export async function submitFalJob(
+  call: ImageCall,
+  context: ProviderContext,
+  config: FalQueueConfig,
+): Promise<StartResult> {
+  const endpoint = falEndpointOf(call.model.id)
+  const response = await context.http.send({
+    method: 'POST',
+    url: joinUrlPath(config.baseURL, ...endpoint.split('/')),
+    headers: config.headers(),
+    json: toFalInput(call),
+    stage: 'submit',
+    secrets: config.secrets(),
+  })
+  if (!response.ok) throw failure(response, call.model.id, config)
+  const submitted = parse(falSubmitResponseSchema, response, call.model.id, 'submit answer')
   return {
-    id,
-    displayName: id,
-    description: "fal endpoint outside llmkit's catalog",
-    maxImagesPerCall: 1,
-    routesWithoutPrefix: false,
-    sizes: { range: { min: 64, max: 4096, multipleOf: 8 } },
-    supports: { negativePrompt: true, seed: true, formats: URL_ONLY },
-    optionsSchema: falImageOptionsSchema,
+    id: submitted.request_id,
+    data: { app: appOf(endpoint) },
+    status: { state: 'pending', phase: 'queued', position: submitted.queue_position ?? undefined },
   }
 }
 
-/** `image_size` presets [?: sizes agreed by third-party sources]; other sizes go as `{ width, height }`. */
-const PRESETS: Readonly<Record<string, string>> = {
-  '1024x1024': 'square_hd',
-  '512x512': 'square',
-  '768x1024': 'portrait_4_3',
-  '576x1024': 'portrait_16_9',
-  '1024x768': 'landscape_4_3',
-  '1024x576': 'landscape_16_9',
+// FAILED and CANCELED appear in some third-party schemas [?]; fal ends every request as COMPLETED.
+const isFinished = (status: FalStatus) => ['COMPLETED', 'FAILED', 'CANCELED', 'CANCELLED'].includes(status.status)
+
+/** Progress from the newest log line that shows a percentage (diffusers' progress bar). */
+function progressOf(logs: readonly FalLog[]): number | undefined {
+  for (const log of [...logs].reverse()) {
+    const match = /(\d{1,3}(?:\.\d+)?)\s?%/.exec(log.message ?? '')
+    if (match) return Math.min(1, Number(match[1]) / 100)
+  }
+  return undefined
 }
 
-/** Maps one call to the model input fal's queue takes as the submit body. */
-export function toFalInput(call: ImageCall): Record<string, unknown> {
-  const { input: extra, ...options } = call.options as FalImageOptions
-  const body: Record<string, unknown> = {
-    prompt: call.prompt,
-    negative_prompt: call.negativePrompt,
-    image_size: PRESETS[`${call.width}x${call.height}`] ?? { width: call.width, height: call.height },
-    // Endpoints outside the catalog may not know num_images; one image is their default.
-    num_images: CATALOG_IDS.has(call.model.id) || call.n > 1 ? call.n : undefined,
-    seed: call.seed,
-    ...options,
-    ...extra,
-  }
-  return definedFields(body)
+function pendingOf(status: FalStatus): JobStatus {
+  if (status.status === 'IN_QUEUE')
+    return { state: 'pending', phase: 'queued', position: status.queue_position ?? undefined }
+  const logs = falLogsOf(status)
+  const message = logs.at(-1)?.message?.trim().slice(0, 200) || undefined
+  return { state: 'pending', phase: 'running', progress: progressOf(logs), message }
 }
 
-function toImage(
-  image: NonNullable<FalResult['images']>[number],
-  metadata: { seed?: number; content_filtered?: boolean },
-): GeneratedImage {
-  const details = {
-    ...metadata,
-    width: image.width ?? undefined,
-    height: image.height ?? undefined,
-    media_type: image.content_type ?? undefined,
-  }
-  const inline = /^data:([^;,]+)?;base64,(.*)$/s.exec(image.url)
-  if (inline) return GeneratedImage.from_b64(inline[2]!, { ...details, media_type: details.media_type ?? inline[1] })
-  return GeneratedImage.from_url(image.url, details)
+/** The output of a finished request: images, or the error the model returned. */
+async function resultOf(job: ImageJob, context: ProviderContext, config: FalQueueConfig): Promise<JobStatus> {
+  // The result of a finished request is fetched once, like a download: an error here is the run's verdict
+  // (fal answers a failed run's result with its error status), not an outage to wait out.
+  const response = await context.http.send({
+    url: requestURL(job, config),
+    headers: config.headers(),
+    stage: 'download',
+    secrets: config.secrets(),
+  })
+  if (!response.ok) return { state: 'failed', error: failure(response, job.model, config) }
+  return fromFalResult(parse(falResultSchema, response, job.model, 'result'), job.model)
+}
+
+/** Asks once where the request stands (`?logs=1` for progress); fetches the result once it is COMPLETED. */
+export async function falJobStatus(
+  job: ImageJob,
+  context: ProviderContext,
+  config: FalQueueConfig,
+): Promise<JobStatus> {
+  const response = await context.http.send({
+    url: `${requestURL(job, config)}/status?logs=1`,
+    headers: config.headers(),
+    stage: 'status',
+    secrets: config.secrets(),
+  })
+  if (!response.ok) throw failure(response, job.model, config)
+  const status = parse(falStatusSchema, response, job.model, 'status')
+  return isFinished(status) ? resultOf(job, context, config) : pendingOf(status)
 }
 
 /**
- * fal's output as a job status: images (blacked-out ones marked
- * `content_filtered` with a warning), or a `content_policy` failure when fal's
- * safety checker flagged every image.
+ * Follows the queue's status stream (server-sent status objects until
+ * COMPLETED), so completion is heard at once. A refused stream simply ends:
+ * core's polling takes over and surfaces any real error with its retries.
  */
-export function fromFalResult(result: FalResult, modelId: string): JobStatus {
-  const flags = result.has_nsfw_concepts ?? result.nsfw_content_detected ?? []
-  const found = result.images ?? []
-  const seed = found.length === 1 ? (result.seed ?? undefined) : undefined
-  const images = found.map((image, index) =>
-    toImage(image, { seed, content_filtered: flags[index] === true ? true : undefined }),
-  )
-  const flagged = images.filter((image) => image.content_filtered).length
-  if (images.length > 0 && flagged === images.length) {
-    const message = `fal: its safety checker flagged ${images.length === 1 ? 'the image' : `all ${images.length} images`} as NSFW and blacked ${images.length === 1 ? 'it' : 'them'} out — rephrase the prompt`
-    return {
-      state: 'failed',
-      error: new LLMKitError({ code: 'content_policy', provider: 'fal', model: modelId, message }),
+export async function* watchFalJob(
+  job: ImageJob,
+  context: ProviderContext,
+  config: FalQueueConfig,
+): AsyncGenerator<JobStatus> {
+  const headers = { ...config.headers(), accept: 'text/event-stream' }
+  const response = await context.http.stream({
+    url: `${requestURL(job, config)}/status/stream?logs=1`,
+    headers,
+    stage: 'status',
+    secrets: config.secrets(),
+  })
+  try {
+    if (!response.ok) return await discard(response.body)
+    for await (const event of parseServerSentEvents(response.body)) {
+      let data: unknown
+      try {
+        data = JSON.parse(event.data)
+      } catch {
+        throw new LLMKitError({
+          code: 'provider_error',
+          provider: 'fal',
+          model: job.model,
+          message: 'fal: the status stream sent an event that is not JSON',
+        })
+      }
+      const status = parse(falStatusSchema, { json: () => data }, job.model, 'status event')
+      if (!isFinished(status)) {
+        yield pendingOf(status)
+        continue
+      }
+      yield await resultOf(job, context, config)
+      return
     }
+  } finally {
+    response.close()
   }
-  const warnings =
-    flagged > 0
-      ? [`fal: ${flagged} of ${images.length} images were flagged as NSFW and blacked out (marked content_filtered)`]
-      : []
-  return { state: 'completed', images, warnings }
+}
+
+/** Reads and drops a refused stream's (small) body: closing an unread body would raise a stray abort error. */
+async function discard(body: AsyncIterable<Uint8Array>): Promise<void> {
+  let size = 0
+  for await (const chunk of body) if ((size += chunk.length) > 65_536) break
+}
+
+/** Asks fal to cancel the request (best effort: an already finished request stays as it is). */
+export async function cancelFalJob(job: ImageJob, context: ProviderContext, config: FalQueueConfig): Promise<void> {
+  await context.http.send({
+    method: 'PUT',
+    url: `${requestURL(job, config)}/cancel`,
+    headers: config.headers(),
+    stage: 'cancel',
+    secrets: config.secrets(),
+  })
 }

@@ -1,7 +1,7 @@
 import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
-import { FAL_IMAGE_MODELS, resolveFalModel } from './fal-image-model'
+import { FAL_IMAGE_MODELS, resolveFalModel } from './fal-models'
 import { falImageOptionsSchema } from './fal-options'
-import { cancelFalJob, falJobStatus, submitFalJob, watchFalJob, type FalQueueConfig } from './fal-queue'
+import { cancelFalJob, falJobStatus, submitFalJob, watchFalJob, type FalQueueConfig } from './fal-image-model'
 
 /** Settings for {@link createFal}. Every field is optional; the key comes from the environment. */
 export interface FalProviderSettings {
