@@ -1,13 +1,11 @@
 import {
   errorFromResponse,
   GeneratedImage,
-  ImageFormat,
   LLMKitError,
   type HttpRequest,
   type HttpResponse,
   type ImageCall,
   type ImageJob,
-  type ImageModelInfo,
   type JobStatus,
   type ProviderContext,
   type StartResult,
@@ -16,54 +14,9 @@ import {
 } from '@llmkit/core'
 import { artaStatusResponseSchema, artaSubmitResponseSchema, readArtaError, type ArtaStatusResponse } from './arta-api'
 import type { ArtaAuth, ArtaAuthConfig } from './arta-auth'
-import { ARTA_ASPECT_RATIOS, artaImageOptionsSchema, type ArtaImageOptions } from './arta-options'
-import { ARTA_DEFAULT_MODEL, ARTA_STYLE_ALIASES, ARTA_STYLES, styleFor } from './arta-styles'
-
-/** Model ids with autocomplete: every alias of the table, and any raw style name. */
-export type ArtaImageModelId = keyof typeof ARTA_STYLE_ALIASES | (string & {})
-
-/** gpt4free's default negative prompt, sent when the request sets none. */
-export const ARTA_DEFAULT_NEGATIVE_PROMPT = 'blurry, deformed hands, ugly'
-
-const modelInfo = (id: string, aliases: string[]): ImageModelInfo => {
-  const target = ARTA_STYLE_ALIASES[id]!
-  const style = typeof target === 'string' ? target : target.join(' | ')
-  return {
-    id,
-    aliases: aliases.length > 0 ? aliases : undefined,
-    displayName: `ARTA ${style}`,
-    description:
-      typeof target === 'string' ? `ARTA style "${style}"` : `One of ARTA's styles ${style}, chosen from the seed`,
-    // images_num: ARTA's maximum is 8 per request.
-    maxImagesPerCall: 8,
-    sizes: { aspectRatios: ARTA_ASPECT_RATIOS },
-    supports: { negativePrompt: true, seed: true, formats: [ImageFormat.Url] },
-    optionsSchema: artaImageOptionsSchema,
-    // Unofficial service: reachable only as `arta:<model>`, never by accident.
-    routesWithoutPrefix: false,
-    typicalDurationMs: 15_000,
-  }
-}
-
-/** The catalog: one model per style; alias keys that send the same style become aliases (`flux-dev` of `f-dev`). */
-export const ARTA_IMAGE_MODELS: readonly ImageModelInfo[] = (() => {
-  const byStyle = new Map<string, string[]>()
-  for (const [key, target] of Object.entries(ARTA_STYLE_ALIASES)) {
-    const style = typeof target === 'string' ? target : key
-    byStyle.set(style, [...(byStyle.get(style) ?? []), key])
-  }
-  return [...byStyle.values()].map(([id, ...aliases]) => modelInfo(id!, aliases))
-})()
-
-/** A raw ARTA style name (`Vincent Van Gogh`, `Japanese_2`) → its catalog entry. */
-export function resolveArtaStyle(name: string): ImageModelInfo | undefined {
-  const style = ARTA_STYLES.find((candidate) => candidate.toLowerCase() === name.trim().toLowerCase())
-  if (!style) return undefined
-  const key = Object.keys(ARTA_STYLE_ALIASES).find((alias) => ARTA_STYLE_ALIASES[alias] === style)
-  return ARTA_IMAGE_MODELS.find((model) => model.id === key || model.aliases?.includes(key!))
-}
-
-export { ARTA_DEFAULT_MODEL }
+import { type ArtaImageOptions } from './arta-options'
+import { styleFor } from './arta-styles'
+import { ARTA_DEFAULT_NEGATIVE_PROMPT } from './arta-models'
 
 /** What one call needs besides the call itself. */
 export interface ArtaRequestConfig {
@@ -75,8 +28,8 @@ export interface ArtaRequestConfig {
   readonly headers?: Record<string, string>
 }
 
-/** A seed in gpt4free's range when the request sets none, so every job is reproducible from its handle. */
 const UNOFFICIAL = 'the unofficial API may have changed'
+/** A seed in gpt4free's range when the request sets none, so every job is reproducible from its handle. */
 const randomSeed = () => 9999 + Math.floor(Math.random() * (99_999_999 - 9999 + 1))
 
 /** Maps one call to the fields of `POST /api/v1/text2image`, all strings. */

@@ -1,12 +1,7 @@
 import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider, type ProviderContext } from '@llmkit/core'
 import { createArtaAuth, defaultArtaAuthFile, type ArtaAuthConfig } from './arta-auth'
-import {
-  ARTA_IMAGE_MODELS,
-  artaJobStatus,
-  resolveArtaStyle,
-  startArtaJob,
-  type ArtaRequestConfig,
-} from './arta-image-model'
+import { artaJobStatus, startArtaJob, type ArtaRequestConfig } from './arta-image-model'
+import { ARTA_IMAGE_MODELS, resolveArtaStyle } from './arta-models'
 import { artaImageOptionsSchema } from './arta-options'
 
 /** Settings for {@link createArta}. Every field is optional; the key comes from the environment. */

@@ -1,11 +1,11 @@
 import { resolveBaseURL, type ImageProvider } from '@llmkit/core'
 import {
   IMAGELABS_BROWSER_HEADERS,
-  IMAGELABS_IMAGE_MODELS,
   imagelabsJobStatus,
   startImageLabsJob,
   type ImageLabsRequestConfig,
 } from './imagelabs-image-model'
+import { IMAGELABS_IMAGE_MODELS } from './imagelabs-models'
 import { imagelabsImageOptionsSchema } from './imagelabs-options'
 
 /** Settings for {@link createImageLabs}. */

@@ -6,7 +6,8 @@ import {
   type ImageProvider,
   type ProviderContext,
 } from '@llmkit/core'
-import { generateOpenAIImages, OPENAI_IMAGE_MODELS, type OpenAIRequestConfig } from './openai-image-model'
+import { generateOpenAIImages, type OpenAIRequestConfig } from './openai-image-model'
+import { OPENAI_IMAGE_MODELS } from './openai-models'
 
 /** Settings for {@link createOpenAI}. Every field is optional; keys come from the environment. */
 export interface OpenAIProviderSettings {

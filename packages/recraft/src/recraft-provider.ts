@@ -1,5 +1,6 @@
 import { hasEnv, loadApiKey, resolveBaseURL, versionedBaseURL, type ImageProvider } from '@llmkit/core'
-import { generateRecraftImages, RECRAFT_IMAGE_MODELS } from './recraft-image-model'
+import { generateRecraftImages } from './recraft-image-model'
+import { RECRAFT_IMAGE_MODELS } from './recraft-models'
 
 /** Settings for {@link createRecraft}. Every field is optional; the token comes from the environment. */
 export interface RecraftProviderSettings {

@@ -6,13 +6,8 @@ import {
   type ImageProvider,
   type ProviderContext,
 } from '@llmkit/core'
-import {
-  cancelRunwayTask,
-  RUNWAY_IMAGE_MODELS,
-  runwayTaskStatus,
-  startRunwayTask,
-  type RunwayRequestConfig,
-} from './runway-image-model'
+import { cancelRunwayTask, runwayTaskStatus, startRunwayTask, type RunwayRequestConfig } from './runway-image-model'
+import { RUNWAY_IMAGE_MODELS } from './runway-models'
 import { runwayImageOptionsSchema } from './runway-options'
 
 /** Settings for {@link createRunway}. Every field is optional; the key comes from the environment. */

@@ -1,7 +1,8 @@
 export { createStability, stability } from './stability-provider'
 export type { StabilityProviderSettings } from './stability-provider'
-export { STABILITY_IMAGE_MODELS, toStabilityV1Body, toStabilityV2Fields } from './stability-image-model'
-export type { StabilityImageModelId } from './stability-image-model'
+export { toStabilityV1Body, toStabilityV2Fields } from './stability-image-model'
+export { STABILITY_IMAGE_MODELS } from './stability-models'
+export type { StabilityImageModelId } from './stability-models'
 export {
   stabilitySdxlOptionsSchema,
   stabilitySd3OptionsSchema,

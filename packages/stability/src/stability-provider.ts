@@ -1,5 +1,6 @@
 import { hasEnv, loadApiKey, resolveBaseURL, unversionedBaseURL, type ImageProvider } from '@llmkit/core'
-import { generateStabilityImages, STABILITY_IMAGE_MODELS } from './stability-image-model'
+import { generateStabilityImages } from './stability-image-model'
+import { STABILITY_IMAGE_MODELS } from './stability-models'
 
 /** Settings for {@link createStability}. Every field is optional; the key comes from the environment. */
 export interface StabilityProviderSettings {
