@@ -1,5 +1,6 @@
 import { hasEnv, loadApiKey, resolveBaseURL, type ImageProvider } from '@llmkit/core'
-import { BFL_IMAGE_MODELS, bflJobStatus, startBflJob, type BflRequestConfig } from './bfl-image-model.js'
+import { bflJobStatus, startBflJob, type BflRequestConfig } from './bfl-image-model.js'
+import { BFL_IMAGE_MODELS } from './bfl-models.js'
 import { bflImageOptionsSchema } from './bfl-options.js'
 
 /** Settings for {@link createBfl}. */

@@ -1,6 +1,6 @@
 export { createBfl, bfl, bfl as provider } from './bfl-provider.js'
 export type { BflProviderSettings } from './bfl-provider.js'
-export { BFL_IMAGE_MODELS } from './bfl-image-model.js'
-export type { BflImageModelId } from './bfl-image-model.js'
+export { BFL_IMAGE_MODELS } from './bfl-models.js'
+export type { BflImageModelId } from './bfl-models.js'
 export { bflImageOptionsSchema } from './bfl-options.js'
 export type { BflImageOptions } from './bfl-options.js'

@@ -11,6 +11,7 @@ describe('WRITING-A-PROVIDER.md', () => {
     expect(blocks.map(([, path]) => path)).toEqual([
       'examples/plugin-bfl/package.json',
       'examples/plugin-bfl/src/bfl-provider.ts',
+      'examples/plugin-bfl/src/bfl-models.ts',
       'examples/plugin-bfl/src/bfl-image-model.ts',
       'examples/plugin-bfl/src/bfl-options.ts',
       'examples/plugin-bfl/src/bfl-api.ts',
