@@ -64,6 +64,19 @@ export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
   })
 }
 
+/** OpenAI's error answer as an LLMKitError (its message and code, no key). */
+function refusal(response: HttpResponse, call: ImageCall, config: OpenAIRequestConfig): LLMKitError {
+  const { message, code } = readOpenAIError(response.text())
+  return errorFromResponse({
+    provider: 'openai',
+    model: call.model.id,
+    response,
+    message,
+    code,
+    secrets: config.secrets(),
+  })
+}
+
 /** A 429 for an exhausted quota needs the user, not a wait. */
 const retryUnlessQuota = (failed: HttpResponse) => readOpenAIError(failed.text()).code !== 'quota_exceeded'
 
@@ -85,17 +98,7 @@ export async function generateOpenAIImages(
     secrets: config.secrets(),
     shouldRetry: retryUnlessQuota,
   })
-  if (!response.ok) {
-    const { message, code } = readOpenAIError(response.text())
-    throw errorFromResponse({
-      provider: 'openai',
-      model: call.model.id,
-      response,
-      message,
-      code,
-      secrets: config.secrets(),
-    })
-  }
+  if (!response.ok) throw refusal(response, call, config)
   const answer = parseResponse(openaiImagesResponseSchema, response, { provider: 'openai', model: call.model.id })
   const mediaType = `image/${answer.output_format === 'jpeg' ? 'jpeg' : (answer.output_format ?? 'png')}`
   const images = (answer.data ?? []).flatMap((item) => {
@@ -171,18 +174,7 @@ async function streamOpenAIImages(
     stage: 'generate',
     secrets: config.secrets(),
   })
-  if (!stream.ok) {
-    const response = await bufferFailure(stream, config.generationsURL)
-    const { message, code } = readOpenAIError(response.text())
-    throw errorFromResponse({
-      provider: 'openai',
-      model: call.model.id,
-      response,
-      message,
-      code,
-      secrets: config.secrets(),
-    })
-  }
+  if (!stream.ok) throw refusal(await bufferFailure(stream, config.generationsURL), call, config)
   const images: GeneratedImage[] = []
   let usage: GenerateResult['usage']
   try {
