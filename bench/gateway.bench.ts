@@ -89,8 +89,9 @@ function directCall(mockPort: number): Call {
   const client = new LLMKitClient({
     providers: [createOpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${mockPort}/v1` })],
   })
-  const imageRequest = new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json)
   return async () => {
+    // A new request per call, as an app whose prompts vary builds them.
+    const imageRequest = new ImageGenerationRequest('dall-e-2', 'a cat').with_format(ImageFormat.B64Json)
     const response = await client.generateImage(imageRequest)
     let bytes = 0
     for (const image of response.images) bytes += (await image.bytes()).length
