@@ -224,7 +224,7 @@ describe('job states', () => {
 
   it('stops polling at the deadline with a resumable timeout', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'arta' })
-    const error = await failure(client(arta, {}, 300).generateImage(request()))
+    const error = await failure(client(arta, {}, 2_000).generateImage(request()))
     expect(error!.code).toBe('timeout')
     expect(error!.job).toMatchObject({ provider: 'arta', model: 'flux' })
   })

@@ -441,7 +441,7 @@ describe('the job, in real time', () => {
   it('times out a job that never finishes, cancelling it upstream', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'fal' })
     const error = await failureOf(
-      client({ timeoutMs: 300 }).generateImage(new ImageGenerationRequest('fal-ai/flux/schnell', 'a cat')),
+      client({ timeoutMs: 2_000 }).generateImage(new ImageGenerationRequest('fal-ai/flux/schnell', 'a cat')),
     )
     expect(error).toMatchObject({ code: 'timeout', message: expect.stringContaining('was cancelled') })
     expect(emulator.requestsFor('fal', 'cancel')).toHaveLength(1)

@@ -236,7 +236,7 @@ describe('jobs', () => {
 
   it('times out a prediction that never finishes and cancels it', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'replicate' })
-    const error = (await rejection(client(polling, { timeoutMs: 500 }).generateImage(schnell()))) as LLMKitError
+    const error = (await rejection(client(polling, { timeoutMs: 2_000 }).generateImage(schnell()))) as LLMKitError
     expect(error.code).toBe('timeout')
     expect(error.message).toContain('was cancelled')
     expect(emulator.requestsFor('replicate', 'cancel')).toHaveLength(1)
@@ -362,7 +362,7 @@ describeProviderConformance({
   modelId: `replicate:stability-ai/sdxl:${SDXL_VERSION}`,
 })
 
-describe('a create request held open by Prefer: wait', () => {
+describe('a create request held open by Prefer: wait', { timeout: 20_000 }, () => {
   let slow: Emulator
   beforeAll(async () => {
     // Predictions that take 6 s: the create request is held while the caller gives up.

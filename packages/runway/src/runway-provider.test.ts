@@ -230,7 +230,7 @@ describe('tasks', () => {
 
   it('times out a task that never finishes, and cancels it', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'runway' })
-    const error = (await rejection(client({ timeoutMs: 500 }).generateImage(gen4()))) as LLMKitError
+    const error = (await rejection(client({ timeoutMs: 2_000 }).generateImage(gen4()))) as LLMKitError
     expect(error.code).toBe('timeout')
     expect(emulator.requestsFor('runway', 'cancel')).toHaveLength(1)
   })
