@@ -14,7 +14,7 @@ import {
   parseResponse,
   definedFields,
 } from '@llmkit/core'
-import { openaiImagesResponseSchema, openaiStreamEventSchema, readOpenAIError } from './openai-api'
+import { checkImagesResponse, openaiStreamEventSchema, readOpenAIError } from './openai-api'
 import { type OpenAIImageOptions } from './openai-options'
 
 const isGptImage = (modelId: string) => modelId.startsWith('gpt-image') || modelId.startsWith('chatgpt-image')
@@ -99,7 +99,7 @@ export async function generateOpenAIImages(
     shouldRetry: retryUnlessQuota,
   })
   if (!response.ok) throw refusal(response, call, config)
-  const answer = parseResponse(openaiImagesResponseSchema, response, { provider: 'openai', model: call.model.id })
+  const answer = parseResponse(checkImagesResponse, response, { provider: 'openai', model: call.model.id })
   const mediaType = `image/${answer.output_format === 'jpeg' ? 'jpeg' : (answer.output_format ?? 'png')}`
   const images = (answer.data ?? []).flatMap((item) => {
     const metadata = {
