@@ -18,7 +18,7 @@ import { FileJobStore, type JobStore } from './job-store'
 import { KeyLimiter } from './key-limiter'
 import { KeyRing, isModelAllowed, type GatewayKey } from './keys'
 import { GatewayMetrics } from './metrics'
-import { GatewayError, toErrorAnswer } from './openai-error'
+import { GatewayError, invalidBody, toErrorAnswer } from './openai-error'
 import { RedisRpm } from './redis-rpm'
 import { connectRedis, RedisFileStore, RedisJobStore } from './redis-stores'
 import { jsonLinesToStdout, type GatewayLogger } from './request-log'
@@ -163,17 +163,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0]
-        const param = issue?.path.join('.') || null
-        throw new GatewayError(
-          400,
-          'invalid_request_error',
-          'invalid_request',
-          `${param ? `${param}: ` : ''}${issue?.message ?? 'invalid request'}`,
-          param,
-        )
-      }
+      if (!result.success) throw invalidBody(result.error.issues)
     },
   })
 

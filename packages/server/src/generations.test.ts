@@ -133,6 +133,24 @@ describe('POST /v1/images/generations', () => {
     expect(huge.status).toBe(413)
   })
 
+  it('answers 415 for a body that is not sent as JSON', async () => {
+    const form = await fetch(`${h.url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'model=dall-e-2&prompt=x',
+    })
+    expect(form.status).toBe(415)
+    expect((await json(form)).error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type' })
+    const charset = await h.post(
+      '/v1/images/generations',
+      { model: 'dall-e-2', prompt: 'x', n: 0 },
+      {
+        'content-type': 'application/json; charset=utf-8',
+      },
+    )
+    expect((await json(charset)).error).toMatchObject({ code: 'invalid_request', param: 'n' })
+  })
+
   it('holds chunked bodies (no Content-Length) to the same size limit', async () => {
     const chunked = (text: string) =>
       fetch(`${h.url}/v1/images/generations`, {
@@ -229,6 +247,11 @@ describe('the other endpoints', () => {
       ]),
     )
     expect(doc.components.schemas.ImageGenerationRequest.properties).toHaveProperty('negative_prompt')
+    for (const path of ['/v1/images/generations', '/v1/images/jobs']) {
+      expect(doc.paths[path].post.requestBody.content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ImageGenerationRequest',
+      })
+    }
   })
 
   it('logs one JSON line per request with the request id and no secrets', async () => {

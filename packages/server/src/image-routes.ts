@@ -7,7 +7,7 @@ import type { GatewayEnv, GatewayServices } from './gateway-context'
 import { isFinished, type JobRecord } from './job-store'
 import type { JobEvent } from './job-runner'
 import { isModelAllowed } from './keys'
-import { GatewayError, toErrorAnswer } from './openai-error'
+import { GatewayError, invalidBody, toErrorAnswer } from './openai-error'
 import {
   errorResponses,
   generationRequestSchema,
@@ -71,6 +71,48 @@ const jobEventsRoute = createRoute({
     ...errorResponses,
   },
 })
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
+
+/**
+ * The body of a generation or job request, read once and checked with one
+ * synchronous parse of the route's schema (zod compiles a sync object parse;
+ * the async one the generic validator runs is interpreted).
+ */
+async function readBody(c: Context<GatewayEnv>): Promise<GenerationRequestBody> {
+  const contentType = c.req.header('content-type')
+  if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) {
+    throw new GatewayError(
+      415,
+      'invalid_request_error',
+      'unsupported_media_type',
+      'Send the body as JSON, with Content-Type: application/json',
+    )
+  }
+  let json: unknown
+  try {
+    json = await c.req.json()
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error
+    throw new GatewayError(400, 'invalid_request_error', 'invalid_json', 'The body is not valid JSON')
+  }
+  const result = generationRequestSchema.safeParse(json)
+  if (!result.success) throw invalidBody(result.error.issues)
+  return result.data
+}
+
+/**
+ * Mounts a route whose JSON body the handler reads with {@link readBody}: the
+ * OpenAPI document still describes it from the same schema.
+ */
+function bodyRoute(
+  app: OpenAPIHono<GatewayEnv>,
+  route: typeof generationsRoute | typeof createJobRoute,
+  handler: (c: Context<GatewayEnv>) => Promise<Response>,
+): void {
+  app.openAPIRegistry.registerPath(route)
+  app.post(route.path, handler)
+}
 
 interface Prepared {
   request: ImageGenerationRequest
@@ -152,9 +194,9 @@ async function acquire(c: Context<GatewayEnv>, services: GatewayServices): Promi
 
 /** The generation and job routes. */
 export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: GatewayServices): void {
-  app.openapi(generationsRoute, (async (c: Context<GatewayEnv>) => {
+  bodyRoute(app, generationsRoute, async (c) => {
     c.set('route', '/v1/images/generations')
-    const body = (c.req as unknown as { valid(target: 'json'): GenerationRequestBody }).valid('json')
+    const body = await readBody(c)
     // Validation and permission first: a refused request does not spend the key's rate.
     const prepared = prepare(c, body, services)
     const release = await acquire(c, services)
@@ -170,11 +212,11 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
     } finally {
       if (!isStreaming) release()
     }
-  }) as never)
+  })
 
-  app.openapi(createJobRoute, (async (c: Context<GatewayEnv>) => {
+  bodyRoute(app, createJobRoute, async (c) => {
     c.set('route', '/v1/images/jobs')
-    const body = (c.req as unknown as { valid(target: 'json'): GenerationRequestBody }).valid('json')
+    const body = await readBody(c)
     const prepared = prepare(c, body, services)
     const release = await acquire(c, services)
     try {
@@ -206,7 +248,7 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
       release()
       throw error
     }
-  }) as never)
+  })
 
   app.openapi(jobRoute('get', 'A job: status, progress and, when done, its result'), (async (
     c: Context<GatewayEnv>,

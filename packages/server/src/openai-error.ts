@@ -30,6 +30,19 @@ export class GatewayError extends Error {
   }
 }
 
+/** A 400 for a body that fails its schema: the first issue, with its path as `param`. */
+export function invalidBody(issues: readonly { path: readonly PropertyKey[]; message: string }[]): GatewayError {
+  const issue = issues[0]
+  const param = issue?.path.join('.') || null
+  return new GatewayError(
+    400,
+    'invalid_request_error',
+    'invalid_request',
+    `${param ? `${param}: ` : ''}${issue?.message ?? 'invalid request'}`,
+    param,
+  )
+}
+
 interface Mapping {
   status: number
   type: string
