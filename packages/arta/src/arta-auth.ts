@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import * as z from 'zod'
@@ -8,6 +7,7 @@ import {
   errorFromResponse,
   isProcessAlive,
   LLMKitError,
+  sleep,
   writeFileAtomic,
   type HttpResponse,
   type ProviderContext,
@@ -106,8 +106,7 @@ async function acquireLock(
       continue
     }
     if (!wait) return BUSY
-    signal?.throwIfAborted()
-    await sleep(20 + Math.random() * 30, undefined, { signal })
+    await sleep(20 + Math.random() * 30, signal)
   }
 }
 
