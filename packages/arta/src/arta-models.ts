@@ -1,9 +1,14 @@
 import { ImageFormat, type ImageModelInfo } from '@llmkit/core'
 import { ARTA_ASPECT_RATIOS, artaImageOptionsSchema } from './arta-options'
-import { ARTA_DEFAULT_MODEL, ARTA_STYLE_ALIASES, ARTA_STYLES } from './arta-styles'
+import { ARTA_DEFAULT_MODEL, ARTA_STYLE_ALIASES, ARTA_STYLES, type ArtaModelAlias } from './arta-styles'
 
 /** Model ids with autocomplete: every alias of the table, and any raw style name. */
-export type ArtaImageModelId = keyof typeof ARTA_STYLE_ALIASES | (string & {})
+export type ArtaImageModelId = ArtaModelAlias | (string & {})
+
+// Declared to core, so that a request's `model` autocompletes `arta:<alias>` wherever this package is imported.
+declare module '@llmkit/core' {
+  interface ImageModelIds extends Record<`arta:${ArtaModelAlias}`, true> {}
+}
 
 /** gpt4free's default negative prompt, sent when the request sets none. */
 export const ARTA_DEFAULT_NEGATIVE_PROMPT = 'blurry, deformed hands, ugly'

@@ -10,6 +10,7 @@ import {
   ImageSize,
   LLMKitClient,
   LLMKitError,
+  type ImageModelIds,
   type ImageProgressEvent,
   type ImageProvider,
 } from '@llmkit/core'
@@ -444,5 +445,15 @@ describe('token lifecycle', () => {
     expect(error!.code).toBe('authentication')
     expect(error!.message).toContain('ARTA_API_KEY')
     expect(emulator.requests).toHaveLength(0)
+  })
+})
+
+describe('model ids', () => {
+  it('declares arta:<alias> to core, so a request autocompletes them (checked by the typecheck)', () => {
+    const known: keyof ImageModelIds = 'arta:anything-xl'
+    // @ts-expect-error a bare alias is not declared: another provider may route it
+    const bare: keyof ImageModelIds = 'anything-xl'
+    expect(new ImageGenerationRequest(known, 'a cat').model).toBe('arta:anything-xl')
+    expect(bare).toBe('anything-xl')
   })
 })

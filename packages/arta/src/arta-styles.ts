@@ -3,7 +3,7 @@
  * the key users write → the `style` field ARTA expects. `gpt-image` is the one
  * alias with several styles; one of them is chosen per call.
  */
-export const ARTA_STYLE_ALIASES: Readonly<Record<string, string | readonly string[]>> = {
+const ALIASES = {
   'anything-xl': 'Anything-xl',
   'high-gpt4o': 'High GPT4o',
   'on-limbs-black': 'On limbs black',
@@ -59,7 +59,13 @@ export const ARTA_STYLE_ALIASES: Readonly<Record<string, string | readonly strin
   'yamers-realistic-xl': 'Yamers-realistic-xl',
   'trash-polka': 'Trash Polka',
   'red-and-black': 'Red and Black',
-}
+} as const
+
+/** An alias of the table (`flux`, `anything-xl`, …). */
+export type ArtaModelAlias = keyof typeof ALIASES
+
+/** ARTA's model aliases, the table above: the key users write → the `style` field ARTA expects. */
+export const ARTA_STYLE_ALIASES: Readonly<Record<string, string | readonly string[]>> = ALIASES
 
 /** The default model (`flux` → style `Flux`). */
 export const ARTA_DEFAULT_MODEL = 'flux'

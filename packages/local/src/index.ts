@@ -1,6 +1,6 @@
 export { createLocal, local } from './local-provider'
 export type { LocalProviderSettings } from './local-provider'
-export { sketchModel, LOCAL_MODEL_ID } from './local-image-model'
+export { sketchModel, LOCAL_MODEL_ID } from './local-models'
 export { parseScene, describeScene } from './scene'
 export type { Scene, SceneColor, TimeOfDay, WaterKind, Amount, ColorTarget } from './scene'
 export { renderScene, renderPng } from './render'

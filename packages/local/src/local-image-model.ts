@@ -3,27 +3,11 @@ import { join } from 'node:path'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { GeneratedImage, ImageFormat, MAX_SEED, writeFileAtomic } from '@llmkit/core'
-import type { GenerateResult, ImageCall, ImageModelInfo, ProviderContext } from '@llmkit/core'
+import type { GenerateResult, ImageCall, ProviderContext } from '@llmkit/core'
 import { renderScene } from './render'
 import { encodePng } from './png'
+import { LOCAL_MODEL_ID } from './local-models'
 import { describeScene, parseScene, type Scene } from './scene'
-
-/** The local renderer's one model. */
-export const LOCAL_MODEL_ID = 'sketch'
-
-/** Catalog entry of `local:sketch`: any size from 64 to 2048 px in steps of 8, so every documented size is exact. */
-export const sketchModel: ImageModelInfo = {
-  id: LOCAL_MODEL_ID,
-  aliases: ['local'],
-  displayName: 'Local sketch (procedural, offline)',
-  description: 'Procedural landscapes painted from prompt keywords; no network, no model weights',
-  maxImagesPerCall: 10,
-  sizes: { range: { min: 64, max: 2048, multipleOf: 8 } },
-  defaultSize: { width: 1024, height: 1024 },
-  supports: { negativePrompt: true, seed: true, formats: [ImageFormat.Url, ImageFormat.B64Json] },
-  mediaType: 'image/png',
-  typicalDurationMs: 150,
-}
 
 /**
  * Renders `call.n` pictures; picture i uses seed `seed + i`, so they differ

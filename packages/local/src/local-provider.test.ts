@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ImageFormat, ImageGenerationRequest, ImageSize, LLMKitClient, systemClock } from '@llmkit/core'
-import type { ImageCall, ProviderContext, ProviderHttp } from '@llmkit/core'
+import type { ImageCall, ImageModelIds, ProviderContext, ProviderHttp } from '@llmkit/core'
 import { createLocal, local, resolveCacheDir } from './local-provider'
-import { sketchModel } from './local-image-model'
+import { sketchModel } from './local-models'
 import { decodePng } from './test-utils/decode-png'
 
 const folders: string[] = []
@@ -202,5 +202,15 @@ describe('through LLMKitClient', () => {
     const path = fileURLToPath(response.first()!.url!)
     expect(path.startsWith(xdg)).toBe(true)
     expect(decodePng(readFileSync(path)).height).toBe(256)
+  })
+})
+
+describe('model ids', () => {
+  it('declares local:sketch to core, so a request autocompletes it (checked by the typecheck)', () => {
+    const known: keyof ImageModelIds = 'local:sketch'
+    // @ts-expect-error an id no imported provider declares is not among the known ones (any string still works)
+    const unknown: keyof ImageModelIds = 'local:painting'
+    expect(new ImageGenerationRequest(known, 'a cat').model).toBe('local:sketch')
+    expect(unknown).toBe('local:painting')
   })
 })

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { ImageProvider } from '@llmkit/core'
-import { generateSketch, sketchModel } from './local-image-model'
+import { generateSketch } from './local-image-model'
+import { sketchModel } from './local-models'
 
 /** Settings for {@link createLocal}. */
 export interface LocalProviderSettings {
