@@ -5,7 +5,6 @@ import {
   ImageQuality,
   LLMKitError,
   parseServerSentEvents,
-  safeParseWith,
   type GenerateResult,
   type HttpResponse,
   type HttpStreamResponse,
@@ -147,6 +146,14 @@ async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<H
   }
 }
 
+function eventJson(call: ImageCall, data: string): unknown {
+  try {
+    return JSON.parse(data)
+  } catch {
+    throw streamError(call, 'the image stream sent an event that is not JSON')
+  }
+}
+
 function streamError(call: ImageCall, message: string): LLMKitError {
   return new LLMKitError({
     code: 'provider_error',
@@ -177,18 +184,10 @@ async function streamOpenAIImages(
   if (!stream.ok) throw refusal(await bufferFailure(stream, config.generationsURL), call, config)
   const images: GeneratedImage[] = []
   let usage: GenerateResult['usage']
+  const source = { provider: 'openai', model: call.model.id, what: 'stream event' }
   try {
     for await (const event of parseServerSentEvents(stream.body)) {
-      let data: unknown
-      try {
-        data = JSON.parse(event.data)
-      } catch {
-        throw streamError(call, 'the image stream sent an event that is not JSON')
-      }
-      const parsed = safeParseWith(openaiStreamEventSchema, data)
-      if (!parsed.success)
-        throw streamError(call, `unexpected stream event: ${parsed.error.issues[0]?.message ?? 'unknown'}`)
-      const item = parsed.data
+      const item = parseResponse(openaiStreamEventSchema, { json: () => eventJson(call, event.data) }, source)
       if (item.type === 'error' || event.event === 'error')
         throw streamError(call, `the image stream failed: ${item.error?.message ?? 'no reason given'}`)
       if (!item.b64_json) continue
