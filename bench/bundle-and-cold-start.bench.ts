@@ -1,16 +1,22 @@
 // What one OpenAI call costs an app before it runs: (a) the bundle of core + openai
-// (esbuild, minified, platform node), split into undici, zod and llmkit's own bytes;
+// (esbuild, minified, platform node, code splitting on as app bundlers have it), split into
+// undici, zod and llmkit's own bytes, and into what the app loads and what only an `import()`
+// of a path it never takes would load (job polling, downloads, save, the fetch fallback);
 // (b) `import + first call` in a fresh process, llmkit against raw undici doing the
 // same call, each side in its own child processes, alternating, medians compared.
 // Both use the built packages (dist), as users get them.
 //
-//   pnpm bench   (or, after building core and openai: cd bench && npx tsx bundle-and-cold-start.bench.ts)
+//   pnpm bench   (or, after building core and openai: cd bench && npx tsx bundle-and-cold-start.bench.ts;
+//   BUNDLE_ONLY=1 for the sizes alone)
 import { spawn, type ChildProcess } from 'node:child_process'
+import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
+/** esbuild needs an output folder to split chunks into; nothing is written. */
+const OUTDIR = `${here}bundle-out`
 const KiB = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
@@ -23,19 +29,54 @@ const response = await client.generateImage(new ImageGenerationRequest('dall-e-2
 console.log(response.count)
 `
 
+type Part = 'undici' | 'zod' | 'llmkit' | 'other'
 type Bundle = {
+  /** Every output file: the entry chunk, the chunks it imports, and the chunks loaded on demand. */
   bytes: number
+  /** What a one-call app loads: the entry chunk and the chunks it imports statically. */
+  loaded: number
+  /** gzip of the loaded chunks. */
   gzip: number
   fromSources: number
-  parts: Record<'undici' | 'zod' | 'llmkit' | 'other', number>
+  /** By owner, from the sources bundle: loaded, and only on demand (`import()` chunks a one-call app never loads). */
+  parts: Record<Part, number>
+  lazy: Record<Part, number>
+  /** llmkit's loaded bytes by package folder (`core/http`, `openai`). */
+  areas: Record<string, number>
 }
 
 /** Whose code a bundled input file is. */
-function owner(file: string): keyof Bundle['parts'] {
+function owner(file: string): Part {
   if (/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?undici\//.test(file)) return 'undici'
   if (/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?zod\//.test(file)) return 'zod'
   if (/(^|\/)packages\/[^/]+\/(dist|src)\//.test(file)) return 'llmkit'
   return 'other'
+}
+
+/** `core/http` for packages/core/src/http/x.ts, `openai` for packages/openai/src/x.ts. */
+function area(file: string): string {
+  const [, pkg, rest] = /packages\/([^/]+)\/(?:dist|src)\/(.*)$/.exec(file)!
+  const folder = rest!.includes('/') ? `/${rest!.split('/')[0]}` : ''
+  return pkg === 'core' ? `core${folder}` : pkg!
+}
+
+/**
+ * The output files a one-call app loads: the entry chunk and, transitively, the chunks it imports
+ * statically. Chunks reached only through `import()` (jobs, downloads, save, the fetch fallback, …)
+ * are split off as any app bundler (Vite, webpack, Rollup, esbuild with splitting) does, and counted apart.
+ */
+function loadedOutputs(metafile: Metafile): Set<string> {
+  // The app's own entry (chunks reached by `import()` are entry points too).
+  const entry = Object.keys(metafile.outputs).find((path) => metafile.outputs[path]!.entryPoint === 'app.mjs')!
+  const loaded = new Set<string>()
+  const visit = (path: string) => {
+    if (loaded.has(path)) return
+    loaded.add(path)
+    for (const target of metafile.outputs[path]!.imports)
+      if (target.kind === 'import-statement' && !target.external) visit(target.path)
+  }
+  visit(entry)
+  return loaded
 }
 
 /**
@@ -48,14 +89,29 @@ async function bundle(external: string[] = []): Promise<Bundle> {
   const built = await esbuildApp(external, [])
   const sources = await esbuildApp(external, ['@llmkit/source'])
   const parts = { undici: 0, zod: 0, llmkit: 0, other: 0 }
-  const inputs = Object.values(sources.metafile!.outputs as Metafile['outputs'])[0]!.inputs
-  for (const [file, { bytesInOutput }] of Object.entries(inputs)) parts[owner(file)] += bytesInOutput
-  const output = built.outputFiles[0]!.contents
+  const lazy = { undici: 0, zod: 0, llmkit: 0, other: 0 }
+  const areas: Record<string, number> = {}
+  const sourcesLoaded = loadedOutputs(sources.metafile)
+  for (const [path, output] of Object.entries(sources.metafile.outputs)) {
+    for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const part = owner(file)
+      ;(sourcesLoaded.has(path) ? parts : lazy)[part] += bytesInOutput
+      if (part === 'llmkit' && sourcesLoaded.has(path)) areas[area(file)] = (areas[area(file)] ?? 0) + bytesInOutput
+    }
+  }
+  const builtLoaded = loadedOutputs(built.metafile)
+  const files = (result: typeof built, only?: Set<string>) =>
+    result.outputFiles.filter((file) => !only || only.has(relative(process.cwd(), file.path)))
+  const loadedFiles = files(built, builtLoaded)
+  const size = (list: { contents: Uint8Array }[]) => list.reduce((sum, file) => sum + file.contents.length, 0)
   return {
-    bytes: output.length,
-    gzip: gzipSync(output).length,
-    fromSources: sources.outputFiles[0]!.contents.length,
+    bytes: size(files(built)),
+    loaded: size(loadedFiles),
+    gzip: size(loadedFiles.map((file) => ({ contents: gzipSync(file.contents) }))),
+    fromSources: size(files(sources)),
     parts,
+    lazy,
+    areas,
   }
 }
 
@@ -67,6 +123,9 @@ function esbuildApp(external: string[], conditions: string[]) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // As app bundlers do with `import()`: what the app may never need goes into chunks loaded on demand.
+    splitting: true,
+    outdir: OUTDIR,
     external,
     conditions,
     write: false,
@@ -137,17 +196,29 @@ async function coldStart(side: keyof typeof CHILD, port: number): Promise<Cold> 
 async function main(): Promise<void> {
   const full = await bundle()
   const withoutUndici = await bundle(['undici'])
-  console.log('core + openai bundled for one generateImage call (esbuild, minified, platform node, built packages)')
-  console.log(`  total: ${KiB(full.bytes)} minified, ${KiB(full.gzip)} gzip  (target <= 650 KiB minified)`)
+  const lazyTotal = (bundle: Bundle) => bundle.bytes - bundle.loaded
   console.log(
-    `  of which (split from sources) undici ${KiB(full.parts.undici)}, zod ${KiB(full.parts.zod)}, llmkit ${KiB(full.parts.llmkit)}  (target llmkit <= 50 KiB), other ${KiB(full.parts.other)}`,
+    'core + openai bundled for one generateImage call (esbuild, minified, platform node, code splitting as app bundlers do, built packages)',
+  )
+  console.log(
+    `  total: ${KiB(full.bytes)} minified  (target <= 650 KiB); loaded by the app: ${KiB(full.loaded)} minified, ${KiB(full.gzip)} gzip; on demand: ${KiB(lazyTotal(full))}`,
+  )
+  console.log(
+    `  loaded, of which (split from sources) undici ${KiB(full.parts.undici)}, zod ${KiB(full.parts.zod)}, llmkit ${KiB(full.parts.llmkit)}  (target llmkit <= 50 KiB), other ${KiB(full.parts.other)}`,
+  )
+  const areas = Object.entries(full.areas).sort(([, a], [, b]) => b - a)
+  console.log(`  llmkit loaded by area: ${areas.map(([name, bytes]) => `${name} ${KiB(bytes)}`).join(', ')}`)
+  console.log(
+    `  on demand (import() chunks: jobs, downloads, save, fetch fallback, …): llmkit ${KiB(full.lazy.llmkit)}, zod ${KiB(full.lazy.zod)}, undici ${KiB(full.lazy.undici)}; llmkit in all: ${KiB(full.parts.llmkit + full.lazy.llmkit)}`,
   )
   console.log(
     `  the same app from sources: ${KiB(full.fromSources)} (the built total is larger by what core and openai each bundle of zod/mini)`,
   )
   console.log(
-    `  undici left external: ${KiB(withoutUndici.bytes)} minified, ${KiB(withoutUndici.gzip)} gzip (zod ${KiB(withoutUndici.parts.zod)}, llmkit ${KiB(withoutUndici.parts.llmkit)})`,
+    `  undici left external: ${KiB(withoutUndici.loaded)} minified loaded, ${KiB(withoutUndici.gzip)} gzip (zod ${KiB(withoutUndici.parts.zod)}, llmkit ${KiB(withoutUndici.parts.llmkit)})`,
   )
+  // BUNDLE_ONLY=1: the sizes alone, without the cold-start processes.
+  if (process.env.BUNDLE_ONLY) return
 
   const server = await startServer()
   try {

@@ -10,8 +10,11 @@ const webPlatform = fileURLToPath(new URL('./src/platform/web.ts', import.meta.u
 // locales included (~90 ms). Schemas made by the app's or a plugin's own zod are parsed through their own `_zod`.
 const noExternal = [/^zod(\/|$)/]
 
+// ESM is split where core loads a path on first use (`import()`: job polling, downloads, save, the fetch
+// fallback): the chunks an app never needs are never loaded, and an app's bundler leaves them out of what it loads.
 export default defineConfig([
-  packageBuild({ noExternal }),
+  packageBuild({ noExternal, format: ['esm'], splitting: true }),
+  packageBuild({ noExternal, format: ['cjs'], clean: false }),
   // The build bundlers get for browsers and edge runtimes (package.json's non-`node` export):
   // src/platform/node.ts (undici, DNS, the file system) replaced by src/platform/web.ts.
   packageBuild({
@@ -19,6 +22,7 @@ export default defineConfig([
     format: ['esm'],
     dts: false,
     clean: false,
+    splitting: true,
     noExternal,
     platform: 'neutral',
     target: 'es2022',

@@ -1,4 +1,4 @@
-import type { DownloadPolicy } from '../http/download'
+import type { DownloadPolicy } from '../http/image-download'
 import type { DownloadTrust } from '../response/generated-image'
 import type { BoundHttp } from './bound-http'
 import type { ImageJob } from '../provider/image-job'

@@ -1,6 +1,6 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import { toBase64 } from '../util/bytes'
-import { downloadImage } from '../http/download'
+import { downloadImage } from '../http/image-download'
 import type { ImageCall } from '../provider/image-provider'
 import { ImageFormat } from '../request/image-options'
 import { setDownloadTrust, type GeneratedImage } from '../response/generated-image'

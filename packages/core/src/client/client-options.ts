@@ -1,4 +1,4 @@
-import type { DownloadPolicy } from '../http/download'
+import type { DownloadPolicy } from '../http/image-download'
 import type { HttpClient, HttpClientOptions } from '../http/http-client'
 import type { ImageProgressEvent } from '../call/progress-event'
 import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'

@@ -6,8 +6,7 @@ import { eventStream } from '../call/event-stream'
 import { finishImages } from '../call/finish-images'
 import type { ImageProgressEvent } from '../call/progress-event'
 import { callOfJob, jobProvider } from '../poll/job-handle'
-import { checkJobHandle } from '../request/job-handle'
-import { JobLifecycle } from '../poll/job-lifecycle'
+import type { JobLifecycle } from '../poll/job-lifecycle'
 import type { ImageJob } from '../provider/image-job'
 import type { ImageCall, ImageProvider } from '../provider/image-provider'
 import { ImageGenerationRequest } from '../request/image-generation-request'
@@ -44,7 +43,7 @@ export class LLMKitClient {
   private readonly env: Readonly<Record<string, string | undefined>>
   private readonly settings: LLMKitClientOptions
   private readonly retry: Required<RetryOptions>
-  private readonly jobs: JobLifecycle
+  private jobs: Promise<JobLifecycle> | undefined = undefined
 
   constructor(options: LLMKitClientOptions = {}) {
     this.settings = options
@@ -53,7 +52,6 @@ export class LLMKitClient {
     this.env = options.env ?? { ...globalThis.process?.env }
     this.http = options.http ?? new HttpClient({ env: this.env, ...options.httpOptions })
     this.retry = { ...DEFAULT_RETRY, ...options.retry, stages: { ...options.retry?.stages } }
-    this.jobs = new JobLifecycle(this.http, this.retry, this.env, options.downloads)
     this.registry = new ModelRegistry(options.hints, options.onWarning ?? emitWarningOnce)
     for (const provider of options.providers ?? []) this.register(provider)
   }
@@ -134,7 +132,7 @@ export class LLMKitClient {
    * handle, waits for it and returns its images, without submitting again.
    */
   async resumeImage(job: ImageJob, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
-    job = checkJobHandle(job)
+    job = (await import('../request/job-handle')).checkJobHandle(job)
     const provider = jobProvider(this.registry.get(job.provider), job)
     const { model } = this.registry.resolve(`${job.provider}:${job.model}`)
     const call = callOfJob(job, model)
@@ -143,7 +141,8 @@ export class LLMKitClient {
     try {
       const context = this.context(scope, options, emit, call.callIndex)
       const policy = jobPolicy(options, this.settings)
-      const settled = await Promise.allSettled([this.jobs.await(provider, call, job, undefined, context, policy)])
+      const jobs = await this.jobLifecycle()
+      const settled = await Promise.allSettled([jobs.await(provider, call, job, undefined, context, policy)])
       return respond({ provider: provider.id, model: model.id, calls: [call], settled, warnings: [], emit })
     } finally {
       scope.dispose()
@@ -166,10 +165,19 @@ export class LLMKitClient {
     // An aborted call (or a split call queued behind an abort) must not reach a paid API.
     scope.throwIfOver()
     const context = this.context(scope, options, emit, call.callIndex)
-    if (!provider.generate) return this.jobs.run(provider, call, context, jobPolicy(options, this.settings))
+    if (!provider.generate)
+      return (await this.jobLifecycle()).run(provider, call, context, jobPolicy(options, this.settings))
     const result = await provider.generate(call, context)
     const images = await finishImages(provider.id, result.images, call, context)
     return { images, usage: result.usage, warnings: [...context.warnings, ...(result.warnings ?? [])] }
+  }
+
+  /** Job polling, loaded on first use: an app whose providers answer synchronously never loads it. */
+  private jobLifecycle(): Promise<JobLifecycle> {
+    const { http, retry, env, settings } = this
+    return (this.jobs ??= import('../poll/job-lifecycle').then(
+      ({ JobLifecycle }) => new JobLifecycle(http, retry, env, settings.downloads),
+    ))
   }
 
   private scope(options: GenerateOptions, what: string): CallScope {

@@ -1,5 +1,5 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { FetchTransport } from './fetch-transport'
+import { fetchFallback } from './fetch-fallback'
 import { BufferedResponse } from './buffered-response'
 import { tooLargeError, transportFailure } from './http-failure'
 import type { AbortSource, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types'
@@ -66,7 +66,7 @@ export class HttpClient {
         message:
           "transport: 'undici' is not available here (undici's dispatcher needs Node or Deno); leave transport unset to use fetch",
       })
-    this.sender = undici ?? new FetchTransport({ assertPublicName: platform.assertPublicName })
+    this.sender = undici ?? fetchFallback({ assertPublicName: platform.assertPublicName })
     this.transport = this.sender.name
   }
 

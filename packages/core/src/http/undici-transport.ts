@@ -1,5 +1,4 @@
 import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, type Dispatcher } from 'undici'
-import { assertPublicHost, publicOnlyConnector } from './node-address-check'
 import { dispatchBuffered } from './buffered-dispatch'
 import { flattenHeaders } from './buffered-response'
 import { proxyOrError } from './http-failure'
@@ -101,6 +100,8 @@ export class UndiciTransport implements Transport {
    * which connects for us, the name is resolved here and checked first.
    */
   private async publicDispatcher(url: URL, proxy: string | undefined): Promise<Dispatcher> {
+    // Loaded with the first download: an app that asks for base64 never needs it.
+    const { assertPublicHost, publicOnlyConnector } = await import('./node-address-check')
     if (proxy || this.isProxied) {
       await assertPublicHost(url.hostname)
       return this.dispatcherFor(proxy)

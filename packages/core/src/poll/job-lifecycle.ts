@@ -1,7 +1,7 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import type { HttpClient } from '../http/http-client'
 import type { ImageJob } from '../provider/image-job'
-import type { DownloadPolicy } from '../http/download'
+import type { DownloadPolicy } from '../http/image-download'
 import type { ImageCall, ImageProvider, JobStatus, ProviderContext, StartResult } from '../provider/image-provider'
 import type { RetryOptions } from '../retry/retry-policy'
 import { BoundHttp } from '../call/bound-http'

@@ -1,7 +1,7 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import { writeFileAtomic } from '../platform/node-only'
 import { base64ByteLength, sniffBase64MediaType } from '../util/media-type'
-import { heldBytes, readImageBytes, saveFailure, trustOf, type ImageDataOptions, type SaveOptions } from './image-file'
+import { heldBytes, readImageBytes, trustOf, type ImageDataOptions, type SaveOptions } from './image-file'
 export { setDownloadTrust, type DownloadTrust, type ImageDataOptions, type SaveOptions } from './image-file'
 
 /** What is known about an image besides its data. */
@@ -187,7 +187,7 @@ export class GeneratedImage {
     try {
       await writeFileAtomic(path, bytes, { createDirectories: options.mkdir ?? false })
     } catch (error) {
-      throw saveFailure(path, error)
+      throw (await import('./save-failure')).saveFailure(path, error)
     }
     return path
   }

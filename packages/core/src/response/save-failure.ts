@@ -1,0 +1,32 @@
+import { LLMKitError } from '../errors/llmkit-error'
+
+// Loaded by GeneratedImage.save() when a write fails.
+
+/** What to do about a file system error, by its code. */
+const SAVE_ADVICE: Readonly<Record<string, string>> = {
+  ENOENT: 'its folder does not exist; create it first or pass { mkdir: true }',
+  ENOTDIR: 'a part of the path is not a folder; choose another path',
+  EISDIR: 'it is a directory; choose a file name',
+  EACCES: 'no permission to write there; choose a folder you can write to',
+  EPERM: 'the system does not permit writing there; choose a folder you can write to',
+  EROFS: 'the file system is read-only; choose a folder on a writable disk',
+  ENOSPC: 'no space left on the device; free some space or choose another disk',
+  EDQUOT: 'your disk quota is used up; free some space or choose another disk',
+  ELOOP: 'the path goes through too many symbolic links; choose another path',
+  ENAMETOOLONG: 'the path is too long; choose a shorter one',
+  EEXIST: 'a file appeared at the temporary name; try again',
+  EIO: 'the disk reported an input/output error; check the disk',
+}
+
+/** A file system error from save() as an LLMKitError that says what to do (no raw errno escapes). */
+export function saveFailure(path: string, error: unknown): unknown {
+  if (LLMKitError.isInstance(error)) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const advice =
+    (code && SAVE_ADVICE[code]) ?? `the file system refused (${code ?? 'unknown error'}); choose another path`
+  return new LLMKitError({
+    code: 'invalid_request',
+    message: `Could not save the image to ${path}: ${advice}${code ? ` (${code})` : ''}`,
+    cause: error,
+  })
+}
