@@ -31,7 +31,7 @@ const failure = (promise: Promise<unknown>) =>
   )
 
 beforeAll(async () => {
-  emulator = await startEmulator({ providers: ['imagelabs'], timing: { queueMs: 120, runMs: 150, initialPosition: 1 } })
+  emulator = await startEmulator({ providers: ['imagelabs'], timing: { queueMs: 300, runMs: 300, initialPosition: 1 } })
 })
 afterAll(() => emulator.close())
 beforeEach(() => {

@@ -39,7 +39,7 @@ export interface ProviderConformanceOptions {
   }
   /** Name of the env variable holding the key (to test a wrong key). Not needed with `supports.authentication: false` (keyless APIs). */
   keyEnv?: string
-  /** Job timing for job providers. Default: 50 ms queued, 150 ms running. */
+  /** Job timing for job providers. Default: 100 ms queued, 500 ms running (a poll sees the job even on a loaded machine). */
   timing?: JobTiming
   /** The key value of `keyEnv` for the wrong-key test. */
   wrongKey?: string
@@ -84,7 +84,7 @@ export function describeProviderConformance(options: ProviderConformanceOptions)
     beforeAll(async () => {
       emulator = await startEmulator({
         providers: [options.emulator],
-        timing: options.timing ?? { queueMs: 50, runMs: 150, initialPosition: 1 },
+        timing: options.timing ?? { queueMs: 100, runMs: 500, initialPosition: 1 },
       })
     })
     afterAll(() => emulator.close())
