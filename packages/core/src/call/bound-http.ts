@@ -21,7 +21,7 @@ import type { CallScope } from './call-scope'
 /** Binds the shared client to one call: the call's signal and deadline, and retries per stage. */
 export class BoundHttp implements ProviderHttp {
   /** Origins of this call's API requests (not downloads): image downloads from their hosts are trusted. */
-  private readonly apiOrigins = new Set<string>()
+  private readonly apiOrigins: string[] = []
 
   constructor(
     private readonly client: HttpClient,
@@ -37,7 +37,7 @@ export class BoundHttp implements ProviderHttp {
     const proxy = request.proxy ?? this.proxy
     const signal = scope
     const budget = retriesFor(stage, retry)
-    if (stage !== 'download') this.apiOrigins.add(originOf(request.url))
+    if (stage !== 'download') this.addOrigin(request.url)
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < budget
       try {
@@ -61,7 +61,7 @@ export class BoundHttp implements ProviderHttp {
   }
 
   stream(request: HttpRequest): Promise<HttpStreamResponse> {
-    this.apiOrigins.add(originOf(request.url))
+    this.addOrigin(request.url)
     return this.client.stream(request, {
       signal: this.scope.signal,
       proxy: request.proxy ?? this.proxy,
@@ -80,6 +80,11 @@ export class BoundHttp implements ProviderHttp {
       }
     }
     return hosts
+  }
+
+  private addOrigin(url: string): void {
+    const origin = originOf(url)
+    if (!this.apiOrigins.includes(origin)) this.apiOrigins.push(origin)
   }
 
   /** The attempt's limit: the stage's, cut to what is left before the deadline (past it, the call's timeout). */

@@ -28,7 +28,7 @@ export class CallScope implements AbortSource {
   private controller: AbortController | undefined = undefined
   private abortReason: unknown = undefined
   private isAborted = false
-  private readonly listeners = new Set<() => void>()
+  private listeners: (() => void)[] = []
 
   constructor(
     private readonly userSignal: AbortSignal | undefined,
@@ -64,11 +64,12 @@ export class CallScope implements AbortSource {
   }
 
   addEventListener(_type: 'abort', listener: () => void): void {
-    if (!this.isAborted) this.listeners.add(listener)
+    if (!this.isAborted) this.listeners.push(listener)
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
-    this.listeners.delete(listener)
+    const index = this.listeners.indexOf(listener)
+    if (index !== -1) this.listeners.splice(index, 1)
   }
 
   private abort(reason: unknown): void {
@@ -77,8 +78,9 @@ export class CallScope implements AbortSource {
     this.abortReason = reason
     clearTimeout(this.timer)
     this.controller?.abort(reason)
-    for (const listener of this.listeners) listener()
-    this.listeners.clear()
+    const listeners = this.listeners
+    this.listeners = []
+    for (const listener of listeners) listener()
   }
 
   /**

@@ -1,13 +1,8 @@
 import type { Dispatcher } from 'undici'
 import type { IncomingHttpHeaders } from 'node:http'
+import { flattenHeaders } from './buffered-response'
 import type { AbortSource } from './http-types'
-
-/** A response read to its end: status, undici's parsed headers, the whole body. */
-export interface BufferedResult {
-  readonly status: number
-  readonly headers: IncomingHttpHeaders
-  readonly body: Buffer
-}
+import type { TransportResponse } from './transport'
 
 /** What {@link dispatchBuffered} sends: an already split origin and path, as undici's dispatchers take them. */
 export interface BufferedDispatchOptions {
@@ -35,7 +30,7 @@ export function dispatchBuffered(
   signal: AbortSource | undefined,
   maxBytes: number,
   tooLarge: () => Error,
-): Promise<BufferedResult> {
+): Promise<TransportResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason)
     dispatcher.dispatch(options, new BufferingHandler(resolve, reject, signal, maxBytes, tooLarge))
@@ -57,7 +52,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private readonly onAbort: (() => void) | undefined = undefined
 
   constructor(
-    private readonly resolve: (result: BufferedResult) => void,
+    private readonly resolve: (result: TransportResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly signal: AbortSource | undefined,
     private readonly maxBytes: number,
@@ -107,7 +102,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     const { chunks, size, whole } = this
     this.settle()
     const body = whole ? whole.subarray(0, size) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
-    this.resolve({ status: this.status, headers: this.headers, body })
+    this.resolve({ status: this.status, headers: flattenHeaders(this.headers), body })
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

@@ -34,12 +34,11 @@ export class UndiciTransport implements Transport {
     } else this.dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 })
   }
 
-  async send(request: TransportRequest, maxBytes: number, tooLarge: () => Error): Promise<TransportResponse> {
-    const dispatcher = request.publicAddressesOnly
-      ? await this.publicDispatcher(request.url, request.proxy)
-      : this.dispatcherFor(request.proxy)
-    const result = await dispatchBuffered(dispatcher, this.options(request), request.signal, maxBytes, tooLarge)
-    return { status: result.status, headers: flattenHeaders(result.headers), body: result.body }
+  send(request: TransportRequest, maxBytes: number, tooLarge: () => Error): Promise<TransportResponse> {
+    const send = (dispatcher: Dispatcher) =>
+      dispatchBuffered(dispatcher, this.options(request), request.signal, maxBytes, tooLarge)
+    if (request.publicAddressesOnly) return this.publicDispatcher(request.url, request.proxy).then(send)
+    return send(this.dispatcherFor(request.proxy))
   }
 
   async stream(request: TransportRequest & { readonly signal: AbortSignal | undefined }): Promise<TransportStream> {
