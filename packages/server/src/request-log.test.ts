@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { jsonLines } from './request-log'
 
 const entry = (id: string) => ({
@@ -9,24 +9,40 @@ const entry = (id: string) => ({
 })
 
 describe('jsonLines', () => {
-  it('writes the lines of one event-loop turn in one write, in order, one JSON object per line', async () => {
+  it('writes the lines of a few milliseconds in one write, in order, one JSON object per line', async () => {
+    vi.useFakeTimers()
+    try {
+      const writes: string[] = []
+      const log = jsonLines({ write: (text: string) => writes.push(text) })
+      log(entry('a'))
+      await vi.advanceTimersByTimeAsync(5)
+      log(entry('b'))
+      expect(writes).toEqual([])
+      await vi.advanceTimersByTimeAsync(5)
+      expect(writes).toHaveLength(1)
+      expect(
+        writes[0]!
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line).request_id),
+      ).toEqual(['a', 'b'])
+      log(entry('c'))
+      await vi.advanceTimersByTimeAsync(10)
+      expect(writes).toHaveLength(2)
+      expect(JSON.parse(writes[1]!).request_id).toBe('c')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('writes at once when the held lines grow past 64 KiB', () => {
     const writes: string[] = []
     const log = jsonLines({ write: (text: string) => writes.push(text) })
-    log(entry('a'))
-    log(entry('b'))
-    expect(writes).toEqual([])
-    await new Promise((resolve) => setImmediate(resolve))
+    for (let i = 0; writes.length === 0 && i < 10_000; i++) log(entry(`r${i}`.padEnd(100, '.')))
     expect(writes).toHaveLength(1)
-    expect(
-      writes[0]!
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line).request_id),
-    ).toEqual(['a', 'b'])
-    log(entry('c'))
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(writes).toHaveLength(2)
-    expect(JSON.parse(writes[1]!).request_id).toBe('c')
+    expect(writes[0]!.length).toBeGreaterThanOrEqual(64 * 1024)
+    expect(writes[0]!.length).toBeLessThan(64 * 1024 + 200)
+    log.flush!()
   })
 
   it('writes held lines at once on flush (the gateway flushes on close)', () => {
