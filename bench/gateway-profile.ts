@@ -3,7 +3,8 @@
 // at 32 concurrent clients, stops it, and prints self time by package and by
 // function from the profile.
 //
-//   cd bench && pnpm exec tsx gateway-profile.ts [requests=20000] [FLOOR=bare]
+//   cd bench && pnpm exec tsx gateway-profile.ts [requests=20000]
+//   FLOOR=bare: the bare floor instead; SERVER=<file>: any child printing its port on stderr
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,7 +21,9 @@ function start(
   env: Record<string, string>,
   stream: 'stdout' | 'stderr',
 ): [ChildProcess, Promise<number>] {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The gateway's log lines go to /dev/null, as in gateway.bench.ts.
+  const stdout = stream === 'stderr' ? openSync('/dev/null', 'w') : 'pipe'
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'] })
   let output = ''
   const port = new Promise<number>((resolve, reject) => {
     child[stream]!.on('data', (chunk: Buffer) => {
@@ -105,7 +108,7 @@ const [server, serverPort] = start(
     `--cpu-prof-dir=${profileDir}`,
     '--import',
     'tsx',
-    isBare ? `${here}loopback-floor-child.ts` : `${here}gateway-child.ts`,
+    isBare ? `${here}loopback-floor-child.ts` : (process.env.SERVER ?? `${here}gateway-child.ts`),
   ],
   { MOCK_PORT: String(await mockPort), FLOOR: 'bare' },
   isBare ? 'stdout' : 'stderr',

@@ -196,6 +196,33 @@ describe('POST /v1/images/generations', () => {
     expect(body.error.message).toMatch(/quota/i)
   })
 
+  it('stops the provider call when the client hangs up (logged as 499)', async () => {
+    const stalled = await startHarness()
+    try {
+      stalled.emulator.inject({ kind: 'stall', provider: 'openai' })
+      const hangUp = new AbortController()
+      const pending = fetch(`${stalled.url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'hung-up' },
+        body: JSON.stringify({ model: 'dall-e-2', prompt: 'a cat' }),
+        signal: hangUp.signal,
+      })
+      const seen = Date.now()
+      while (stalled.emulator.requestsFor('openai').length === 0 && Date.now() - seen < 5_000)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      hangUp.abort()
+      await expect(pending).rejects.toThrow()
+      // The stalled call ends with the connection (the client's deadline is minutes away).
+      const aborted = Date.now()
+      while (!stalled.logs.some((line) => line.request_id === 'hung-up') && Date.now() - aborted < 5_000)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(stalled.logs.find((line) => line.request_id === 'hung-up')).toMatchObject({ status: 499, level: 'warn' })
+      expect(Date.now() - aborted).toBeLessThan(2_000)
+    } finally {
+      await stalled.close()
+    }
+  })
+
   it('answers 504 when the provider stalls past the deadline', async () => {
     const stalled = await startHarness({ requestTimeoutMs: 400 })
     try {

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming'
 import type { ImageGenerationRequest, ImageProgressEvent, ResolvedModel } from '@llmkit/core'
+import { clientSignal } from './client-signal'
 import type { GatewayEnv, GatewayServices } from './gateway-context'
 import { isFinished, type JobRecord } from './job-store'
 import type { JobEvent } from './job-runner'
@@ -157,6 +158,12 @@ function prepare(c: Context<GatewayEnv>, body: GenerationRequestBody, services: 
 
 const NO_RELEASE = () => undefined
 
+/** Whether the request's key has limits to take from. */
+function isLimited(c: Context<GatewayEnv>): boolean {
+  const key = c.get('key')
+  return key !== undefined && (key.rpm !== undefined || key.concurrency !== undefined)
+}
+
 /** Takes one request from the key's limits, or throws the 429. Returns the release. */
 async function acquire(c: Context<GatewayEnv>, services: GatewayServices): Promise<() => void> {
   const key = c.get('key')
@@ -199,10 +206,10 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
     const body = await readBody(c)
     // Validation and permission first: a refused request does not spend the key's rate.
     const prepared = prepare(c, body, services)
-    const release = await acquire(c, services)
+    const release = isLimited(c) ? await acquire(c, services) : NO_RELEASE
     let isStreaming = false
     try {
-      const options = { signal: c.req.raw.signal, timeoutMs: services.requestTimeoutMs }
+      const options = { signal: clientSignal(c), timeoutMs: services.requestTimeoutMs }
       if (body.stream) {
         isStreaming = true
         return await streamGeneration(c, body, prepared, services, options, release)

@@ -76,6 +76,13 @@ export function toErrorAnswer(error: unknown, secrets: readonly string[] = []): 
       retryAfterSeconds: error.retryAfterSeconds,
     }
   }
+  if (error instanceof DOMException && error.name === 'AbortError') {
+    // The client hung up (the gateway's only abort): nobody reads this answer; the log line shows it as nginx's 499.
+    return {
+      status: 499,
+      body: envelope('The client closed the connection', 'invalid_request_error', 'client_closed_request', null),
+    }
+  }
   if (LLMKitError.isInstance(error)) {
     const mapping = BY_CODE[error.code] ?? BY_CODE.provider_error
     // A provider that says it is unavailable (503) is passed on as such, so load balancers back off.
