@@ -3,17 +3,15 @@ import {
   GeneratedImage,
   ImageFormat,
   ImageQuality,
-  LLMKitError,
-  parseServerSentEvents,
   type GenerateResult,
   type HttpResponse,
-  type HttpStreamResponse,
   type ImageCall,
+  type LLMKitError,
   type ProviderContext,
   parseResponse,
   definedFields,
 } from '@llmkit/core'
-import { checkImagesResponse, openaiStreamEventSchema, readOpenAIError } from './openai-api'
+import { checkImagesResponse, readOpenAIError } from './openai-api'
 import { type OpenAIImageOptions } from './openai-options'
 
 const isGptImage = (modelId: string) => modelId.startsWith('gpt-image') || modelId.startsWith('chatgpt-image')
@@ -64,7 +62,7 @@ export function toOpenAIBody(call: ImageCall): Record<string, unknown> {
 }
 
 /** OpenAI's error answer as an LLMKitError (its message and code, no key). */
-function refusal(response: HttpResponse, call: ImageCall, config: OpenAIRequestConfig): LLMKitError {
+export function refusal(response: HttpResponse, call: ImageCall, config: OpenAIRequestConfig): LLMKitError {
   const { message, code } = readOpenAIError(response.text())
   return errorFromResponse({
     provider: 'openai',
@@ -87,7 +85,8 @@ export async function generateOpenAIImages(
 ): Promise<GenerateResult> {
   const headers = config.headers()
   if ((call.options as OpenAIImageOptions).partial_images !== undefined)
-    return streamOpenAIImages(call, context, config, headers)
+    // Streaming is loaded when first asked for: most apps never need it.
+    return (await import('./openai-image-stream')).streamOpenAIImages(call, context, config, headers)
   const response = await context.http.send({
     method: 'POST',
     url: config.generationsURL,
@@ -99,7 +98,7 @@ export async function generateOpenAIImages(
   })
   if (!response.ok) throw refusal(response, call, config)
   const answer = parseResponse(checkImagesResponse, response, { provider: 'openai', model: call.model.id })
-  const mediaType = `image/${answer.output_format === 'jpeg' ? 'jpeg' : (answer.output_format ?? 'png')}`
+  const mediaType = `image/${answer.output_format ?? 'png'}`
   const images = (answer.data ?? []).flatMap((item) => {
     const metadata = {
       revised_prompt: item.revised_prompt,
@@ -118,100 +117,4 @@ export async function generateOpenAIImages(
       ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.total_tokens }
       : undefined,
   }
-}
-
-/** Reads an error body from a refused stream (small; the cap keeps a misbehaving server from holding us). */
-async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<HttpResponse> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of stream.body) {
-    chunks.push(chunk)
-    if ((size += chunk.length) > 65_536) break
-  }
-  stream.close()
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) body.set(chunk, (offset += chunk.length) - chunk.length)
-  const text = new TextDecoder().decode(body)
-  const requestId = stream.headers['x-request-id']
-  return {
-    status: stream.status,
-    ok: false,
-    url,
-    headers: stream.headers,
-    body,
-    requestId,
-    text: () => text,
-    json: <T>() => JSON.parse(text) as T,
-  }
-}
-
-function eventJson(call: ImageCall, data: string): unknown {
-  try {
-    return JSON.parse(data)
-  } catch {
-    throw streamError(call, 'the image stream sent an event that is not JSON')
-  }
-}
-
-function streamError(call: ImageCall, message: string): LLMKitError {
-  return new LLMKitError({
-    code: 'provider_error',
-    provider: 'openai',
-    model: call.model.id,
-    message: `openai: ${message}`,
-  })
-}
-
-/**
- * `stream: true` with `partial_images`: server-sent events, `image_generation.partial_image` (a preview,
- * reported as a `partial_image` progress event) then `image_generation.completed` (the image and usage).
- */
-async function streamOpenAIImages(
-  call: ImageCall,
-  context: ProviderContext,
-  config: OpenAIRequestConfig,
-  headers: Record<string, string | undefined>,
-): Promise<GenerateResult> {
-  const stream = await context.http.stream({
-    method: 'POST',
-    url: config.generationsURL,
-    headers: { ...headers, accept: 'text/event-stream' },
-    json: toOpenAIBody(call),
-    stage: 'generate',
-    secrets: config.secrets(),
-  })
-  if (!stream.ok) throw refusal(await bufferFailure(stream, config.generationsURL), call, config)
-  const images: GeneratedImage[] = []
-  let usage: GenerateResult['usage']
-  const source = { provider: 'openai', model: call.model.id, what: 'stream event' }
-  try {
-    for await (const event of parseServerSentEvents(stream.body)) {
-      const item = parseResponse(openaiStreamEventSchema, { json: () => eventJson(call, event.data) }, source)
-      if (item.type === 'error' || event.event === 'error')
-        throw streamError(call, `the image stream failed: ${item.error?.message ?? 'no reason given'}`)
-      if (!item.b64_json) continue
-      const metadata = {
-        media_type: `image/${item.output_format === 'jpeg' ? 'jpeg' : (item.output_format ?? 'png')}`,
-        width: call.width,
-        height: call.height,
-      }
-      if (item.type === 'image_generation.partial_image') {
-        const image = GeneratedImage.from_b64(item.b64_json, { media_type: metadata.media_type })
-        context.progress({ phase: 'partial_image', index: item.partial_image_index ?? 0, image })
-      } else if (item.type === 'image_generation.completed') {
-        images.push(GeneratedImage.from_b64(item.b64_json, metadata))
-        const tokens = item.usage
-        if (tokens)
-          usage = {
-            input_tokens: (usage?.input_tokens ?? 0) + tokens.input_tokens,
-            output_tokens: (usage?.output_tokens ?? 0) + tokens.output_tokens,
-            total_tokens: (usage?.total_tokens ?? 0) + tokens.total_tokens,
-          }
-      }
-    }
-  } finally {
-    stream.close()
-  }
-  return { images, usage }
 }
