@@ -2,10 +2,9 @@ import { HttpClient } from '../http/http-client'
 import { BoundHttp } from '../call/bound-http'
 import { CallContext, type CallOutcome, type Emit } from '../call/call-context'
 import { CallScope } from '../call/call-scope'
-import { eventStream } from '../call/event-stream'
+import { progressStream } from '../call/progress-stream'
 import { finishImages } from '../call/finish-images'
 import type { ImageProgressEvent } from '../call/progress-event'
-import { callOfJob, jobProvider } from '../poll/job-handle'
 import type { JobLifecycle } from '../poll/job-lifecycle'
 import type { ImageJob } from '../provider/image-job'
 import type { ImageCall, ImageProvider } from '../provider/image-provider'
@@ -122,7 +121,7 @@ export class LLMKitClient {
     request: ImageGenerationRequest,
     options: Omit<GenerateOptions, 'onProgress'> = {},
   ): AsyncIterable<ImageProgressEvent> {
-    return eventStream(options.signal, (signal, onProgress) =>
+    return progressStream(options.signal, (signal, onProgress) =>
       this.generateImage(request, { ...options, signal, onProgress }),
     )
   }
@@ -132,10 +131,11 @@ export class LLMKitClient {
    * handle, waits for it and returns its images, without submitting again.
    */
   async resumeImage(job: ImageJob, options: GenerateOptions = {}): Promise<ImageGenerationResponse> {
-    job = (await import('../request/job-handle')).checkJobHandle(job)
-    const provider = jobProvider(this.registry.get(job.provider), job)
+    const handle = await import('../request/job-handle')
+    job = handle.checkJobHandle(job)
+    const provider = handle.jobProvider(this.registry.get(job.provider), job)
     const { model } = this.registry.resolve(`${job.provider}:${job.model}`)
-    const call = callOfJob(job, model)
+    const call = handle.callOfJob(job, model)
     const emit = this.emitter(options)
     const scope = this.scope(options, `${provider.id} job ${job.id}`)
     try {

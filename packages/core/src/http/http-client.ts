@@ -93,29 +93,9 @@ export class HttpClient {
     request: HttpRequest,
     attempt?: AttemptSettings & { readonly signal: AbortSignal | undefined },
   ): Promise<HttpStreamResponse> {
-    let prepared: TransportRequest | undefined
-    try {
-      prepared = this.prepare(request, attempt)
-      const { timeoutMs } = prepared
-      const signal = attempt ? attempt.signal : request.signal
-      const response = await this.sender.stream({ ...prepared, signal })
-      const body = response.body
-      return {
-        status: response.status,
-        ok: response.status >= 200 && response.status < 300,
-        headers: response.headers,
-        body: (async function* () {
-          try {
-            for await (const chunk of body) yield chunk
-          } catch (error) {
-            throw transportFailure(error, request, signal, timeoutMs)
-          }
-        })(),
-        close: () => response.close(),
-      }
-    } catch (error) {
-      throw transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
-    }
+    // Loaded with the first stream: most apps never open one.
+    const { openStream } = await import('./open-stream')
+    return openStream(this.sender, request, attempt, () => this.prepare(request, attempt))
   }
 
   /** Closes idle connections. The client cannot be used afterwards. */

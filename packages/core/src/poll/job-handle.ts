@@ -1,13 +1,7 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
 import type { ImageJob } from '../provider/image-job'
-import type { ImageModelInfo } from '../provider/image-model-info'
-import type { ImageCall, ImageProvider, SubmittedJob } from '../provider/image-provider'
-
-/** The call a saved job handle stands for, so a resumed job maps its images the same way. */
-export function callOfJob(job: ImageJob, model: ImageModelInfo): ImageCall {
-  return { model, prompt: '', options: {}, aspectRatio: `${job.call.width}:${job.call.height}`, ...job.call }
-}
+import type { ImageCall, SubmittedJob } from '../provider/image-provider'
 
 /**
  * The handle of a job a provider submitted: its id and data (from `start` or `findSubmitted`), with the
@@ -38,15 +32,5 @@ function checkJobId(provider: string, model: string, id: unknown): void {
     model,
     isRetryable: false,
     message: `${provider}: the API answered with job id ${shown}, which llmkit refuses to put into a request path (a job id must be ${PATH_SEGMENT_GRAMMAR})`,
-  })
-}
-
-/** The registered provider that can poll the job, or `unknown_model`. */
-export function jobProvider(provider: ImageProvider | undefined, job: ImageJob): ImageProvider {
-  if (provider?.status) return provider
-  throw new LLMKitError({
-    code: 'unknown_model',
-    provider: job.provider,
-    message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered`,
   })
 }

@@ -1,8 +1,10 @@
 import * as z from 'zod/mini'
 import { safeParseWith } from '../util/zod-schema'
-import { invalidRequest } from '../errors/llmkit-error'
+import { invalidRequest, LLMKitError } from '../errors/llmkit-error'
 import { isSafePathSegment, PATH_SEGMENT_GRAMMAR } from '../http/url-path'
 import type { ImageJob } from '../provider/image-job'
+import type { ImageModelInfo } from '../provider/image-model-info'
+import type { ImageCall, ImageProvider } from '../provider/image-provider'
 import { MAX_IMAGES_PER_REQUEST, MAX_SEED } from './image-generation-request'
 import { ImageFormat } from './image-options'
 
@@ -36,4 +38,19 @@ export function checkJobHandle(value: unknown): ImageJob {
   throw invalidRequest(
     `resumeImage: expected a job handle as saved from a \`submitted\` event or error.job ({ provider, model, id, createdAt, call }); ${where}: ${issue?.message ?? 'not valid'}`,
   )
+}
+
+/** The call a saved job handle stands for, so a resumed job maps its images the same way. */
+export function callOfJob(job: ImageJob, model: ImageModelInfo): ImageCall {
+  return { model, prompt: '', options: {}, aspectRatio: `${job.call.width}:${job.call.height}`, ...job.call }
+}
+
+/** The registered provider that can poll the job, or `unknown_model`. */
+export function jobProvider(provider: ImageProvider | undefined, job: ImageJob): ImageProvider {
+  if (provider?.status) return provider
+  throw new LLMKitError({
+    code: 'unknown_model',
+    provider: job.provider,
+    message: `Cannot resume job ${job.id}: no job provider "${job.provider}" is registered`,
+  })
 }
