@@ -281,6 +281,19 @@ describe('the other endpoints', () => {
     }
   })
 
+  it('answers with x-request-id through gateway.fetch too (no Node server)', async () => {
+    const response = await h.gateway.fetch(
+      new Request('http://gateway.test/v1/images/generations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'fetch-1' },
+        body: JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', response_format: 'b64_json' }),
+      }),
+    )
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-request-id')).toBe('fetch-1')
+    expect((await json(response)).data[0].b64_json).toBeTypeOf('string')
+  })
+
   it('logs one JSON line per request with the request id and no secrets', async () => {
     const response = await h.post(
       '/v1/images/generations',
