@@ -159,10 +159,10 @@ describe('job states', () => {
   it('bounds polling by the deadline (the original polled forever)', async () => {
     emulator.inject({ kind: 'job_never_finishes', provider: 'imagelabs' })
     const started = Date.now()
-    const error = await failure(client(imagelabs, 300).generateImage(request()))
+    const error = await failure(client(imagelabs, 1_500).generateImage(request()))
     expect(error!.code).toBe('timeout')
     expect(error!.job).toMatchObject({ provider: 'imagelabs', model: 'sdxl-turbo' })
-    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 
   it('aborts while polling with the AbortError', async () => {
