@@ -4,7 +4,8 @@
 // function from the profile.
 //
 //   cd bench && pnpm exec tsx gateway-profile.ts [requests=20000]
-//   FLOOR=bare: the bare floor instead; SERVER=<file>: any child printing its port on stderr
+//   FLOOR=bare: the bare floor instead; SERVER=<file>: any child printing its port on stderr;
+//   CLIENTS=1: one request at a time (the latency path) instead of 32 concurrent clients
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -125,7 +126,7 @@ const body = JSON.stringify({
 let next = 0
 const started = performance.now()
 await Promise.all(
-  Array.from({ length: 32 }, async () => {
+  Array.from({ length: Number(process.env.CLIENTS ?? 32) }, async () => {
     while (next++ < total) {
       const response = await request(url, {
         method: 'POST',
