@@ -44,18 +44,6 @@ export const checkImagesResponse: AnswerCheck<OpenAIImagesResponse> = (value) =>
   return undefined
 }
 
-const usageSchema = z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() })
-
-/** One event of a streamed generation (`ImageGenStreamEvent`): a partial image, the completed image, or an error. */
-export const openaiStreamEventSchema = z.looseObject({
-  type: z.string(),
-  b64_json: z.optional(z.string()),
-  partial_image_index: z.optional(z.number().check(z.int(), z.minimum(0))),
-  output_format: z.optional(z.string()),
-  usage: z.optional(usageSchema),
-  error: z.nullish(z.looseObject({ message: z.optional(z.string()) })),
-})
-
 /** OpenAI's error envelope. */
 export const openaiErrorSchema = z.looseObject({
   error: z.looseObject({

@@ -9,10 +9,22 @@ import {
   type ImageCall,
   type ProviderContext,
 } from '@llmkit/core'
-import { openaiStreamEventSchema } from './openai-api'
+import * as z from 'zod/mini'
 import { refusal, toOpenAIBody, type OpenAIRequestConfig } from './openai-image-model'
 
 // `partial_images` streaming, loaded by generateOpenAIImages the first time a call asks for it.
+
+const usageSchema = z.looseObject({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() })
+
+/** One event of a streamed generation (`ImageGenStreamEvent`): a partial image, the completed image, or an error. */
+const openaiStreamEventSchema = z.looseObject({
+  type: z.string(),
+  b64_json: z.optional(z.string()),
+  partial_image_index: z.optional(z.number().check(z.int(), z.minimum(0))),
+  output_format: z.optional(z.string()),
+  usage: z.optional(usageSchema),
+  error: z.nullish(z.looseObject({ message: z.optional(z.string()) })),
+})
 
 /** Reads an error body from a refused stream (small; the cap keeps a misbehaving server from holding us). */
 async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<HttpResponse> {

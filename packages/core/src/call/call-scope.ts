@@ -1,15 +1,6 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import type { ImageJob } from '../provider/image-job'
 import type { AbortSource } from '../http/http-types'
 import type { Clock } from '../util/clock'
-
-/** A job that the deadline ended: cancelled upstream, or `kept` for `resumeImage`. */
-export interface TimedOutJob {
-  readonly provider: string
-  readonly job: ImageJob
-  readonly kept: ImageJob | undefined
-  readonly cause: unknown
-}
 
 /**
  * The deadline and the one abort signal of a call: the caller's signal plus the
@@ -83,25 +74,11 @@ export class CallScope implements AbortSource {
     for (const listener of listeners) listener()
   }
 
-  /**
-   * The call's timeout error: the only place a deadline's error is made. For a
-   * job, it says whether the job was kept (then `error.job` holds it) or cancelled.
-   */
-  timeoutError(job?: TimedOutJob): LLMKitError {
-    if (!job) {
-      return new LLMKitError({
-        code: 'timeout',
-        message: `${this.what} did not finish within ${this.timeoutMs} ms; raise timeoutMs`,
-      })
-    }
-    const { provider, kept, cause } = job
+  /** The call's timeout error (a job's, which says whether the job was kept, is made in poll/job-lifecycle.ts). */
+  timeoutError(): LLMKitError {
     return new LLMKitError({
       code: 'timeout',
-      provider,
-      model: job.job.model,
-      job: kept,
-      cause,
-      message: `${provider}: job ${job.job.id} did not finish in time${kept ? '; it may still finish: keep the job handle (error.job) and call resumeImage(job)' : ' and was cancelled; raise timeoutMs'}`,
+      message: `${this.what} did not finish within ${this.timeoutMs} ms; raise timeoutMs`,
     })
   }
 

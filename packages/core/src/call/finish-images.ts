@@ -1,6 +1,4 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { toBase64 } from '../util/bytes'
-import { downloadImage } from '../http/image-download'
 import type { ImageCall } from '../provider/image-provider'
 import { ImageFormat } from '../request/image-options'
 import { setDownloadTrust, type GeneratedImage } from '../response/generated-image'
@@ -35,9 +33,8 @@ export async function finishImages(
   const { emit } = context
   if (call.format === ImageFormat.B64Json && images.some((image) => !image.b64_json && image.url)) {
     emit?.({ type: 'downloading', callIndex: call.callIndex })
-    images = await Promise.all(
-      images.map((image) => (image.b64_json || !image.url ? image : download(provider, image, call, context))),
-    )
+    // Loaded with the first download: an app whose provider answers in base64 never needs it.
+    images = await (await import('./download-images')).downloadImages(provider, images, call, context)
   }
   const mediaType = call.model.mediaType
   const finished = images.map((image) =>
@@ -54,24 +51,4 @@ export async function finishImages(
   const offset = call.callIndex * Math.max(1, call.model.maxImagesPerCall)
   finished.forEach((image, index) => emit?.({ type: 'image', callIndex: call.callIndex, index: offset + index, image }))
   return Object.freeze(finished)
-}
-
-async function download(
-  provider: string,
-  image: GeneratedImage,
-  call: ImageCall,
-  context: CallContext,
-): Promise<GeneratedImage> {
-  const trust = context.downloadTrust()
-  const downloaded = await downloadImage(image.url!, {
-    http: context.http,
-    policy: trust.policy,
-    apiHosts: trust.apiHosts,
-    provider,
-    model: call.model.id,
-  })
-  return image.with({
-    b64_json: toBase64(downloaded.bytes),
-    media_type: image.media_type ?? downloaded.mediaType,
-  })
 }

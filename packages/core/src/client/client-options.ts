@@ -1,8 +1,7 @@
 import type { DownloadPolicy } from '../http/image-download'
 import type { HttpClient, HttpClientOptions } from '../http/http-client'
 import type { ImageProgressEvent } from '../call/progress-event'
-import { DEFAULT_POLL, type PollOptions } from '../poll/poll-interval'
-import type { JobPolicy } from '../poll/job-lifecycle'
+import type { PollOptions } from '../poll/poll-interval'
 import type { ImageProvider } from '../provider/image-provider'
 import { providerHint, type ProviderHint } from '../provider/provider-hint'
 import type { RetryOptions } from '../retry/retry-policy'
@@ -96,20 +95,4 @@ export function emitWarningOnce(message: string): void {
   if (globalThis.process?.emitWarning)
     globalThis.process.emitWarning(message, { type: 'LLMKitWarning', code: 'LLMKIT_AMBIGUOUS_MODEL' })
   else console.warn(`LLMKitWarning: ${message}`)
-}
-
-/**
- * A call's job policy. The cancel choices are read when a job is abandoned, not when the call starts:
- * a caller may decide meanwhile (a server shutting down keeps its jobs for `resumeImage`).
- */
-export function jobPolicy(options: GenerateOptions, settings: LLMKitClientOptions): JobPolicy {
-  return {
-    poll: { ...DEFAULT_POLL, ...settings.poll },
-    get cancelOnTimeout() {
-      return options.cancelOnTimeout ?? settings.cancelOnTimeout ?? true
-    },
-    get cancelOnAbort() {
-      return options.cancelOnAbort ?? settings.cancelOnAbort ?? true
-    },
-  }
 }

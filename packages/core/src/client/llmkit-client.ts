@@ -15,7 +15,6 @@ import { systemClock, type Clock } from '../util/clock'
 import { mapBounded } from '../util/map-bounded'
 import {
   emitWarningOnce,
-  jobPolicy,
   optionsFromEnv,
   type FromEnvOptions,
   type GenerateOptions,
@@ -113,9 +112,8 @@ export class LLMKitClient {
   }
 
   /**
-   * The same work as `generateImage`, as an async iterable of progress events
-   * ending with `done` (which carries the response). Breaking out of the loop
-   * aborts the generation.
+   * The same work as `generateImage`, as an async iterable of progress events ending with `done` (which carries
+   * the response). Breaking out of the loop aborts the generation.
    */
   streamImage(
     request: ImageGenerationRequest,
@@ -140,8 +138,8 @@ export class LLMKitClient {
     const scope = this.scope(options, `${provider.id} job ${job.id}`)
     try {
       const context = this.context(scope, options, emit, call.callIndex)
-      const policy = jobPolicy(options, this.settings)
       const jobs = await this.jobLifecycle()
+      const policy = jobs.policy(options, this.settings)
       const settled = await Promise.allSettled([jobs.await(provider, call, job, undefined, context, policy)])
       return respond({ provider: provider.id, model: model.id, calls: [call], settled, warnings: [], emit })
     } finally {
@@ -165,8 +163,10 @@ export class LLMKitClient {
     // An aborted call (or a split call queued behind an abort) must not reach a paid API.
     scope.throwIfOver()
     const context = this.context(scope, options, emit, call.callIndex)
-    if (!provider.generate)
-      return (await this.jobLifecycle()).run(provider, call, context, jobPolicy(options, this.settings))
+    if (!provider.generate) {
+      const jobs = await this.jobLifecycle()
+      return jobs.run(provider, call, context, jobs.policy(options, this.settings))
+    }
     const result = await provider.generate(call, context)
     const images = await finishImages(provider.id, result.images, call, context)
     return { images, usage: result.usage, warnings: [...context.warnings, ...(result.warnings ?? [])] }

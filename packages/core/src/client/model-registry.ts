@@ -117,7 +117,7 @@ export class ModelRegistry {
       code: 'unknown_model',
       provider: provider.id,
       model: full,
-      message: `${provider.id} has no model "${id}".${suggestions.length ? ` Did you mean ${suggestions.map((s) => `${provider.id}:${s}`).join(', ')}?` : ''} Its models: ${provider.models.map((m) => m.id).join(', ')}`,
+      message: `${provider.id} has no model "${id}".${didYouMean(suggestions.map((s) => `${provider.id}:${s}`))} Its models: ${provider.models.map((m) => m.id).join(', ')}`,
     })
   }
 
@@ -136,7 +136,7 @@ export class ModelRegistry {
     return new LLMKitError({
       code: 'unknown_model',
       model: modelId,
-      message: `Unknown model "${modelId}".${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''} Registered providers: ${this.registeredList()}. Use provider:model to pick a provider explicitly`,
+      message: `Unknown model "${modelId}".${didYouMean(suggestions)} Registered providers: ${this.registeredList()}. Use provider:model to pick a provider explicitly`,
     })
   }
 
@@ -144,6 +144,9 @@ export class ModelRegistry {
     return this.providers.size === 0 ? '(none)' : [...this.providers.keys()].join(', ')
   }
 }
+
+/** ` Did you mean a, b?` for close matches, or nothing. */
+const didYouMean = (names: readonly string[]) => (names.length ? ` Did you mean ${names.join(', ')}?` : '')
 
 /** ` Install @llmkit/openai and set OPENAI_API_KEY.`, from what the hint knows. */
 function setupSentence(hint: ProviderHint): string {

@@ -1,5 +1,6 @@
 import { LLMKitError, isAbortError } from '../errors/llmkit-error'
-import { fromBase64, utf8Bytes } from '../util/bytes'
+import { fromBase64 } from '../util/bytes'
+import { utf8Bytes } from '../util/encode-bytes'
 import { sniffMediaType } from '../util/media-type'
 import type { HttpResponse } from './http-types'
 import { DEFAULT_DOWNLOAD_MAX_BYTES, type DownloadedImage, type DownloadSettings } from './image-download'

@@ -1,4 +1,4 @@
-import { LLMKitError } from '../errors/llmkit-error'
+import { invalidRequest } from '../errors/llmkit-error'
 import { fetchFallback } from './fetch-fallback'
 import { BufferedResponse } from './buffered-response'
 import { tooLargeError, transportFailure } from './http-failure'
@@ -60,12 +60,9 @@ export class HttpClient {
     const pool = { proxy: options.proxy, connections: options.connections, env }
     const undici = options.transport === 'fetch' ? undefined : platform.undiciTransport(pool)
     if (options.transport === 'undici' && !undici)
-      throw new LLMKitError({
-        code: 'invalid_request',
-        isRetryable: false,
-        message:
-          "transport: 'undici' is not available here (undici's dispatcher needs Node or Deno); leave transport unset to use fetch",
-      })
+      throw invalidRequest(
+        "transport: 'undici' is not available here (undici's dispatcher needs Node or Deno); leave transport unset to use fetch",
+      )
     this.sender = undici ?? fetchFallback({ assertPublicName: platform.assertPublicName })
     this.transport = this.sender.name
   }
@@ -80,7 +77,7 @@ export class HttpClient {
       const result = await this.sender.send(prepared, limit, () => tooLargeError(request, limit))
       return new BufferedResponse(request, result.status, result.headers, result.body)
     } catch (error) {
-      throw transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
+      throw await transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
     }
   }
 

@@ -25,12 +25,12 @@ export async function openStream(
         try {
           for await (const chunk of body) yield chunk
         } catch (error) {
-          throw transportFailure(error, request, signal, timeoutMs)
+          throw await transportFailure(error, request, signal, timeoutMs)
         }
       })(),
       close: () => response.close(),
     }
   } catch (error) {
-    throw transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
+    throw await transportFailure(error, request, prepared?.signal ?? attempt?.signal, prepared?.timeoutMs ?? 0)
   }
 }

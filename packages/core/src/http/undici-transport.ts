@@ -1,6 +1,5 @@
 import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, type Dispatcher } from 'undici'
 import { dispatchBuffered } from './buffered-dispatch'
-import { flattenHeaders } from './buffered-response'
 import { proxyOrError } from './http-failure'
 import type { PoolOptions, Transport, TransportRequest, TransportResponse, TransportStream } from './transport'
 
@@ -19,9 +18,10 @@ export class UndiciTransport implements Transport {
   constructor(options: PoolOptions) {
     const { env } = options
     const connections = options.connections ?? 64
-    this.isProxied = Boolean(options.proxy || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)
+    const envProxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy
+    this.isProxied = Boolean(options.proxy || envProxy)
     if (options.proxy) this.dispatcher = proxyOrError(() => new ProxyAgent({ uri: options.proxy!, connections }))
-    else if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
+    else if (envProxy) {
       this.dispatcher = proxyOrError(
         () =>
           new EnvHttpProxyAgent({
@@ -42,22 +42,13 @@ export class UndiciTransport implements Transport {
   }
 
   async stream(request: TransportRequest & { readonly signal: AbortSignal | undefined }): Promise<TransportStream> {
-    const response = await this.dispatcherFor(request.proxy).request({
+    // Loaded with the first stream: most apps never open one.
+    const { openUndiciStream } = await import('./undici-stream')
+    return openUndiciStream(this.dispatcherFor(request.proxy), {
       ...this.options(request),
       signal: request.signal,
       bodyTimeout: 0,
     })
-    const body = response.body
-    return {
-      status: response.statusCode,
-      headers: flattenHeaders(response.headers),
-      body: body as AsyncIterable<Uint8Array>,
-      close: () => {
-        // An unread body errors when destroyed; nobody is listening any more, so swallow it.
-        body.on('error', () => undefined)
-        body.destroy()
-      },
-    }
   }
 
   async close(): Promise<void> {

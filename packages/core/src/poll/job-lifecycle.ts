@@ -8,18 +8,9 @@ import { BoundHttp } from '../call/bound-http'
 import { CallContext, type CallOutcome } from '../call/call-context'
 import { CallScope } from '../call/call-scope'
 import { finishImages } from '../call/finish-images'
-import type { PollOptions } from './poll-interval'
+import { jobPolicy, type JobPolicy } from './job-policy'
 import { jobHandle } from './job-handle'
 import { waitForJob, type FinalStatus } from './wait-for-job'
-
-/** What decides a job's fate on abort and at the deadline, and how it is polled. */
-export interface JobPolicy {
-  readonly poll: Required<PollOptions>
-  /** Cancel upstream when the deadline passes (else hand the job back for `resumeImage`). */
-  readonly cancelOnTimeout: boolean
-  /** Cancel upstream when the caller aborts (else hand the job back). */
-  readonly cancelOnAbort: boolean
-}
 
 /** How long a cancel, or the lookup of a job a cut-off submit created, may take. */
 const DETACHED_TIMEOUT_MS = 5_000
@@ -39,6 +30,9 @@ export class JobLifecycle {
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly downloads: DownloadPolicy | undefined,
   ) {}
+
+  /** A call's job policy, from its options and the client's settings (see {@link jobPolicy}). */
+  readonly policy = jobPolicy
 
   /** Submits the call as a job and waits for it. */
   async run(provider: ImageProvider, call: ImageCall, context: CallContext, policy: JobPolicy): Promise<CallOutcome> {
@@ -109,7 +103,7 @@ export class JobLifecycle {
     if (shouldCancel && provider.cancel) await this.cancel(provider, job, scope.clock)
     // A job that was not cancelled (by choice, or because the API cannot) may still finish and be paid for: hand it back.
     const kept = !shouldCancel || !provider.cancel ? job : undefined
-    return isTimeout ? scope.timeoutError({ provider: provider.id, job, kept, cause: error }) : withJob(error, kept)
+    return isTimeout ? jobTimeoutError(provider.id, job, kept, error) : withJob(error, kept)
   }
 
   /** The job a submit cut off by abort or deadline created, where the provider can look it up. */
@@ -168,5 +162,17 @@ function withJob(error: unknown, job: ImageJob | undefined): unknown {
     ...{ code, message, provider, model, status, requestId, body, isRetryable, retryAfterMs, notSent },
     job,
     cause: error.cause,
+  })
+}
+
+/** The deadline's error for a job: it says whether the job was kept (then `error.job` holds it) or cancelled. */
+function jobTimeoutError(provider: string, job: ImageJob, kept: ImageJob | undefined, cause: unknown): LLMKitError {
+  return new LLMKitError({
+    code: 'timeout',
+    provider,
+    model: job.model,
+    job: kept,
+    cause,
+    message: `${provider}: job ${job.id} did not finish in time${kept ? '; it may still finish: keep the job handle (error.job) and call resumeImage(job)' : ' and was cancelled; raise timeoutMs'}`,
   })
 }

@@ -6,19 +6,18 @@ import type { ImageModelId } from './model-ids'
 
 export { MAX_IMAGES_PER_REQUEST, MAX_PROMPT_LENGTH, MAX_SEED } from './request-checks'
 
-const PLAIN_FIELDS: ReadonlySet<string> = new Set([
-  'model',
-  'prompt',
-  'n',
-  'size',
-  'quality',
-  'style',
-  'format',
-  'negative_prompt',
-  'seed',
-  'aspect_ratio',
-  'provider_options',
-])
+/** The `with_*` method each plain field goes through (`model` and `prompt` go to the constructor), in order. */
+const SETTERS = {
+  n: 'with_n',
+  size: 'with_size',
+  quality: 'with_quality',
+  style: 'with_style',
+  format: 'with_format',
+  negative_prompt: 'with_negative_prompt',
+  seed: 'with_seed',
+  aspect_ratio: 'with_aspect_ratio',
+} as const
+const PLAIN_FIELDS: ReadonlySet<string> = new Set(['model', 'prompt', ...Object.keys(SETTERS), 'provider_options'])
 
 /** A size given as an ImageSize (of any copy of core) or as text such as `1024x1024`. */
 function sizeOf(value: unknown): ImageSize {
@@ -176,16 +175,11 @@ export class ImageGenerationRequest {
         `unknown request field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}; allowed: ${[...PLAIN_FIELDS].join(', ')}`,
       )
     let request = new ImageGenerationRequest(data.model as string, data.prompt as string)
-    const given = (key: string) => data[key] !== undefined
-    if (given('n')) request = request.with_n(data.n as number)
-    if (given('size')) request = request.with_size(sizeOf(data.size))
-    if (given('quality')) request = request.with_quality(data.quality as ImageQuality)
-    if (given('style')) request = request.with_style(data.style as ImageStyle)
-    if (given('format')) request = request.with_format(data.format as ImageFormat)
-    if (given('negative_prompt')) request = request.with_negative_prompt(data.negative_prompt as string)
-    if (given('seed')) request = request.with_seed(data.seed as number)
-    if (given('aspect_ratio')) request = request.with_aspect_ratio(data.aspect_ratio as string)
-    if (given('provider_options')) {
+    for (const [key, method] of Object.entries(SETTERS)) {
+      const field = data[key]
+      if (field !== undefined) request = request[method]((key === 'size' ? sizeOf(field) : field) as never)
+    }
+    if (data.provider_options !== undefined) {
       const options = checkers.options(data.provider_options)
       for (const [provider, entry] of Object.entries(options))
         request = request.with_provider_options(provider, entry as Record<string, unknown>)

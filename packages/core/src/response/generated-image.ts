@@ -1,5 +1,4 @@
-import { LLMKitError } from '../errors/llmkit-error'
-import { writeFileAtomic } from '../platform/node-only'
+import { invalidRequest } from '../errors/llmkit-error'
 import { base64ByteLength, sniffBase64MediaType } from '../util/media-type'
 import { heldBytes, readImageBytes, trustOf, type ImageDataOptions, type SaveOptions } from './image-file'
 export { setDownloadTrust, type DownloadTrust, type ImageDataOptions, type SaveOptions } from './image-file'
@@ -70,10 +69,7 @@ export class GeneratedImage {
   /** An image known by its URL. */
   static from_url(url: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
     if (typeof url !== 'string' || url.trim() === '')
-      throw new LLMKitError({
-        code: 'invalid_request',
-        message: 'GeneratedImage.from_url: url must be a non-empty string',
-      })
+      throw invalidRequest('GeneratedImage.from_url: url must be a non-empty string')
     const m = metadata
     return new GeneratedImage(
       url,
@@ -90,10 +86,7 @@ export class GeneratedImage {
   /** An image from base64 data; the media type is read from the data when not given. */
   static from_b64(data: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
     if (typeof data !== 'string' || data.length === 0)
-      throw new LLMKitError({
-        code: 'invalid_request',
-        message: 'GeneratedImage.from_b64: data must be non-empty base64 text',
-      })
+      throw invalidRequest('GeneratedImage.from_b64: data must be non-empty base64 text')
     const m = metadata
     return new GeneratedImage(
       undefined,
@@ -117,7 +110,7 @@ export class GeneratedImage {
     metadata: GeneratedImageMetadata & { url?: string } = NO_METADATA,
   ): GeneratedImage {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0)
-      throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.from_bytes: bytes must be non-empty' })
+      throw invalidRequest('GeneratedImage.from_bytes: bytes must be non-empty')
     const m = metadata
     const image = new GeneratedImage(
       m.url,
@@ -178,18 +171,7 @@ export class GeneratedImage {
    * is an error unless `{ mkdir: true }`. Failures are `LLMKitError`s saying what to do. Returns the path.
    */
   async save(path: string, options: SaveOptions = {}): Promise<string> {
-    if (typeof path !== 'string' || path.trim() === '')
-      throw new LLMKitError({
-        code: 'invalid_request',
-        message: 'GeneratedImage.save: path must be a non-empty string',
-      })
-    const bytes = await this.bytes(options)
-    try {
-      await writeFileAtomic(path, bytes, { createDirectories: options.mkdir ?? false })
-    } catch (error) {
-      throw (await import('./save-failure')).saveFailure(path, error)
-    }
-    return path
+    return (await import('./save-image')).saveImage(this, path, options)
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { LLMKitError } from '../errors/llmkit-error'
 import { asBytes, fromBase64 } from '../util/bytes'
-import { DEFAULT_DOWNLOAD_TIMEOUT_MS, downloadImage, type DownloadPolicy } from '../http/image-download'
+import type { DownloadPolicy } from '../http/image-download'
 import type { HttpClient } from '../http/http-client'
 
 /** Options for {@link GeneratedImage.save}. */
@@ -42,18 +42,6 @@ export function setDownloadTrust(image: object, trust: DownloadTrust): void {
   trustOf.set(image, trust)
 }
 
-export const NO_HTTP = {
-  send(): never {
-    throw new Error('unreachable: data: URIs are decoded, not sent')
-  },
-}
-
-let sharedHttp: Promise<HttpClient> | undefined
-export function defaultHttp(): Promise<HttpClient> {
-  sharedHttp ??= import('../http/http-client').then(({ HttpClient }) => new HttpClient())
-  return sharedHttp
-}
-
 /** An image's bytes: held in memory, decoded from base64, or downloaded under the policy of the client that made it. */
 export async function readImageBytes(
   image: { readonly url?: string; readonly b64_json?: string },
@@ -63,14 +51,6 @@ export async function readImageBytes(
   if (held) return asBytes(held)
   if (image.b64_json) return fromBase64(image.b64_json)
   if (!image.url) throw new LLMKitError({ code: 'no_image', message: 'This image has neither url nor b64_json' })
-  const trust = trustOf.get(image)
-  const downloaded = await downloadImage(image.url, {
-    http: options.http ?? (image.url.startsWith('data:') ? NO_HTTP : await defaultHttp()),
-    signal: options.signal,
-    maxBytes: options.maxBytes,
-    timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
-    policy: options.downloads ?? trust?.policy,
-    apiHosts: trust?.apiHosts,
-  })
-  return downloaded.bytes
+  // Loaded with the first URL read: an app that asks for base64 never needs it.
+  return (await import('./read-image-url')).readImageUrl(image.url, trustOf.get(image), options)
 }

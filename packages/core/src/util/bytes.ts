@@ -23,18 +23,11 @@ export function utf8(bytes: Uint8Array): string {
   return decoder.decode(bytes)
 }
 
-const encoder = new TextEncoder()
-
-/** Text as UTF-8 bytes. */
-export function utf8Bytes(text: string): Uint8Array {
-  return asBytes(encoder.encode(text))
-}
-
 interface Base64Buffer {
   from(text: string, encoding: 'base64'): Uint8Array
 }
 
-function nodeBuffer(): Base64Buffer | undefined {
+export function nodeBuffer(): Base64Buffer | undefined {
   return (globalThis as { Buffer?: Base64Buffer }).Buffer
 }
 
@@ -50,13 +43,4 @@ export function fromBase64(text: string): Uint8Array {
   const bytes = new Uint8Array(binary.length)
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index)
   return bytes
-}
-
-/** Bytes as standard base64. */
-export function toBase64(bytes: Uint8Array): string {
-  if (nodeBuffer()) return (asBytes(bytes) as Uint8Array & { toString(encoding: 'base64'): string }).toString('base64')
-  let binary = ''
-  for (let index = 0; index < bytes.length; index += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000))
-  return btoa(binary)
 }

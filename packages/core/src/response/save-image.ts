@@ -1,6 +1,25 @@
 import { LLMKitError } from '../errors/llmkit-error'
+import { writeFileAtomic } from '../platform/node-only'
+import type { SaveOptions } from './image-file'
 
-// Loaded by GeneratedImage.save() when a write fails.
+// GeneratedImage.save(), loaded with the first save.
+
+/** The work of `GeneratedImage.save`: checks the path, reads the bytes, writes them atomically. */
+export async function saveImage(
+  image: { bytes(options: SaveOptions): Promise<Uint8Array> },
+  path: string,
+  options: SaveOptions,
+): Promise<string> {
+  if (typeof path !== 'string' || path.trim() === '')
+    throw new LLMKitError({ code: 'invalid_request', message: 'GeneratedImage.save: path must be a non-empty string' })
+  const bytes = await image.bytes(options)
+  try {
+    await writeFileAtomic(path, bytes, { createDirectories: options.mkdir ?? false })
+  } catch (error) {
+    throw saveFailure(path, error)
+  }
+  return path
+}
 
 /** What to do about a file system error, by its code. */
 const SAVE_ADVICE: Readonly<Record<string, string>> = {
@@ -19,7 +38,7 @@ const SAVE_ADVICE: Readonly<Record<string, string>> = {
 }
 
 /** A file system error from save() as an LLMKitError that says what to do (no raw errno escapes). */
-export function saveFailure(path: string, error: unknown): unknown {
+function saveFailure(path: string, error: unknown): unknown {
   if (LLMKitError.isInstance(error)) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   const advice =
