@@ -2,7 +2,7 @@ import type { DownloadPolicy } from '../http/image-download'
 import type { DownloadTrust } from '../response/generated-image'
 import type { BoundHttp } from './bound-http'
 import type { ImageJob } from '../provider/image-job'
-import type { GenerateResult, JobStatus, ProviderContext, ProviderProgress } from '../provider/image-provider'
+import type { GenerateResult, ProviderContext, ProviderProgress } from '../provider/image-provider'
 import type { Clock } from '../util/clock'
 import type { CallScope } from './call-scope'
 import type { ImageProgressEvent } from './progress-event'
@@ -65,10 +65,5 @@ export class CallContext implements ProviderContext {
           ? { type: 'partial_image', callIndex, index: update.index, image: update.image }
           : { type: 'running', callIndex, progress: update.progress, message: update.message },
     )
-  }
-
-  /** Reports a job's pending status as progress. */
-  status(status: JobStatus): void {
-    if (status.state === 'pending') this.progress(status)
   }
 }

@@ -103,7 +103,7 @@ export class ModelRegistry {
       const hint = known ? setupSentence(known) : ''
       throw new LLMKitError({
         code: 'unknown_model',
-        message: `No provider "${prefix}" is registered (model "${full}").${hint} Registered providers: ${this.registeredList()}`,
+        message: `No provider "${prefix}" is registered (model "${full}").${hint}${this.registered()}`,
         model: full,
       })
     }
@@ -128,7 +128,7 @@ export class ModelRegistry {
       return new LLMKitError({
         code: 'unknown_model',
         model: modelId,
-        message: `${modelId} is served by ${known.id}, which is not configured${configureClause(known)}. Registered providers: ${this.registeredList()}`,
+        message: `${modelId} is served by ${known.id}, which is not configured${configureClause(known)}.${this.registered()}`,
       })
     }
     const candidates = this.models().flatMap((m) => [m.id, m.qualifiedId, ...(m.aliases ?? [])])
@@ -136,12 +136,13 @@ export class ModelRegistry {
     return new LLMKitError({
       code: 'unknown_model',
       model: modelId,
-      message: `Unknown model "${modelId}".${didYouMean(suggestions)} Registered providers: ${this.registeredList()}. Use provider:model to pick a provider explicitly`,
+      message: `Unknown model "${modelId}".${didYouMean(suggestions)}${this.registered()}. Use provider:model to pick a provider explicitly`,
     })
   }
 
-  private registeredList(): string {
-    return this.providers.size === 0 ? '(none)' : [...this.providers.keys()].join(', ')
+  /** ` Registered providers: openai, fal`, for messages. */
+  private registered(): string {
+    return ` Registered providers: ${this.providers.size === 0 ? '(none)' : [...this.providers.keys()].join(', ')}`
   }
 }
 

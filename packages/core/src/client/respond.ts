@@ -19,10 +19,10 @@ export interface RespondInput {
 /**
  * Builds the response from every call's outcome: images in call order, the
  * warnings (planning's, each call's, and one for failed calls), merged usage
- * and job handles. Throws when every call failed, and rethrows anything that
- * is not an LLMKitError (an abort).
+ * and job handles. Throws (rejects, when several calls failed) when every call
+ * failed, and rethrows anything that is not an LLMKitError (an abort).
  */
-export function respond(input: RespondInput): ImageGenerationResponse {
+export function respond(input: RespondInput): ImageGenerationResponse | Promise<never> {
   const { calls, settled, emit } = input
   const images: GeneratedImage[] = []
   const warnings = new Set(input.warnings)
@@ -46,7 +46,13 @@ export function respond(input: RespondInput): ImageGenerationResponse {
       hasUsage = true
     }
   }
-  if (failures.length === settled.length) throw summarizeFailures(failures, calls.length)
+  if (failures.length === settled.length) {
+    if (calls.length === 1) throw failures[0]!.error
+    // Loaded when several calls all failed.
+    return import('./summarize-failures').then(({ summarizeFailures }) => {
+      throw summarizeFailures(failures, calls.length)
+    })
+  }
   if (failures.length > 0) {
     const lost = failures.reduce((sum, failure) => sum + failure.n, 0)
     warnings.add(
@@ -64,23 +70,4 @@ export function respond(input: RespondInput): ImageGenerationResponse {
   })
   emit?.({ type: 'done', response })
   return response
-}
-
-/** The error to throw when every call failed: the only one, or a summary carrying the first's code. */
-function summarizeFailures(failures: readonly CallFailure[], callCount: number): LLMKitError {
-  const first = failures[0]!.error
-  if (callCount === 1) return first
-  const distinct = [...new Set(failures.map((failure) => failure.error.message))]
-  return new LLMKitError({
-    code: first.code,
-    provider: first.provider,
-    model: first.model,
-    status: first.status,
-    requestId: first.requestId,
-    isRetryable: failures.every((failure) => failure.error.isRetryable),
-    retryAfterMs: first.retryAfterMs,
-    job: failures.find((failure) => failure.error.job !== undefined)?.error.job,
-    cause: first,
-    message: `All ${callCount} calls failed: ${distinct.slice(0, 3).join(' | ')}`,
-  })
 }

@@ -51,24 +51,24 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<LLMKitErrorCode> = new Set(['rate_limite
  */
 export class LLMKitError extends Error {
   readonly [MARKER] = true
-  readonly code: LLMKitErrorCode
-  readonly provider?: string
-  readonly model?: string
-  readonly status?: number
-  readonly requestId?: string
-  readonly body?: string
-  readonly isRetryable: boolean
-  readonly retryAfterMs?: number
-  readonly job?: unknown
+  // Declared, not defined: the constructor assigns each field, in this order (a smaller build, the same object).
+  declare readonly code: LLMKitErrorCode
+  declare readonly provider?: string
+  declare readonly model?: string
+  declare readonly status?: number
+  declare readonly requestId?: string
+  declare readonly body?: string
+  declare readonly isRetryable: boolean
+  declare readonly retryAfterMs?: number
+  declare readonly job?: unknown
   /** True when the request cannot have reached the server (refused, no DNS): safe to send again, even a paid submit. */
-  readonly notSent: boolean
+  declare readonly notSent: boolean
 
   constructor(options: LLMKitErrorOptions) {
     super(
       options.message,
       options.cause === undefined ? undefined : { cause: scrubCause(options.cause, options.secrets) },
     )
-    this.name = 'LLMKitError'
     this.code = options.code
     this.provider = options.provider
     this.model = options.model
@@ -79,6 +79,7 @@ export class LLMKitError extends Error {
     this.retryAfterMs = options.retryAfterMs
     this.job = options.job
     this.notSent = options.notSent ?? false
+    this.name = 'LLMKitError'
   }
 
   /** True for any llmkit error, even one made by another copy of this package. */

@@ -72,7 +72,8 @@ export class JobLifecycle {
         initialStatus,
         poll: policy.poll,
         expectedDurationMs: this.durations.get(key) ?? call.model.typicalDurationMs,
-        onStatus: (status) => context.status(status),
+        // A pending status is reported as progress.
+        onStatus: (status) => status.state === 'pending' && context.progress(status),
         timeoutError: () => context.scope.timeoutError(),
       })
       if (final.state === 'completed') {

@@ -145,15 +145,15 @@ export class ImageGenerationRequest {
 
   /** Plain data, safe to store and to send to `fromJSON`. */
   toJSON(): ImageGenerationRequestData {
-    const data: ImageGenerationRequestData = { model: this.model, prompt: this.prompt, n: this.n, format: this.format }
-    if (this.size) data.size = this.size.toString()
-    if (this.quality) data.quality = this.quality
-    if (this.style) data.style = this.style
-    if (this.negative_prompt) data.negative_prompt = this.negative_prompt
-    if (this.seed !== undefined) data.seed = this.seed
-    if (this.aspect_ratio) data.aspect_ratio = this.aspect_ratio
+    const data: Record<string, unknown> = { model: this.model, prompt: this.prompt, n: this.n, format: this.format }
+    // The optional fields that are set, in the setters' order (n and format are in already).
+    for (const key in SETTERS) {
+      const value = this[key as keyof typeof SETTERS]
+      if (value !== undefined && !(key in data))
+        (data as Record<string, unknown>)[key] = key === 'size' ? String(value) : value
+    }
     if (Object.keys(this.provider_options).length > 0) data.provider_options = { ...this.provider_options }
-    return data
+    return data as unknown as ImageGenerationRequestData
   }
 
   /**

@@ -59,15 +59,14 @@ export function describe(value: unknown): string {
   return String(value)
 }
 
+const REQUEST = 'ImageGenerationRequest'
+const OPTIONS_METHOD = 'with_provider_options'
+
 /** One checker per request field; each throws `invalid_request` with what it expected. */
 export const checkers = {
-  model: rule(
-    'ImageGenerationRequest',
-    text(300),
-    'model must be a non-empty model id such as "dall-e-3" or "local:sketch"',
-  ),
+  model: rule(REQUEST, text(300), 'model must be a non-empty model id such as "dall-e-3" or "local:sketch"'),
   prompt: rule(
-    'ImageGenerationRequest',
+    REQUEST,
     text(MAX_PROMPT_LENGTH),
     `prompt must be non-empty text of at most ${MAX_PROMPT_LENGTH} characters`,
   ),
@@ -88,12 +87,12 @@ export const checkers = {
     'aspect ratio must look like "16:9"',
   ),
   providerId: rule(
-    'with_provider_options',
+    OPTIONS_METHOD,
     (value) => (typeof value === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(value) ? value : undefined),
     'provider must be a provider id such as "fal"',
   ),
   options: rule(
-    'with_provider_options',
+    OPTIONS_METHOD,
     (value) => (isPlainObject(value) ? value : undefined),
     'options must be a plain object',
   ),

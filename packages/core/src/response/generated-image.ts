@@ -66,16 +66,18 @@ export class GeneratedImage {
     Object.freeze(this)
   }
 
-  /** An image known by its URL. */
-  static from_url(url: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
-    if (typeof url !== 'string' || url.trim() === '')
-      throw invalidRequest('GeneratedImage.from_url: url must be a non-empty string')
-    const m = metadata
+  /** An image from its data and metadata (every field, in the constructor's one order). */
+  private static of(
+    url: string | undefined,
+    b64_json: string | undefined,
+    media_type: string | undefined,
+    m: GeneratedImageMetadata,
+  ): GeneratedImage {
     return new GeneratedImage(
       url,
-      undefined,
+      b64_json,
       m.revised_prompt,
-      m.media_type,
+      media_type,
       m.width,
       m.height,
       m.seed,
@@ -83,21 +85,18 @@ export class GeneratedImage {
     )
   }
 
+  /** An image known by its URL. */
+  static from_url(url: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
+    if (typeof url !== 'string' || url.trim() === '')
+      throw invalidRequest('GeneratedImage.from_url: url must be a non-empty string')
+    return GeneratedImage.of(url, undefined, metadata.media_type, metadata)
+  }
+
   /** An image from base64 data; the media type is read from the data when not given. */
   static from_b64(data: string, metadata: GeneratedImageMetadata = NO_METADATA): GeneratedImage {
     if (typeof data !== 'string' || data.length === 0)
       throw invalidRequest('GeneratedImage.from_b64: data must be non-empty base64 text')
-    const m = metadata
-    return new GeneratedImage(
-      undefined,
-      data,
-      m.revised_prompt,
-      m.media_type ?? sniffBase64MediaType(data),
-      m.width,
-      m.height,
-      m.seed,
-      m.content_filtered,
-    )
+    return GeneratedImage.of(undefined, data, metadata.media_type ?? sniffBase64MediaType(data), metadata)
   }
 
   /**
@@ -111,17 +110,7 @@ export class GeneratedImage {
   ): GeneratedImage {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0)
       throw invalidRequest('GeneratedImage.from_bytes: bytes must be non-empty')
-    const m = metadata
-    const image = new GeneratedImage(
-      m.url,
-      undefined,
-      m.revised_prompt,
-      m.media_type,
-      m.width,
-      m.height,
-      m.seed,
-      m.content_filtered,
-    )
+    const image = GeneratedImage.of(metadata.url, undefined, metadata.media_type, metadata)
     heldBytes.set(image, bytes)
     return image
   }
