@@ -111,27 +111,22 @@ bash "$root/scripts/rehearsal/runtimes.sh" "$app" "$work"
 step "the llmkit bin"
 (cd "$app" && npx --no-install llmkit generate "a lake at dusk" --size 64x64 --seed 1 -o out --json >"$work/cli.json")
 grep -q '"ok":true' "$work/cli.json" || { cat "$work/cli.json" >&2; exit 1; }
-set +e
-(cd "$app" && npx --no-install llmkit generate "a lake" --emulator -o out) >"$work/emulator.out" 2>&1
-code=$?
-set -e
-if [ "$code" != 2 ] || ! grep -q 'npm i -D @llmkit/testing' "$work/emulator.out"; then
-  echo "--emulator without @llmkit/testing: exit $code, expected 2 and the install line:" >&2
-  cat "$work/emulator.out" >&2
-  exit 1
-fi
-# The queue commands without @llmkit/queue: exit 2 and the line to install it (before any connection is tried).
-printf 'a lake\n' >"$app/prompts.txt"
-for command in "worker --queue redis://127.0.0.1:9" "batch prompts.txt --queue redis://127.0.0.1:9 -o queued"; do
+# A command that needs an optional peer the app lacks: exit 2 and the line to install it (before any connection).
+expect_install_line() {
+  local line=$1
+  shift
   set +e
-  # shellcheck disable=SC2086
-  (cd "$app" && npx --no-install llmkit $command) >"$work/queue.out" 2>&1
-  code=$?
+  (cd "$app" && npx --no-install llmkit "$@") >"$work/peer.out" 2>&1
+  local code=$?
   set -e
-  if [ "$code" != 2 ] || ! grep -q 'npm i @llmkit/queue' "$work/queue.out"; then
-    echo "llmkit $command without @llmkit/queue: exit $code, expected 2 and the install line:" >&2
-    cat "$work/queue.out" >&2
+  if [ "$code" != 2 ] || ! grep -qF -- "$line" "$work/peer.out"; then
+    echo "llmkit $* without its optional peer: exit $code, expected 2 and '$line':" >&2
+    cat "$work/peer.out" >&2
     exit 1
   fi
-done
+}
+expect_install_line 'npm i -D @llmkit/testing' generate "a lake" --emulator -o out
+printf 'a lake\n' >"$app/prompts.txt"
+expect_install_line 'npm i @llmkit/queue' worker --queue redis://127.0.0.1:9
+expect_install_line 'npm i @llmkit/queue' batch prompts.txt --queue redis://127.0.0.1:9 -o queued
 step "ok"
