@@ -24,7 +24,9 @@ for (const file of sourceFiles(root)) {
     (match) => relative(root, resolve(dirname(file), match[1]!)) + '.ts',
   )
   graph.set(relative(root, file), targets)
-  const builtIns = [...text.matchAll(/^import (?!type)[^']*'(node:[^']+|undici|fs|path|url|crypto|dns|net)'/gm)]
+  const builtIns = [
+    ...text.matchAll(/^import (?!type)[^']*'(node:[^']+|undici(?:\/[^']*)?|fs|path|url|crypto|dns|net)'/gm),
+  ]
   if (builtIns.length > 0)
     nodeImports.set(
       relative(root, file),
@@ -100,7 +102,7 @@ describe('core layers', () => {
     expect(webBuild.filter((file) => nodeImports.has(file))).toEqual([])
     expect([...nodeImports.keys()].sort()).toEqual([
       'http/node-address-check.ts',
-      'http/undici-transport.ts',
+      'http/undici-parts.ts',
       'provider/import-from.ts',
       'util/atomic-write.ts',
     ])

@@ -9,7 +9,8 @@ import {
 /** Model ids with autocomplete; any other fal endpoint id works with the `fal:` prefix. */
 export type FalImageModelId = FalKnownModelId | (string & {})
 
-type FalKnownModelId = 'fal-ai/flux/dev' | 'fal-ai/flux/schnell' | 'fal-ai/stable-diffusion-3'
+/** The model ids in this package's catalog. */
+export type FalKnownModelId = 'fal-ai/flux/dev' | 'fal-ai/flux/schnell' | 'fal-ai/stable-diffusion-3'
 
 // Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
 declare module '@llmkit/core' {

@@ -4,7 +4,8 @@ import { imagelabsImageOptionsSchema } from './imagelabs-options'
 /** Model ids with autocomplete. ImageLabs has one model and sends no model on the wire. */
 export type ImageLabsImageModelId = ImageLabsKnownModelId | (string & {})
 
-type ImageLabsKnownModelId = 'sdxl-turbo'
+/** The model ids in this package's catalog. */
+export type ImageLabsKnownModelId = 'sdxl-turbo'
 
 // Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
 declare module '@llmkit/core' {

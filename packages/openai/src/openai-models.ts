@@ -5,7 +5,9 @@ import { openaiImageOptionFields, openaiImageOptionsSchema } from './openai-opti
 /** Model ids with autocomplete; any other string is passed through with the `openai:` prefix. */
 export type OpenAIImageModelId = OpenAIKnownModelId | (string & {})
 
-type OpenAIKnownModelId = 'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2'
+/** The model ids in this package's catalog. */
+export type OpenAIKnownModelId =
+  'dall-e-2' | 'dall-e-3' | 'gpt-image-1' | 'gpt-image-1-mini' | 'gpt-image-1.5' | 'gpt-image-2'
 
 // Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
 declare module '@llmkit/core' {

@@ -4,7 +4,8 @@ import { recraftImageOptionsSchema, recraftV4OptionsSchema } from './recraft-opt
 /** Model ids with autocomplete; Recraft's own ids (`recraftv3`) work as aliases. */
 export type RecraftImageModelId = RecraftKnownModelId | (string & {})
 
-type RecraftKnownModelId =
+/** The model ids in this package's catalog. */
+export type RecraftKnownModelId =
   | 'recraft-v3'
   | 'recraft-v3-vector'
   | 'recraft-v2'

@@ -1,7 +1,7 @@
 export { createReplicate, replicate } from './replicate-provider'
 export type { ReplicateProviderSettings } from './replicate-provider'
 export { REPLICATE_IMAGE_MODELS, SDXL_VERSION, resolveReplicateModel } from './replicate-models'
-export type { ReplicateImageModelId } from './replicate-models'
+export type { ReplicateImageModelId, ReplicateKnownModelId } from './replicate-models'
 export { toReplicateCreate, toReplicateInput } from './replicate-image-model'
 export { replicateImageOptionsSchema } from './replicate-options'
 export type { ReplicateImageOptions } from './replicate-options'

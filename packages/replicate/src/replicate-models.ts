@@ -4,7 +4,8 @@ import { replicateImageOptionsSchema } from './replicate-options'
 /** Model ids with autocomplete; any `owner/name` or `owner/name:version` works with the `replicate:` prefix. */
 export type ReplicateImageModelId = ReplicateKnownModelId | (string & {})
 
-type ReplicateKnownModelId =
+/** The model ids in this package's catalog. */
+export type ReplicateKnownModelId =
   | 'black-forest-labs/flux-schnell'
   | 'black-forest-labs/flux-dev'
   | 'black-forest-labs/flux-1.1-pro'

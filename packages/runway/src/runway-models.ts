@@ -4,7 +4,8 @@ import { runwayImageOptionsSchema } from './runway-options'
 /** Model ids with autocomplete. */
 export type RunwayImageModelId = RunwayKnownModelId | (string & {})
 
-type RunwayKnownModelId = 'gen4_image' | 'gen4_image_turbo'
+/** The model ids in this package's catalog. */
+export type RunwayKnownModelId = 'gen4_image' | 'gen4_image_turbo'
 
 // Declared to core, so that a request's `model` autocompletes these ids wherever this package is imported.
 declare module '@llmkit/core' {

@@ -24,7 +24,7 @@ const HOLD_MS = 10
 const HOLD_CHARS = 64 * 1024
 
 /**
- * One JSON line per entry on `stream`, the lines of up to {@link HOLD_MS}
+ * One JSON line per entry on `stream`, the lines of up to 10 ms (`HOLD_MS`)
  * written together (stdout to a file or pipe is a synchronous write on Linux:
  * one per request, or even per event-loop turn, is a system call every request
  * or two under load). The timer does not hold the process open; the gateway

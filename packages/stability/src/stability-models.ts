@@ -10,7 +10,8 @@ import {
 /** Model ids with autocomplete; `stability:<id>` reaches any of them explicitly. */
 export type StabilityImageModelId = StabilityKnownModelId | (string & {})
 
-type StabilityKnownModelId =
+/** The model ids in this package's catalog. */
+export type StabilityKnownModelId =
   | 'stability-ai/stable-diffusion-xl'
   | 'stability-ai/stable-diffusion-3'
   | 'stability-ai/stable-image-core'

@@ -24,8 +24,14 @@ const REFUSED_V6: readonly (readonly [string, number])[] = [
   ['fec0::', 10],
   ['ff00::', 8],
 ]
-const V4_NETWORKS = REFUSED_V4.map(([network, prefix]) => [ipv4Bytes(parseIPv4(network)!), prefix] as const)
-const V6_NETWORKS = REFUSED_V6.map(([network, prefix]) => [ipv6Bytes(parseIPv6(network)!), prefix] as const)
+type Network = readonly [bytes: number[], prefix: number]
+// Parsed on first use: an app that never downloads never needs them (and a bundler can leave this file out).
+let networks: { readonly v4: readonly Network[]; readonly v6: readonly Network[] } | undefined
+const refused = () =>
+  (networks ??= {
+    v4: REFUSED_V4.map(([network, prefix]) => [ipv4Bytes(parseIPv4(network)!), prefix] as const),
+    v6: REFUSED_V6.map(([network, prefix]) => [ipv6Bytes(parseIPv6(network)!), prefix] as const),
+  })
 // IPv6 forms that carry an IPv4 address: mapped ::ffff:a.b.c.d, its ::ffff:0:a.b.c.d variant, NAT64 64:ff9b::a.b.c.d.
 const EMBEDDING_V4 = [
   [0, 0, 0, 0, 0, 0xffff],
@@ -35,7 +41,7 @@ const EMBEDDING_V4 = [
 
 function isRefusedV4(value: number): boolean {
   const bytes = ipv4Bytes(value)
-  return V4_NETWORKS.some(([network, prefix]) => inPrefix(bytes, network, prefix))
+  return refused().v4.some(([network, prefix]) => inPrefix(bytes, network, prefix))
 }
 
 /** True for an address on the public internet; false for private, loopback, link-local, metadata and the like. */
@@ -48,7 +54,7 @@ export function isPublicAddress(address: string): boolean {
   if (EMBEDDING_V4.some((prefix) => prefix.every((group, index) => groups[index] === group)))
     return !isRefusedV4(groups[6]! * 65536 + groups[7]!)
   const bytes = ipv6Bytes(groups)
-  return !V6_NETWORKS.some(([network, prefix]) => inPrefix(bytes, network, prefix))
+  return !refused().v6.some(([network, prefix]) => inPrefix(bytes, network, prefix))
 }
 
 /** True when `host` (brackets removed) is a literal IPv4 or IPv6 address rather than a name. */

@@ -1,7 +1,7 @@
 // Literal IP addresses parsed without node:net, so the download policy holds on every runtime.
 
-const IPV4_PART = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)'
-const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`)
+/** Four decimal parts from 0 to 255, without leading zeros. */
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}$/
 
 /** The 32-bit value of a dotted-decimal IPv4 address (as Node's `isIP` accepts it), or undefined. */
 export function parseIPv4(text: string): number | undefined {

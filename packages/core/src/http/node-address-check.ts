@@ -1,5 +1,7 @@
+/// <reference path="./undici-lib.d.ts" />
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns'
-import { buildConnector } from 'undici'
+import type { buildConnector as BuildConnector } from 'undici'
+import connectorBuilder from 'undici/lib/core/connect.js'
 import { LLMKitError } from '../errors/llmkit-error'
 import { isIpLiteral, isPublicAddress, refusedAddressError } from './address-policy'
 
@@ -20,13 +22,16 @@ function publicOnlyLookup(hostname: string, options: LookupOneOptions | LookupAl
   })
 }
 
+// undici's `buildConnector`, from its own file (see undici-parts.ts).
+const buildConnector = connectorBuilder as typeof BuildConnector
+
 /**
  * An undici connector that only opens sockets to public addresses: literal
  * addresses are checked before connecting, names at lookup (the address that is
  * then connected to is one that passed the check).
  */
-export function publicOnlyConnector(): buildConnector.connector {
-  const connect = buildConnector({ lookup: publicOnlyLookup } as buildConnector.BuildOptions)
+export function publicOnlyConnector(): BuildConnector.connector {
+  const connect = buildConnector({ lookup: publicOnlyLookup } as BuildConnector.BuildOptions)
   return (options, callback) => {
     const hostname = options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname
     if (isIpLiteral(hostname) && !isPublicAddress(hostname)) {

@@ -1,7 +1,8 @@
-import { Agent, EnvHttpProxyAgent, FormData as UndiciFormData, ProxyAgent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { dispatchBuffered } from './buffered-dispatch'
 import { proxyOrError } from './http-failure'
 import type { PoolOptions, Transport, TransportRequest, TransportResponse, TransportStream } from './transport'
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-parts'
 
 /**
  * undici's dispatcher: a keep-alive pool, proxies (per client, per request or
@@ -35,6 +36,13 @@ export class UndiciTransport implements Transport {
   }
 
   send(request: TransportRequest, maxBytes: number, tooLarge: () => Error): Promise<TransportResponse> {
+    // A body that is neither text nor bytes is a FormData. Not `instanceof FormData`: Node defines that
+    // global lazily, and reading it loads Node's own copy of undici (~15 ms) into every process.
+    if (typeof request.body === 'object' && !(request.body instanceof Uint8Array))
+      // Loaded with the first multipart body: only some providers' calls send one.
+      return import('./multipart-body')
+        .then(({ encodeMultipart }) => encodeMultipart(request))
+        .then((encoded) => this.send(encoded, maxBytes, tooLarge))
     const send = (dispatcher: Dispatcher) =>
       dispatchBuffered(dispatcher, this.options(request), request.signal, maxBytes, tooLarge)
     if (request.publicAddressesOnly) return this.publicDispatcher(request.url, request.proxy).then(send)
@@ -61,19 +69,12 @@ export class UndiciTransport implements Transport {
 
   private options(request: TransportRequest) {
     const { url, timeoutMs } = request
-    let body = request.body as Dispatcher.DispatchOptions['body'] | FormData
-    if (typeof FormData !== 'undefined' && body instanceof FormData) {
-      // undici 7 accepts only its own FormData, not the runtime's global one.
-      const form = new UndiciFormData()
-      for (const [key, value] of body) form.append(key, value)
-      body = form
-    }
     return {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: request.method as Dispatcher.HttpMethod,
       headers: request.headers,
-      body: body as Dispatcher.DispatchOptions['body'],
+      body: request.body as Dispatcher.DispatchOptions['body'],
       // The attempt's limit applies to waiting for headers and to any silence in the body.
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -110,13 +111,11 @@ export class UndiciTransport implements Transport {
   }
 }
 
-let dispatchWorks: boolean | undefined
-
 /**
- * Whether undici's dispatcher is the real one. Bun answers `import 'undici'`
- * with its own partial module whose agents cannot dispatch. Checked once.
+ * Whether to send with undici's dispatcher: everywhere but Bun, which answers `import 'undici'`
+ * with its own partial module. Core imports undici's files directly (see undici-parts.ts), which
+ * would load there too, but Bun supports its own substitute, not undici: Bun uses the fetch transport.
  */
 export function isUndiciUsable(): boolean {
-  dispatchWorks ??= typeof (Agent as { prototype?: { dispatch?: unknown } }).prototype?.dispatch === 'function'
-  return dispatchWorks
+  return (globalThis as { Bun?: unknown }).Bun === undefined
 }
