@@ -154,20 +154,21 @@ if (bytes !== 2048) throw new Error('expected one 2048-byte image, got ' + bytes
 process.stdout.write(JSON.stringify({ importMs: t1 - t0, callMs: t2 - t1 }))
 process.exit(0)
 `
+/** The raw sides' request: its options, then the body read and its image decoded. */
+const RAW_OPTIONS = `method: 'POST',
+  headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
+  body: JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' }),`
+const RAW_READ = `const json = await response.body.json()
+let bytes = 0
+for (const item of json.data) bytes += Buffer.from(item.b64_json, 'base64').length
+${FINISH}`
 const CHILD = {
   raw: (port: number) => `
 const t0 = performance.now()
 const { request } = await import('undici')
 const t1 = performance.now()
-const response = await request('http://127.0.0.1:${port}/v1/images/generations', {
-  method: 'POST',
-  headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
-  body: JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' }),
-})
-const json = await response.body.json()
-let bytes = 0
-for (const item of json.data) bytes += Buffer.from(item.b64_json, 'base64').length
-${FINISH}`,
+const response = await request('http://127.0.0.1:${port}/v1/images/generations', { ${RAW_OPTIONS} })
+${RAW_READ}`,
   // The same call with only the undici files core loads (its dispatchers, not undici's index):
   // what is left of the difference is llmkit's own import and call.
   parts: (port: number) => `
@@ -178,16 +179,8 @@ const [{ default: Agent }, { default: api }, { default: Dispatcher }] = await Pr
 ])
 Object.assign(Dispatcher.prototype, api)
 const t1 = performance.now()
-const response = await new Agent().request({
-  origin: 'http://127.0.0.1:${port}', path: '/v1/images/generations',
-  method: 'POST',
-  headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
-  body: JSON.stringify({ model: 'dall-e-2', prompt: 'a cat', n: 1, size: '1024x1024', response_format: 'b64_json' }),
-})
-const json = await response.body.json()
-let bytes = 0
-for (const item of json.data) bytes += Buffer.from(item.b64_json, 'base64').length
-${FINISH}`,
+const response = await new Agent().request({ origin: 'http://127.0.0.1:${port}', path: '/v1/images/generations', ${RAW_OPTIONS} })
+${RAW_READ}`,
   llmkit: (port: number) => `
 const t0 = performance.now()
 const { ImageFormat, ImageGenerationRequest, LLMKitClient } = await import('@llmkit/core')
