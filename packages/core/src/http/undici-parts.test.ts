@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -32,5 +33,27 @@ describe("undici's files, imported one by one", () => {
       [...readFileSync(file, 'utf8').matchAll(/^import (?!type )[^']*'undici'/gm)].map(() => file),
     )
     expect(valueImports).toEqual([])
+  })
+
+  it("leaves undici's index and Node's own undici unloaded through a request (the built package, a fresh process)", () => {
+    // Reading the FormData, fetch or Response globals makes Node load its bundled undici (~15 ms).
+    const script = `
+      import { createRequire } from 'node:module'
+      import { createServer } from 'node:http'
+      const { HttpClient } = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)})
+      const server = createServer((request, response) => response.end('{}'))
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const http = new HttpClient()
+      const response = await http.send({ url: 'http://127.0.0.1:' + server.address().port + '/x', json: { a: 1 } })
+      await http.close()
+      server.close()
+      console.log(JSON.stringify({
+        status: response.status,
+        transport: http.transport,
+        undiciIndex: Object.keys(createRequire(import.meta.url).cache).filter((path) => /[/]undici[/]index[.]js$/.test(path)),
+        nodeUndici: process.moduleLoadList.filter((name) => name.includes('internal/deps/undici')),
+      }))`
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(JSON.parse(output)).toEqual({ status: 200, transport: 'undici', undiciIndex: [], nodeUndici: [] })
   })
 })

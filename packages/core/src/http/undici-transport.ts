@@ -36,9 +36,9 @@ export class UndiciTransport implements Transport {
   }
 
   send(request: TransportRequest, maxBytes: number, tooLarge: () => Error): Promise<TransportResponse> {
-    // A body that is neither text nor bytes is a FormData. Not `instanceof FormData`: Node defines that
-    // global lazily, and reading it loads Node's own copy of undici (~15 ms) into every process.
-    if (typeof request.body === 'object' && !(request.body instanceof Uint8Array))
+    // Not `instanceof FormData`: Node defines that global lazily, and reading it loads Node's own copy
+    // of undici (~15 ms) into every process.
+    if (Object.prototype.toString.call(request.body) === '[object FormData]')
       // Loaded with the first multipart body: only some providers' calls send one.
       return import('./multipart-body')
         .then(({ encodeMultipart }) => encodeMultipart(request))
