@@ -150,7 +150,11 @@ export async function* watchFalJob(
     secrets: config.secrets(),
   })
   try {
-    if (!response.ok) return await discard(response.body)
+    if (!response.ok) {
+      // Read and dropped (closing an unread body raises a stray abort error): the caller falls back to polling.
+      await response.readFailure()
+      return
+    }
     for await (const event of parseServerSentEvents(response.body)) {
       let data: unknown
       try {
@@ -174,12 +178,6 @@ export async function* watchFalJob(
   } finally {
     response.close()
   }
-}
-
-/** Reads and drops a refused stream's (small) body: closing an unread body would raise a stray abort error. */
-async function discard(body: AsyncIterable<Uint8Array>): Promise<void> {
-  let size = 0
-  for await (const chunk of body) if ((size += chunk.length) > 65_536) break
 }
 
 /** Asks fal to cancel the request (best effort: an already finished request stays as it is). */

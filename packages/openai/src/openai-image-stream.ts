@@ -4,8 +4,6 @@ import {
   parseResponse,
   parseServerSentEvents,
   type GenerateResult,
-  type HttpResponse,
-  type HttpStreamResponse,
   type ImageCall,
   type ProviderContext,
 } from '@llmkit/core'
@@ -25,32 +23,6 @@ const openaiStreamEventSchema = z.looseObject({
   usage: z.optional(usageSchema),
   error: z.nullish(z.looseObject({ message: z.optional(z.string()) })),
 })
-
-/** Reads an error body from a refused stream (small; the cap keeps a misbehaving server from holding us). */
-async function bufferFailure(stream: HttpStreamResponse, url: string): Promise<HttpResponse> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of stream.body) {
-    chunks.push(chunk)
-    if ((size += chunk.length) > 65_536) break
-  }
-  stream.close()
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) body.set(chunk, (offset += chunk.length) - chunk.length)
-  const text = new TextDecoder().decode(body)
-  const requestId = stream.headers['x-request-id']
-  return {
-    status: stream.status,
-    ok: false,
-    url,
-    headers: stream.headers,
-    body,
-    requestId,
-    text: () => text,
-    json: <T>() => JSON.parse(text) as T,
-  }
-}
 
 function eventJson(call: ImageCall, data: string): unknown {
   try {
@@ -87,7 +59,7 @@ export async function streamOpenAIImages(
     stage: 'generate',
     secrets: config.secrets(),
   })
-  if (!stream.ok) throw refusal(await bufferFailure(stream, config.generationsURL), call, config)
+  if (!stream.ok) throw refusal(await stream.readFailure(), call, config)
   const images: GeneratedImage[] = []
   let usage: GenerateResult['usage']
   const source = { provider: 'openai', model: call.model.id, what: 'stream event' }

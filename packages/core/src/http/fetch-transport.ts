@@ -1,5 +1,5 @@
 import { LLMKitError } from '../errors/llmkit-error'
-import { asBytes } from '../util/bytes'
+import { asBytes, concatBytes } from '../util/bytes'
 import { isIpLiteral, isPublicAddress, refusedAddressError } from './address-policy'
 import { Attempt } from './fetch-attempt'
 import {
@@ -146,14 +146,7 @@ async function readAll(
     chunks.push(value)
     attempt.arm('UND_ERR_BODY_TIMEOUT')
   }
-  if (chunks.length === 1) return chunks[0]!
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.length
-  }
-  return body
+  return concatBytes(chunks, size)
 }
 
 /** A browser hides a redirect (status 0, `opaqueredirect`); it is still one, and it is not followed. */

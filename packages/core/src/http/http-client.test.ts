@@ -346,6 +346,20 @@ describe.each(['undici', 'fetch'] as const)('%s transport', (transport) => {
         { event: 'done', data: '{"status":"COMPLETED"}', id: undefined },
       ])
     })
+
+    it('reads a refused stream as a response (its request id; at most 64 KiB of a long body)', async () => {
+      const { url } = await server((request, response) => {
+        response.writeHead(request.url === '/long' ? 503 : 401, { 'x-request-id': 'req_9' })
+        response.end(request.url === '/long' ? 'x'.repeat(200_000) : '{"error":{"message":"bad key"}}')
+      })
+      const refused = await http.stream({ url })
+      expect(refused.ok).toBe(false)
+      const answer = await refused.readFailure()
+      expect([answer.status, answer.ok, answer.requestId, answer.url]).toEqual([401, false, 'req_9', url])
+      expect(answer.json()).toEqual({ error: { message: 'bad key' } })
+      const long = await (await http.stream({ url: `${url}/long` })).readFailure()
+      expect([long.status, long.body.length]).toEqual([503, 65_536])
+    })
   })
 
   describe.skipIf(transport === 'fetch')('HttpClient proxy', () => {

@@ -66,6 +66,11 @@ export interface HttpStreamResponse {
   readonly body: AsyncIterable<Uint8Array>
   /** Stops reading and frees the connection. */
   close(): void
+  /**
+   * For a refused stream (`ok` false): reads its body (at most 64 KiB: an error, not a stream), closes it and
+   * returns it as an `HttpResponse`, to map with `errorFromResponse` or a provider's own error reader.
+   */
+  readFailure(): Promise<HttpResponse>
 }
 
 /** The HTTP client a provider sees: it retries per stage and respects the call's deadline and abort. */

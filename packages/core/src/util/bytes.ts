@@ -16,6 +16,19 @@ export function asBytes(bytes: Uint8Array): Uint8Array {
   return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
+/** Chunks joined into one array of `size` bytes (the first `size` bytes when they hold more). */
+export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]!.length === size) return chunks[0]!
+  const joined = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    if (offset >= size) break
+    joined.set(chunk.subarray(0, size - offset), offset)
+    offset += chunk.length
+  }
+  return joined
+}
+
 const decoder = new TextDecoder()
 
 /** Bytes read as UTF-8 (malformed sequences become U+FFFD, as Buffer's toString does). */
