@@ -131,10 +131,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   })
   let inFlight = 0
   let drained: (() => void) | undefined
-  const leave = () => {
-    inFlight -= 1
-    if (inFlight === 0) drained?.()
-  }
   let isClosing = false
   const closing = new AbortController()
   const services: GatewayServices = {
@@ -152,7 +148,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     requestTimeoutMs: options.requestTimeoutMs,
     track(work) {
       inFlight += 1
-      return work.finally(leave)
+      return work.finally(() => {
+        inFlight -= 1
+        if (inFlight === 0) drained?.()
+      })
     },
     get isClosing() {
       return isClosing
@@ -184,12 +183,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       )
     }
     setRequestIdHeader(c, requestId)
-    inFlight += 1
-    try {
-      await next()
-    } finally {
-      leave()
-    }
+    await services.track(next())
     const route = c.get('route')
     const provider = c.get('provider')
     const model = c.get('model')

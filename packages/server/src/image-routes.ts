@@ -158,12 +158,6 @@ function prepare(c: Context<GatewayEnv>, body: GenerationRequestBody, services: 
 
 const NO_RELEASE = () => undefined
 
-/** Whether the request's key has limits to take from. */
-function isLimited(c: Context<GatewayEnv>): boolean {
-  const key = c.get('key')
-  return key !== undefined && (key.rpm !== undefined || key.concurrency !== undefined)
-}
-
 /** Takes one request from the key's limits, or throws the 429. Returns the release. */
 async function acquire(c: Context<GatewayEnv>, services: GatewayServices): Promise<() => void> {
   const key = c.get('key')
@@ -206,7 +200,7 @@ export function registerImageRoutes(app: OpenAPIHono<GatewayEnv>, services: Gate
     const body = await readBody(c)
     // Validation and permission first: a refused request does not spend the key's rate.
     const prepared = prepare(c, body, services)
-    const release = isLimited(c) ? await acquire(c, services) : NO_RELEASE
+    const release = await acquire(c, services)
     let isStreaming = false
     try {
       const options = { signal: clientSignal(c), timeoutMs: services.requestTimeoutMs }
