@@ -5,8 +5,6 @@ import { sniffMediaType } from '../util/media-type'
 import type { HttpResponse } from './http-types'
 import { DEFAULT_DOWNLOAD_MAX_BYTES, type DownloadedImage, type DownloadSettings } from './image-download'
 
-export type { DownloadPolicy, DownloadSettings, DownloadedImage } from './image-download'
-
 /** The work of {@link downloadImage} in ./image-download.ts, which loads this module on first use. */
 export async function downloadImage(url: string, settings: DownloadSettings): Promise<DownloadedImage> {
   const maxBytes = settings.maxBytes ?? DEFAULT_DOWNLOAD_MAX_BYTES

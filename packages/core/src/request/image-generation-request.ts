@@ -149,8 +149,7 @@ export class ImageGenerationRequest {
     // The optional fields that are set, in the setters' order (n and format are in already).
     for (const key in SETTERS) {
       const value = this[key as keyof typeof SETTERS]
-      if (value !== undefined && !(key in data))
-        (data as Record<string, unknown>)[key] = key === 'size' ? String(value) : value
+      if (value !== undefined && !(key in data)) data[key] = key === 'size' ? String(value) : value
     }
     if (Object.keys(this.provider_options).length > 0) data.provider_options = { ...this.provider_options }
     return data as unknown as ImageGenerationRequestData
